@@ -1,0 +1,121 @@
+"""The host runs scrapers on a page: the one entry point for the browser worker and the CLI.
+
+The worker in extension/offscreen/ calls the ``Host`` methods with JSON text
+and gets JSON text back, so nothing Python-specific crosses into JS.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import CONTRACT_VERSION
+from .errors import GleanerError, describe_exception
+from .exporters import export
+from .page import Page
+from .plugins import load_plugin, package_available
+from .records import to_record
+
+OPTIONAL_PACKAGES = ("bs4", "xmltodict", "lxml")
+
+
+def load_builtins(directory):
+    """Every scrapers/*.py file, checked like a user's (a bad built-in is a build error)."""
+    plugins = {}
+    for path in sorted(Path(directory).glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        plugin = load_plugin(path.read_text(encoding="utf-8"), f"scrapers/{path.name}", builtin=True)
+        if plugin.name in plugins:
+            raise GleanerError(f"two built-in scrapers are named {plugin.name!r}")
+        plugins[plugin.name] = plugin
+    return plugins
+
+
+def run_plugin(plugin, page):
+    """Run one scraper and return its result; a plugin's exception never escapes."""
+    started = time.perf_counter()
+    records = []
+    try:
+        output = plugin.scrape(page)
+        if output is None:
+            output = ()
+        elif isinstance(output, dict):
+            output = (output,)
+        for index, value in enumerate(output):
+            records.append(to_record(value, index))
+    except Exception as exc:  # the plugin is someone else's code: report, never crash
+        return {
+            "scraper": plugin.name,
+            "title": plugin.title,
+            "ok": False,
+            "error": describe_exception(exc, plugin.filename),
+            "records": records,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+    return {
+        "scraper": plugin.name,
+        "title": plugin.title,
+        "ok": True,
+        "records": records,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
+class Host:
+    def __init__(self, scrapers_dir):
+        self.builtins = load_builtins(scrapers_dir)
+        self.scrapers_dir = Path(scrapers_dir)
+        self._user = {}  # digest -> Plugin, so an unchanged user scraper is compiled once
+        self.page = None
+
+    def plugin(self, name, source=None):
+        if source is None:
+            try:
+                return self.builtins[name]
+            except KeyError:
+                raise GleanerError(f"there is no built-in scraper named {name!r}") from None
+        from hashlib import sha256
+
+        key = sha256(source.encode("utf-8")).hexdigest()
+        if key not in self._user:
+            self._user[key] = load_plugin(source, f"user/{name}.py")
+        return self._user[key]
+
+    def applicable(self, url, kind="html", user_plugins=()):
+        plugins = list(self.builtins.values()) + list(user_plugins)
+        return [p for p in plugins if p.applies_to(url, kind)]
+
+    # --- the JSON interface the browser worker calls --------------------------
+
+    def describe_json(self):
+        return json.dumps(
+            {
+                "contract": CONTRACT_VERSION,
+                "python": sys.version.split()[0],
+                "platform": sys.platform,
+                "packages": {name: package_available(name) for name in OPTIONAL_PACKAGES},
+                "builtins": [p.metadata() for p in self.builtins.values()],
+            }
+        )
+
+    def set_page_json(self, page_json):
+        self.page = Page.from_dict(json.loads(page_json))
+        return "null"
+
+    def run_json(self, name, source=None):
+        try:
+            plugin = self.plugin(name, source)
+        except GleanerError as exc:
+            return json.dumps({"scraper": name, "title": name, "ok": False, "error": exc.to_dict(), "records": []})
+        return json.dumps(run_plugin(plugin, self.page), ensure_ascii=False)
+
+    def validate_json(self, source):
+        try:
+            plugin = load_plugin(source, "user/scraper.py")
+        except GleanerError as exc:
+            return json.dumps({"ok": False, "error": exc.to_dict()})
+        return json.dumps({"ok": True, "metadata": plugin.metadata()})
+
+    def export_text(self, records_json, fmt, options_json="{}"):
+        return export(json.loads(records_json), fmt, **json.loads(options_json)).decode("utf-8")

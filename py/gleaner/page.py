@@ -1,0 +1,138 @@
+"""What a scraper receives: the page (or feed) as the browser captured it."""
+
+import codecs
+import re
+from functools import cached_property
+from urllib.parse import urljoin
+
+from .errors import MissingPackage
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Browsers read these labels as windows-1252 and friends (WHATWG Encoding).
+_LABEL_ALIASES = {
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "latin-1": "windows-1252",
+    "us-ascii": "windows-1252",
+    "ascii": "windows-1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-sjis": "shift_jis",
+    "shift-jis": "shift_jis",
+    "sjis": "shift_jis",
+    "ks_c_5601-1987": "euc-kr",
+    "tis-620": "cp874",
+    "iso-8859-9": "cp1254",
+}
+
+
+def _codec(label):
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _LABEL_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def charset_from_content_type(content_type):
+    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
+    return match.group(1) if match else None
+
+
+def decode_html(data, content_type=None):
+    """Decode HTML bytes the way a browser would: BOM, HTTP charset, <meta>, then sniff.
+
+    Used natively (CLI, tests); in the browser the page arrives already decoded.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, errors="replace")
+    candidates = [_codec(charset_from_content_type(content_type))]
+    meta = _META_CHARSET.search(data[:4096])
+    candidates.append(_codec(meta.group(1).decode("ascii", "replace")) if meta else None)
+    for name in filter(None, candidates):
+        if name.startswith("utf-16") or name.startswith("utf-32"):
+            name = "utf-8"  # a <meta> cannot truthfully declare UTF-16 in ASCII bytes
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = next(filter(None, candidates), None)
+    return data.decode(declared or "windows-1252", errors="replace")
+
+
+class Page:
+    """One captured page or feed.
+
+    ``html`` holds the document as text (for a feed, its XML; ``xml`` is the
+    same string). ``soup`` parses it with the standard library's
+    ``html.parser`` on first use, so scrapers that never touch it pay nothing,
+    and all scrapers in one run share the same tree: treat it as read-only.
+    """
+
+    def __init__(self, url, html="", *, title="", content_type="text/html", feeds=(), kind="html"):
+        self.url = url
+        self.html = html
+        self.title = title
+        self.content_type = content_type
+        self.feeds = list(feeds)
+        self.kind = kind
+
+    @property
+    def xml(self):
+        return self.html
+
+    @cached_property
+    def soup(self):
+        from bs4 import BeautifulSoup
+
+        return BeautifulSoup(self.html, "html.parser")
+
+    def absolute(self, href):
+        """Resolve ``href`` against the page's base (``<base href>`` included)."""
+        if href is None:
+            return None
+        href = href.strip()
+        return urljoin(self.base_url, href) if href else self.base_url
+
+    @cached_property
+    def base_url(self):
+        if self.kind != "html":
+            return self.url
+        base = self.soup.find("base", href=True)
+        return urljoin(self.url, base["href"].strip()) if base else self.url
+
+    def require(self, package):
+        """Import an optional package or explain that this build lacks it."""
+        import importlib
+
+        try:
+            return importlib.import_module(package)
+        except ImportError:
+            raise MissingPackage(f"this build does not bundle {package}") from None
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            data["url"],
+            data.get("html") or data.get("xml") or "",
+            title=data.get("title") or "",
+            content_type=data.get("contentType") or "text/html",
+            feeds=data.get("feeds") or (),
+            kind=data.get("kind") or "html",
+        )

@@ -1,0 +1,185 @@
+"""The scraper contract: one .py file, metadata as literals, a ``scrape(page)`` function.
+
+Metadata is read from the file's syntax tree without running it, so a file
+can be checked (and the service worker can filter by its match patterns)
+before any of its code executes.
+"""
+
+import ast
+import hashlib
+import importlib.util
+import linecache
+import re
+import types
+from dataclasses import dataclass, field
+
+from .errors import MissingPackage, PluginInvalid
+from .matching import InvalidPattern, validate, url_matches
+
+INPUT_KINDS = ("html", "feed")
+NAME_RULE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+# Distribution names users write in REQUIRES, mapped to what they import.
+IMPORT_NAMES = {"beautifulsoup4": "bs4", "typing-extensions": "typing_extensions", "typing_extensions": "typing_extensions"}
+METADATA = {
+    # name: (required, type check, description of the type)
+    "NAME": (True, lambda v: isinstance(v, str), "a string"),
+    "VERSION": (True, lambda v: isinstance(v, str) and v.strip() != "", "a non-empty string"),
+    "MATCHES": (True, lambda v: isinstance(v, list), "a list of match patterns"),
+    "EXCLUDES": (False, lambda v: isinstance(v, list), "a list of match patterns"),
+    "TITLE": (False, lambda v: isinstance(v, str), "a string"),
+    "DESCRIPTION": (False, lambda v: isinstance(v, str), "a string"),
+    "INPUT": (False, lambda v: v in INPUT_KINDS, '"html" or "feed"'),
+    "REQUIRES": (False, lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of package names"),
+    "TIMEOUT": (False, lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a positive number of seconds"),
+}
+
+
+@dataclass
+class Plugin:
+    name: str
+    version: str
+    matches: list
+    source: str
+    filename: str
+    title: str = ""
+    description: str = ""
+    excludes: list = field(default_factory=list)
+    input: str = "html"
+    requires: list = field(default_factory=list)
+    timeout: float = None
+    builtin: bool = False
+    _module: types.ModuleType = field(default=None, repr=False)
+
+    @property
+    def digest(self):
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+    def metadata(self):
+        """What the extension stores and shows; JSON-ready."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "version": self.version,
+            "description": self.description,
+            "matches": self.matches,
+            "excludes": self.excludes,
+            "input": self.input,
+            "requires": self.requires,
+            "timeout": self.timeout,
+            "builtin": self.builtin,
+        }
+
+    def applies_to(self, url, kind="html"):
+        return self.input == kind and url_matches(url, self.matches, self.excludes)
+
+    @property
+    def module(self):
+        """The plugin's module, executed on first use (and only once)."""
+        if self._module is None:
+            self.check_requirements()
+            code = compile(self.source, self.filename, "exec", dont_inherit=True)
+            # Tracebacks show the plugin's own source lines.
+            linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)
+            module = types.ModuleType(f"gleaner_scraper_{self.name.replace('-', '_').replace('.', '_')}")
+            module.__file__ = self.filename
+            exec(code, module.__dict__)
+            self._module = module
+        return self._module
+
+    def check_requirements(self):
+        for package in self.requires:
+            if not package_available(package):
+                raise MissingPackage(f"scraper {self.name!r} requires {package}, and this build does not bundle {package}")
+
+    def scrape(self, page):
+        return self.module.scrape(page)
+
+    @property
+    def tests(self):
+        return list(getattr(self.module, "TESTS", []) or [])
+
+
+def package_available(package):
+    import_name = IMPORT_NAMES.get(package.lower(), package.replace("-", "_"))
+    return importlib.util.find_spec(import_name) is not None
+
+
+def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
+    """Check a scraper file against the contract and return a Plugin.
+
+    Raises PluginInvalid (with the line and column where there is one) for
+    anything that would stop it from running; nothing is executed here.
+    """
+    if not isinstance(source, str):
+        raise PluginInvalid("a scraper file must be text")
+    try:
+        tree = ast.parse(source, filename or "<scraper>")
+    except SyntaxError as exc:
+        raise PluginInvalid(f"syntax error: {exc.msg}", line=exc.lineno, column=exc.offset) from None
+    values, lines = {}, {}
+    has_scrape = False
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "scrape":
+            if isinstance(node, ast.AsyncFunctionDef):
+                raise PluginInvalid("scrape must be a plain function, not async", line=node.lineno, column=node.col_offset + 1)
+            if not node.args.args and not node.args.vararg:
+                raise PluginInvalid("scrape must take the page as its argument: def scrape(page)", line=node.lineno, column=node.col_offset + 1)
+            has_scrape = True
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) and node.value else []
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in METADATA:
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    raise PluginInvalid(
+                        f"{target.id} must be a literal value (it is read without running the file)",
+                        line=node.lineno,
+                        column=node.col_offset + 1,
+                    ) from None
+                lines[target.id] = node.lineno
+    for key, (required, check, kind) in METADATA.items():
+        if key not in values:
+            if required:
+                raise PluginInvalid(f"{key} is missing (every scraper needs NAME, VERSION, MATCHES and def scrape(page))")
+            continue
+        if not check(values[key]):
+            raise PluginInvalid(f"{key} must be {kind}, not {values[key]!r}", line=lines[key], column=1)
+    if not has_scrape:
+        raise PluginInvalid("def scrape(page) is missing")
+    name = values["NAME"]
+    if not NAME_RULE.match(name):
+        raise PluginInvalid(
+            f"NAME {name!r} must be 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+            line=lines["NAME"],
+            column=1,
+        )
+    for key in ("MATCHES", "EXCLUDES"):
+        try:
+            validate(values.get(key, []))
+        except InvalidPattern as exc:
+            raise PluginInvalid(f"{key}: {exc.message}", line=lines.get(key), column=1) from None
+    if not values["MATCHES"]:
+        raise PluginInvalid("MATCHES is empty, so the scraper would never run", line=lines["MATCHES"], column=1)
+    plugin = Plugin(
+        name=name,
+        version=values["VERSION"],
+        matches=values["MATCHES"],
+        excludes=values.get("EXCLUDES", []),
+        title=values.get("TITLE", name),
+        description=values.get("DESCRIPTION", ""),
+        input=values.get("INPUT", "html"),
+        requires=values.get("REQUIRES", []),
+        timeout=values.get("TIMEOUT"),
+        source=source,
+        filename=filename or f"{name}.py",
+        builtin=builtin,
+    )
+    if check_packages:
+        missing = [p for p in plugin.requires if not package_available(p)]
+        if missing:
+            raise MissingPackage(
+                f"this build does not bundle {', '.join(missing)}, which {name!r} requires",
+                line=lines.get("REQUIRES"),
+                column=1,
+            )
+    return plugin

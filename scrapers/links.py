@@ -1,0 +1,45 @@
+"""Every link on the page: one record per <a href>, with its absolute URL."""
+
+NAME = "links"
+TITLE = "Links"
+VERSION = "1.0.0"
+DESCRIPTION = "One record per <a href>: absolute url, collapsed text, rel."
+MATCHES = ["*://*/*"]
+INPUT = "html"
+REQUIRES = []
+
+# Schemes that navigate nowhere a user could export usefully.
+SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
+
+
+def scrape(page):
+    for anchor in page.soup.find_all("a", href=True):
+        href = anchor["href"].strip()
+        if not href or href.lower().startswith(SKIPPED_SCHEMES):
+            continue
+        yield {
+            "url": page.absolute(href),
+            "text": " ".join(anchor.get_text(" ").split()),
+            "rel": " ".join(anchor.get("rel") or []),
+        }
+
+
+TESTS = [
+    {
+        "name": "relative, base href and skipped schemes",
+        "url": "https://example.org/news/today.html",
+        "html": """<html><head><base href="/archive/"></head><body>
+            <a href="2024/story.html">A  <b>story</b>
+              here</a>
+            <a href="https://other.example/" rel="nofollow noopener">Other</a>
+            <a href="javascript:void(0)">JS</a><a href="mailto:x@example.org">Mail</a>
+            <a name="anchor-without-href">no href</a>
+            <a href="#top">Top</a>
+        </body></html>""",
+        "records": [
+            {"url": "https://example.org/archive/2024/story.html", "text": "A story here", "rel": ""},
+            {"url": "https://other.example/", "text": "Other", "rel": "nofollow noopener"},
+            {"url": "https://example.org/archive/#top", "text": "Top", "rel": ""},
+        ],
+    },
+]
