@@ -1,60 +1,276 @@
-"""The page's own description of itself: title, description, canonical URL, language,
-OpenGraph and JSON-LD, as one record."""
+"""The page's own description of itself, as one record.
 
+Title, description, canonical URL, language, author and dates come from the
+first source that has them (plain <meta> tags, then OpenGraph, then JSON-LD,
+then microdata). OpenGraph and Twitter cards are dicts of their first values,
+JSON-LD is the list of parsed blocks, microdata the list of top-level items
+in the shape of the W3C "microdata to JSON" algorithm, and feeds the page's
+<link rel="alternate"> feeds.
+"""
+
+import html
 import json
 import re
 
 NAME = "metadata"
 TITLE = "Page metadata"
-VERSION = "1.0.0"
-DESCRIPTION = "One record: title, description, canonical, lang, OpenGraph (dict) and JSON-LD blocks (parsed)."
+VERSION = "1.1.0"
+DESCRIPTION = ("One record: title, description, canonical, lang, author, published/modified, OpenGraph, "
+               "Twitter cards, JSON-LD, microdata and feed links.")
 MATCHES = ["*://*/*"]
 INPUT = "html"
 REQUIRES = []
 
-_CDATA = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
-
-
-def _meta(soup, **attrs):
-    tag = soup.find("meta", attrs=attrs, content=True)
-    return " ".join(tag["content"].split()) if tag else None
-
-
-def _json_ld(soup):
-    blocks = []
-    for script in soup.find_all("script", type=re.compile(r"^\s*application/ld\+json\s*$", re.I)):
-        text = _CDATA.sub("", script.string or script.get_text() or "").strip()
-        if not text:
-            continue
-        try:
-            blocks.append(json.loads(text, strict=False))
-        except ValueError:
-            continue  # a broken block should not hide the others
-    return blocks
-
-
-def _opengraph(soup):
-    graph = {}
-    for tag in soup.find_all("meta", content=True):
-        key = tag.get("property") or tag.get("name") or ""
-        if key.lower().startswith("og:"):
-            graph.setdefault(key[3:].lower(), " ".join(tag["content"].split()))
-    return graph
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
+              "application/rss", "text/xml", "application/xml")
+ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|Review|Posting", re.I)
+# Wrappers people put around JSON-LD so old parsers skip it.
+_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+_JS_COMMENT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.S)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
 def scrape(page):
     soup = page.soup
-    title = soup.title.get_text(" ", strip=True) if soup.title else page.title
+    head_title = (soup.head.title if soup.head else None) or soup.title
+    opengraph = _properties(soup, "og:")
+    twitter = _properties(soup, "twitter:")
+    json_ld = _json_ld(soup)
+    microdata = _microdata(soup, page)
+    article = _main_json_ld_item(json_ld)
     canonical = soup.find("link", rel="canonical", href=True)
-    html = soup.find("html")
+    root = soup.find("html")
     yield {
-        "title": " ".join((title or "").split()) or None,
-        "description": _meta(soup, name=re.compile("^description$", re.I)),
+        "title": _collapse(head_title.get_text(" ") if head_title else page.title) or opengraph.get("title"),
+        "description": _meta(soup, "description") or opengraph.get("description") or twitter.get("description"),
         "canonical": page.absolute(canonical["href"]) if canonical else None,
-        "lang": (html.get("lang") or html.get("xml:lang") or "").strip() or None if html else None,
-        "opengraph": _opengraph(soup),
-        "json_ld": _json_ld(soup),
+        "lang": (root.get("lang") or root.get("xml:lang") or "").strip() or None if root else None,
+        "author": _meta(soup, "author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
+        or _person_names(article.get("author"))
+        or _not_a_url(_meta(soup, "article:author"))
+        or _itemprop_text(soup, "author"),
+        "published": _meta(soup, "article:published_time", "datePublished", "pubdate", "publishdate", "date",
+                           "dc.date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date")
+        or _string(article.get("datePublished"))
+        or _itemprop_text(soup, "datePublished")
+        or _time_pubdate(soup),
+        "modified": _meta(soup, "article:modified_time", "og:updated_time", "dateModified", "last-modified",
+                          "dcterms.modified")
+        or _string(article.get("dateModified"))
+        or _itemprop_text(soup, "dateModified"),
+        "opengraph": opengraph,
+        "twitter": twitter,
+        "json_ld": json_ld,
+        "microdata": microdata,
+        "feeds": _feeds(soup, page),
     }
+
+
+def _collapse(text):
+    return " ".join((text or "").split()) or None
+
+
+def _meta(soup, *names):
+    """The first <meta name|property|itemprop=NAME content> among ``names``, case-insensitively."""
+    wanted = [n.lower() for n in names]
+    found = {}
+    for tag in soup.find_all("meta", content=True):
+        for attribute in ("name", "property", "itemprop"):
+            key = (tag.get(attribute) or "").strip().lower()
+            if key in wanted and key not in found and tag["content"].strip():
+                found[key] = _collapse(tag["content"])
+    return next((found[n] for n in wanted if n in found), None)
+
+
+def _properties(soup, prefix):
+    """OpenGraph or Twitter meta tags as a dict, keyed without the prefix; the first value wins."""
+    values = {}
+    for tag in soup.find_all("meta", content=True):
+        key = (tag.get("property") or tag.get("name") or "").strip()
+        if key.lower().startswith(prefix):
+            values.setdefault(key[len(prefix):].lower(), _collapse(tag["content"]) or "")
+    return values
+
+
+def _json_ld(soup):
+    blocks = []
+    for script in soup.find_all("script", type=re.compile(r"^\s*application/ld\+json\s*(;.*)?$", re.I)):
+        data = _parse_json(script.string or script.get_text() or "")
+        if isinstance(data, list):  # a top-level array holds separate items
+            blocks.extend(data)
+        elif data is not None:
+            blocks.append(data)
+    return blocks
+
+
+def _parse_json(text):
+    """Parse one JSON-LD block, forgiving what real pages get wrong; None when hopeless."""
+    previous = None
+    while previous != text:  # wrappers may be nested (<!--//<![CDATA[ ... //]]>-->)
+        previous, text = text, _WRAPPER.sub("", text).strip()
+    if not text:
+        return None
+    attempts = (
+        lambda t: t,
+        # JavaScript comments and trailing commas are not JSON, but pages have them.
+        lambda t: _TRAILING_COMMA.sub(r"\1", _JS_COMMENT_OR_STRING.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else "", t)),
+        # Entity-escaped JSON (&quot;) comes from templates that escape twice.
+        lambda t: html.unescape(t),
+    )
+    for clean in attempts:
+        try:
+            return json.loads(clean(text), strict=False)
+        except ValueError:
+            continue
+    # Several objects one after another in one block.
+    decoder, items, index = json.JSONDecoder(strict=False), [], 0
+    text = attempts[1](text)
+    try:
+        while index < len(text):
+            item, index = decoder.raw_decode(text, index)
+            items.append(item)
+            while index < len(text) and text[index] in " \t\r\n,;":
+                index += 1
+    except ValueError:
+        pass
+    return items or None
+
+
+def _json_ld_nodes(blocks):
+    for block in blocks:
+        if isinstance(block, dict):
+            yield block
+            for node in block.get("@graph") or []:
+                if isinstance(node, dict):
+                    yield node
+
+
+def _main_json_ld_item(blocks):
+    nodes = list(_json_ld_nodes(blocks))
+    for node in nodes:
+        types = node.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if any(isinstance(t, str) and ARTICLE_TYPES.search(t) for t in types) and ("author" in node or "datePublished" in node):
+            return node
+    return next((n for n in nodes if "datePublished" in n or "author" in n), {})
+
+
+def _person_names(value):
+    people = value if isinstance(value, list) else [value]
+    names = []
+    for person in people:
+        name = person.get("name") if isinstance(person, dict) else person
+        if isinstance(name, str) and _collapse(name) and not re.match(r"https?://", name.strip()):
+            names.append(_collapse(name))
+    return ", ".join(dict.fromkeys(names)) or None
+
+
+def _string(value):
+    return _collapse(value) if isinstance(value, str) else None
+
+
+def _not_a_url(value):
+    return None if not value or re.match(r"https?://", value) else value
+
+
+def _itemprop_text(soup, name):
+    tag = soup.find(attrs={"itemprop": re.compile(rf"(^|\s){name}(\s|$)")})
+    if tag is None:
+        return None
+    if tag.get("itemscope") is not None:
+        inner = tag.find(attrs={"itemprop": re.compile(r"(^|\s)name(\s|$)")})
+        tag = inner or tag
+    return _collapse(tag.get("content") or tag.get("datetime") or tag.get_text(" "))
+
+
+def _time_pubdate(soup):
+    tag = soup.find("time", pubdate=True)
+    return _collapse(tag.get("datetime") or tag.get_text(" ")) if tag else None
+
+
+def _feeds(soup, page):
+    feeds = []
+    for link in soup.find_all("link", href=True):
+        rel = [r.lower() for r in link.get("rel") or []]
+        kind = (link.get("type") or "").strip().lower()
+        if "alternate" in rel and kind in FEED_TYPES:
+            url = page.absolute(link["href"])
+            if url not in [f["url"] for f in feeds]:
+                feeds.append({"url": url, "type": kind, "title": _collapse(link.get("title"))})
+    return feeds
+
+
+# --- microdata (WHATWG HTML, "microdata"; JSON shape of the W3C note) ---------
+
+URL_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "audio": "src", "embed": "src", "iframe": "src",
+                  "img": "src", "source": "src", "track": "src", "video": "src", "object": "data"}
+
+
+def _microdata(soup, page):
+    """Top-level items: every itemscope that is not already a property of another item."""
+    seen = set()
+    items = []
+    for element in soup.find_all(itemscope=True):
+        if id(element) not in seen:
+            items.append(_item(element, soup, page, seen, ()))
+    return items
+
+
+def _item(element, soup, page, seen, path):
+    seen.add(id(element))
+    item = {}
+    types = (element.get("itemtype") or "").split()
+    if types:
+        item["type"] = types[0] if len(types) == 1 else types
+    if element.get("itemid"):
+        item["id"] = element["itemid"].strip()
+    properties = {}
+    roots = [element]
+    for ref in (element.get("itemref") or "").split():
+        target = soup.find(id=ref)
+        if target is not None:
+            roots.append(target)
+    for root, include_self in [(element, False)] + [(r, True) for r in roots[1:]]:
+        for prop in _property_elements(root, include_self):
+            if id(prop) in path:  # an item that refers back to itself would never end
+                continue
+            value = _value(prop, soup, page, seen, path + (id(element),))
+            for name in prop["itemprop"].split():
+                properties.setdefault(name, []).append(value)
+    item["properties"] = {k: v[0] if len(v) == 1 else v for k, v in properties.items()}
+    return item
+
+
+def _property_elements(root, include_self):
+    """Elements with itemprop that belong to ``root``'s item: stop at nested itemscopes."""
+    if include_self and root.get("itemprop") is not None:
+        yield root
+        if root.get("itemscope") is not None:
+            return
+    stack = list(reversed([c for c in root.children if getattr(c, "name", None)]))
+    while stack:
+        node = stack.pop()
+        if node.get("itemprop") is not None:
+            yield node
+        if node.get("itemscope") is None:
+            stack.extend(reversed([c for c in node.children if getattr(c, "name", None)]))
+
+
+def _value(element, soup, page, seen, path):
+    if element.get("itemscope") is not None:
+        return _item(element, soup, page, seen, path)
+    name = element.name
+    if name == "meta":
+        return (element.get("content") or "").strip()
+    if name in URL_ATTRIBUTES:
+        return page.absolute(element.get(URL_ATTRIBUTES[name]) or "")
+    if name in ("data", "meter"):
+        return (element.get("value") or "").strip()
+    if name == "time" and element.get("datetime"):
+        return element["datetime"].strip()
+    if element.get("content"):  # not in the standard, but search engines read it and pages use it
+        return element["content"].strip()
+    return _collapse(" ".join(s for s in element.find_all(string=True) if s.parent.name not in ("script", "style"))) or ""
 
 
 TESTS = [
@@ -71,7 +287,7 @@ TESTS = [
             --></script>
             <script type="application/ld+json">{broken</script>
         </head><body></body></html>""",
-        "records": [
+        "expect": [
             {
                 "title": "A post",
                 "description": "About things.",
@@ -79,6 +295,54 @@ TESTS = [
                 "lang": "en-GB",
                 "opengraph": {"title": "OG title", "type": "article"},
                 "json_ld": [{"@context": "https://schema.org", "@type": "Article", "headline": "A post"}],
+            }
+        ],
+    },
+    {
+        "name": "author and dates from JSON-LD (comments, CDATA, @graph), Twitter card, feed link",
+        "url": "https://example.org/a",
+        "html": """<html><head><title>T</title>
+            <meta name="twitter:card" content="summary"><meta name="twitter:site" content="@ex">
+            <link rel="alternate" type="application/rss+xml" title="News" href="/rss">
+            <script type="application/ld+json">//<![CDATA[
+              {"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", // the story
+                "author": [{"@type": "Person", "name": "Ann"}], "datePublished": "2024-05-01T10:00:00Z",}]}
+            //]]></script></head><body></body></html>""",
+        "expect": [
+            {
+                "author": "Ann",
+                "published": "2024-05-01T10:00:00Z",
+                "twitter": {"card": "summary", "site": "@ex"},
+                "feeds": [{"url": "https://example.org/rss", "type": "application/rss+xml", "title": "News"}],
+                "json_ld": "count:1",
+            }
+        ],
+    },
+    {
+        "name": "microdata: nested item, itemref, value rules",
+        "url": "https://shop.example/p",
+        "html": """<div itemscope itemtype="https://schema.org/Product" itemref="extra">
+              <span itemprop="name">Lamp</span><img itemprop="image" src="/l.jpg">
+              <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+                <meta itemprop="priceCurrency" content="EUR"><data itemprop="price" value="9.5">9,50</data>
+                <time itemprop="validFrom" datetime="2024-01-01">New Year</time></div></div>
+            <p id="extra"><a itemprop="url" href="lamp">more</a></p>""",
+        "expect": [
+            {
+                "microdata": [
+                    {
+                        "type": "https://schema.org/Product",
+                        "properties": {
+                            "name": "Lamp",
+                            "image": "https://shop.example/l.jpg",
+                            "offers": {
+                                "type": "https://schema.org/Offer",
+                                "properties": {"priceCurrency": "EUR", "price": "9.5", "validFrom": "2024-01-01"},
+                            },
+                            "url": "https://shop.example/lamp",
+                        },
+                    }
+                ]
             }
         ],
     },
