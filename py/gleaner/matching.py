@@ -22,6 +22,7 @@ ALL_URLS = "<all_urls>"
 WILDCARD_SCHEMES = ("http", "https", "ws", "wss")
 SCHEMES = WILDCARD_SCHEMES + ("ftp", "file")
 
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 _PATTERN = re.compile(r"^(\*|[a-z]+)://([^/]*)(/.*)$")
 
 
@@ -78,7 +79,7 @@ class MatchPattern:
                     return False
             elif host != self.host:
                 return False
-        if self.port is not None and port != self.port:
+        if self.port is not None and (port or DEFAULT_PORTS.get(parts.scheme.lower())) != self.port:
             return False
         path = parts.path or "/"
         if parts.query:

@@ -128,9 +128,17 @@ class Page:
 
     @classmethod
     def from_dict(cls, data):
+        """Build a page from what extension/content/capture.js sends."""
+        text = data.get("html") or data.get("xml") or ""
+        if data.get("bytesBase64") is not None:
+            import base64
+
+            from .feeds import decode_xml
+
+            text = decode_xml(base64.b64decode(data["bytesBase64"]), data.get("contentType"))
         return cls(
             data["url"],
-            data.get("html") or data.get("xml") or "",
+            text,
             title=data.get("title") or "",
             content_type=data.get("contentType") or "text/html",
             feeds=data.get("feeds") or (),

@@ -1,0 +1,108 @@
+// Every message that crosses a context boundary is named here, and only here.
+//
+// Shape: { target, name, payload }. Each context ignores messages whose
+// target is not its own, so the many onMessage listeners in one extension
+// never answer each other's questions. Replies always have one shape:
+//   { ok: true, result }  or  { ok: false, error: { type, message, user, context, ... } }
+// where `user` says whether the person can act on it (a plain sentence) or
+// whether it is a bug (shown with its traceback).
+
+export const Target = Object.freeze({
+  ServiceWorker: 'service-worker',
+  PythonHost: 'python-host',
+  Popup: 'popup',
+  Options: 'options',
+});
+
+// Popup and options pages -> service worker. Content scripts may call none of
+// these: the service worker refuses any sender that is not an extension page.
+export const Command = Object.freeze({
+  // { tabId } -> { page: {url, title, kind}, scrapers: [metadata], lastRun }
+  DescribeTab: 'DescribeTab',
+  // { tabId, disabledOnly? } -> run: { url, title, startedAt, results: [result], boot }
+  ScrapeTab: 'ScrapeTab',
+  // { tabId, scraper, format } -> { text, filename, mediaType }
+  ExportRecords: 'ExportRecords',
+  // { tabId } -> the tab's last run (as ScrapeTab returned it) or null
+  GetLastRun: 'GetLastRun',
+  // {} -> { ready, stages }: start Python early, before a scrape is asked for
+  WarmUp: 'WarmUp',
+});
+
+// Service worker -> Python host (offscreen document in Chrome, event page in Firefox).
+export const HostCommand = Object.freeze({
+  // {} -> { python, packages, builtins }
+  Describe: 'HostDescribe',
+  // { page, scrapers: [{ name, source? }] } -> { results, boot }
+  Run: 'HostRun',
+  // { records, format, options } -> { text }
+  Export: 'HostExport',
+  // { source } -> { ok, metadata } | { ok: false, error }
+  Validate: 'HostValidate',
+});
+
+// Broadcasts nobody replies to.
+export const Event = Object.freeze({
+  // { stage, elapsedMs, done } while Python boots; { scraper, done } while it runs
+  HostProgress: 'HostProgress',
+});
+
+// Python host <-> its module Worker (postMessage, not chrome.runtime).
+// Each op names a method of gleaner.host.Host or a boot step.
+export const WorkerOp = Object.freeze({
+  Boot: 'boot',
+  Describe: 'describe',
+  SetPage: 'setPage',
+  RunScraper: 'runScraper',
+  Export: 'export',
+  Validate: 'validate',
+});
+
+export function ok(result) {
+  return { ok: true, result };
+}
+
+export function fail(error, context) {
+  const plain = error && typeof error === 'object' && 'message' in error
+    ? { type: error.type || error.name || 'Error', message: error.message, user: !!error.user, traceback: error.traceback || null }
+    : { type: 'Error', message: String(error), user: false, traceback: null };
+  return { ok: false, error: { ...plain, context: plain.context || context } };
+}
+
+// An error meant for the person using the extension: shown as a sentence.
+export class UserError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'UserError';
+    this.user = true;
+  }
+}
+
+// Throws the reply's error (tagged with the context it came from) or returns its result.
+export function unwrap(reply, context) {
+  if (!reply) {
+    throw Object.assign(new Error(`${context} did not answer`), { context });
+  }
+  if (!reply.ok) {
+    throw Object.assign(new Error(reply.error.message), reply.error, { name: reply.error.type });
+  }
+  return reply.result;
+}
+
+// Send a message to another context and get its result (or throw its error).
+export async function request(target, name, payload = {}) {
+  const reply = await chrome.runtime.sendMessage({ target, name, payload });
+  return unwrap(reply, target);
+}
+
+export const SERVICE_WORKER_PATH = 'extension/service-worker/service-worker.js';
+
+// True for our own pages and service worker; false for content scripts
+// (whose sender.url is the web page's) and for anything from outside.
+export function fromExtensionPage(sender) {
+  return sender.id === chrome.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(chrome.runtime.getURL(''));
+}
+
+export function fromServiceWorker(sender) {
+  return sender.id === chrome.runtime.id && sender.url === chrome.runtime.getURL(SERVICE_WORKER_PATH);
+}

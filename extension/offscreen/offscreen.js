@@ -1,0 +1,21 @@
+// Chrome's offscreen document: keeps the Python host alive between popup
+// openings (a service worker cannot start Workers or keep Pyodide's memory).
+
+import { Target, Event, ok, fail, fromServiceWorker } from '../common/messages.js';
+import { PythonHost } from './python-host.js';
+
+const host = new PythonHost({
+  onProgress: (progress) => {
+    chrome.runtime.sendMessage({ target: Target.Popup, name: Event.HostProgress, payload: progress }).catch(() => {
+      // Nobody is listening (popup closed): progress is only a courtesy.
+    });
+  },
+});
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (message?.target !== Target.PythonHost) return false;
+  // Only the service worker talks to the host.
+  if (!fromServiceWorker(sender)) return false;
+  host.handle(message.name, message.payload).then(ok, (error) => fail(error, 'python host')).then(sendResponse);
+  return true;
+});

@@ -1,0 +1,158 @@
+// The popup draws what the service worker returns; it decides nothing itself.
+// Opened as popup.html?tab=<id> it works on that tab (how tests stand in for a
+// toolbar click); otherwise on the active tab of its window.
+
+import { Target, Command, Event, request } from '../common/messages.js';
+
+const SHOWN_ROWS = 100;
+const $ = (id) => document.getElementById(id);
+
+let tabId = null;
+let bootClock = null;
+
+function el(tag, { dataset, ...props } = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  Object.assign(node.dataset, dataset);
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+function setStatus(text, { error = false } = {}) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', error);
+}
+
+function startClock(label) {
+  const started = performance.now();
+  let stage = '';
+  const tick = () => setStatus(`${label}${stage ? ` (${stage})` : ''} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  tick();
+  const timer = setInterval(tick, 100);
+  return {
+    stage(name) { stage = name; tick(); },
+    stop() { clearInterval(timer); },
+  };
+}
+
+function cellText(value) {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function recordsTable(records) {
+  const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
+  const head = el('tr', {}, ...columns.map((c) => el('th', { textContent: c, scope: 'col' })));
+  const rows = records.slice(0, SHOWN_ROWS).map((record) => el('tr', {}, ...columns.map((c) => {
+    const text = cellText(record[c]);
+    return el('td', { textContent: text, title: text.slice(0, 2000) });
+  })));
+  return el('div', { className: 'table-wrap' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)));
+}
+
+function errorBox(error) {
+  const box = el('div', { className: 'error-box', role: 'alert' });
+  box.append(el('div', { textContent: error.user ? error.message : `${error.type}: ${error.message}` }));
+  if (error.traceback) box.append(el('pre', { textContent: error.traceback }));
+  return box;
+}
+
+async function exportRecords(scraper, format, { copy = false } = {}) {
+  try {
+    const { text, filename, mediaType } = await request(Target.ServiceWorker, Command.ExportRecords, { tabId, scraper, format });
+    if (copy) {
+      await navigator.clipboard.writeText(text);
+      setStatus(`Copied ${scraper} as ${format.toUpperCase()}.`);
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
+    const downloadId = await chrome.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
+    // Keep the blob alive until the file is written.
+    const finished = (delta) => {
+      if (delta.id === downloadId && delta.state && delta.state.current !== 'in_progress') {
+        chrome.downloads.onChanged.removeListener(finished);
+        URL.revokeObjectURL(url);
+        setStatus(delta.state.current === 'complete' ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: delta.state.current !== 'complete' });
+      }
+    };
+    chrome.downloads.onChanged.addListener(finished);
+  } catch (error) {
+    setStatus(error.message, { error: true });
+  }
+}
+
+function resultSection(result) {
+  const count = result.records.length;
+  const actions = el('span', { className: 'actions' });
+  if (count) {
+    for (const [label, format, copy] of [['JSON', 'json', false], ['CSV', 'csv', false], ['Copy JSON', 'json', true], ['Copy CSV', 'csv', true]]) {
+      actions.append(el('button', { type: 'button', textContent: label, onclick: () => exportRecords(result.scraper, format, { copy }), dataset: { scraper: result.scraper, format, copy: String(copy) } }));
+    }
+  }
+  const title = el('h2', {}, el('span', { textContent: result.title || result.scraper }),
+    el('span', { className: 'count', textContent: `${count} ${count === 1 ? 'record' : 'records'}` }), actions);
+  const section = el('section', { className: 'scraper', dataset: { scraper: result.scraper, ok: String(result.ok) } }, title);
+  if (!result.ok) section.append(errorBox(result.error));
+  if (count) {
+    section.append(recordsTable(result.records));
+    if (count > SHOWN_ROWS) section.append(el('div', { className: 'more', textContent: `Showing the first ${SHOWN_ROWS} of ${count}; export to get them all.` }));
+  } else if (result.ok) {
+    section.append(el('div', { className: 'more', textContent: 'No records on this page.' }));
+  }
+  return section;
+}
+
+function showRun(run) {
+  $('results').replaceChildren(...run.results.map(resultSection));
+  const failed = run.results.filter((r) => !r.ok).length;
+  const seconds = run.boot?.totalMs && !run.boot.warm ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
+  setStatus(`${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}`);
+  document.body.dataset.state = 'done';
+}
+
+async function scrape() {
+  document.body.dataset.state = 'running';
+  $('scrape').disabled = true;
+  bootClock = startClock('Starting Python…');
+  try {
+    showRun(await request(Target.ServiceWorker, Command.ScrapeTab, { tabId }));
+  } catch (error) {
+    setStatus(error.message, { error: true });
+    document.body.dataset.state = 'error';
+  } finally {
+    bootClock.stop();
+    bootClock = null;
+    $('scrape').disabled = false;
+  }
+}
+
+chrome.runtime.onMessage.addListener((message) => {
+  if (message?.target !== Target.Popup || message.name !== Event.HostProgress || !bootClock) return;
+  const { stage, scraper, done } = message.payload;
+  if (scraper) bootClock.stage(`running ${scraper}`);
+  else if (stage && !done) bootClock.stage(`${stage} ready`);
+});
+
+async function main() {
+  const param = new URLSearchParams(location.search).get('tab');
+  tabId = param ? Number(param) : (await chrome.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+  $('options').onclick = (event) => {
+    event.preventDefault();
+    chrome.runtime.openOptionsPage();
+  };
+  $('scrape').onclick = scrape;
+  const info = await request(Target.ServiceWorker, Command.DescribeTab, { tabId });
+  $('page-title').textContent = info.page.title || info.page.url;
+  $('page-url').textContent = info.page.url;
+  if (info.unreadable) {
+    setStatus(info.unreadable, { error: true });
+    $('scrape').disabled = true;
+    document.body.dataset.state = 'unreadable';
+    return;
+  }
+  $('applies').replaceChildren(...info.scrapers.map((s) => el('span', { className: 'chip', textContent: s.title || s.name, title: `${s.name} ${s.version}` })));
+  if (info.lastRun) showRun(info.lastRun);
+  else await scrape();
+}
+
+main().catch((error) => setStatus(error.message, { error: true }));

@@ -1,0 +1,60 @@
+// How the service worker reaches the Python host. In Chrome the host lives in
+// an offscreen document (a service worker can neither run Pyodide's Worker nor
+// keep its memory); in Firefox the event page has a DOM, so the host runs
+// right here and this module calls it directly.
+
+import { Target, HostCommand } from '../common/messages.js';
+
+const OFFSCREEN_URL = 'extension/offscreen/offscreen.html';
+
+let creating = null;
+
+async function offscreenExists() {
+  const contexts = await chrome.runtime.getContexts({
+    contextTypes: ['OFFSCREEN_DOCUMENT'],
+    documentUrls: [chrome.runtime.getURL(OFFSCREEN_URL)],
+  });
+  return contexts.length > 0;
+}
+
+// Create the document once, even when several callers race for it, and again
+// if Chrome closed it.
+async function ensureOffscreen() {
+  if (await offscreenExists()) return;
+  creating ??= chrome.offscreen.createDocument({
+    url: OFFSCREEN_URL,
+    reasons: ['WORKERS'],
+    justification: 'Runs Python (Pyodide) in a Worker to execute the user\'s scrapers on the captured page.',
+  }).finally(() => {
+    creating = null;
+  });
+  await creating;
+}
+
+async function viaOffscreen(name, payload) {
+  await ensureOffscreen();
+  const reply = await chrome.runtime.sendMessage({ target: Target.PythonHost, name, payload });
+  if (!reply) throw Object.assign(new Error('the Python host (offscreen document) did not answer'), { context: 'offscreen document' });
+  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
+  return reply.result;
+}
+
+let localHost = null;
+
+async function viaLocalHost(name, payload, onProgress) {
+  if (!localHost) {
+    const { PythonHost } = await import('../offscreen/python-host.js');
+    localHost = new PythonHost({ onProgress });
+  }
+  return localHost.handle(name, payload);
+}
+
+export function createHostClient({ onProgress }) {
+  const send = chrome.offscreen ? viaOffscreen : (name, payload) => viaLocalHost(name, payload, onProgress);
+  return {
+    describe: () => send(HostCommand.Describe, {}),
+    run: (page, scrapers) => send(HostCommand.Run, { page, scrapers }),
+    exportRecords: (records, format, options) => send(HostCommand.Export, { records, format, options }),
+    validate: (source) => send(HostCommand.Validate, { source }),
+  };
+}

@@ -1,0 +1,1 @@
+"""Gleaner's command line and browser automation (native only; never shipped to the browser)."""

@@ -1,0 +1,160 @@
+"""``python build.py scrape TARGET``: scrape a URL or a local file with the built extension.
+
+By default the real extension runs in headless Chromium (the offscreen
+document's Pyodide, exactly what a toolbar click runs) and the output file
+holds exactly the bytes the popup's export would write. ``--native`` runs the
+same scrapers in this CPython instead, without a browser.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
+
+
+class CliError(Exception):
+    """Ends the CLI with a one-line reason and a non-zero exit."""
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python build.py scrape", description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (served on 127.0.0.1)")
+    parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="run only this scraper (repeatable)")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the run (repeatable)")
+    parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
+    return parser.parse_args(argv)
+
+
+def load_user_plugins(paths, available_imports=None):
+    """Check each file with the same contract the options page enforces."""
+    from gleaner.errors import GleanerError
+    from gleaner.plugins import IMPORT_NAMES, load_plugin
+
+    plugins = []
+    for path in paths:
+        try:
+            source = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"{path}: {exc.strerror}") from None
+        try:
+            plugin = load_plugin(source, str(path), check_packages=available_imports is None)
+        except GleanerError as exc:
+            where = f":{exc.line}" + (f":{exc.column}" if exc.column else "") if exc.line else ""
+            raise CliError(f"{path}{where}: {exc.message}") from None
+        if available_imports is not None:
+            missing = [p for p in plugin.requires if IMPORT_NAMES.get(p.lower(), p.replace("-", "_")) not in available_imports]
+            if missing:
+                raise CliError(f"{path}: this build does not bundle {', '.join(missing)}, which {plugin.name!r} requires")
+        plugins.append(plugin)
+    return plugins
+
+
+def select(results, names):
+    if not names:
+        return results
+    known = {r["scraper"] for r in results}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise CliError(f"no scraper named {', '.join(unknown)} ran on this page (ran: {', '.join(sorted(known)) or 'none'})")
+    return [r for r in results if r["scraper"] in names]
+
+
+def run_native(args):
+    from gleaner.feeds import decode_xml
+    from gleaner.host import load_builtins, run_plugin
+    from gleaner.page import Page, decode_html
+
+    target = args.target
+    if target.startswith(("http://", "https://")):
+        import urllib.request
+
+        with urllib.request.urlopen(target, timeout=30) as response:
+            data, content_type, url = response.read(), response.headers.get("content-type"), response.url
+    else:
+        path = Path(target)
+        if not path.is_file():
+            raise CliError(f"{target}: no such file")
+        data, content_type, url = path.read_bytes(), None, path.resolve().as_uri()
+    is_feed = (content_type or "").split(";")[0].strip().endswith("xml") or url.endswith((".xml", ".rss", ".atom"))
+    page = Page(url, decode_xml(data, content_type) if is_feed else decode_html(data, content_type), kind="feed" if is_feed else "html")
+    plugins = list(load_builtins(ROOT / "scrapers").values()) + load_user_plugins(args.plugin)
+    # A local file has a file:// URL, which the generic built-ins do not match; run them anyway.
+    kind = page.kind
+    chosen = [p for p in plugins if p.input == kind and (p.applies_to(url, kind) or url.startswith("file:"))]
+    return [run_plugin(p, page) for p in chosen]
+
+
+def run_in_browser(args):
+    from .browser import ExtensionBrowser, serve_directory
+
+    if not AUTOMATION_BUILD.exists():
+        raise CliError("the extension is not built: run 'python build.py' first")
+    lock = json.loads((AUTOMATION_BUILD / "python" / "pyodide-lock.json").read_text())
+    imports = {name for pkg in lock["packages"].values() for name in pkg["imports"]}
+    plugins = load_user_plugins(args.plugin, available_imports=imports)
+    target = args.target
+    with ExtensionBrowser(AUTOMATION_BUILD) as browser:
+        if plugins:
+            browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
+        if target.startswith(("http://", "https://")):
+            return scrape_url(browser, target, args)
+        path = Path(target)
+        if not path.is_file():
+            raise CliError(f"{target}: no such file")
+        with serve_directory(path.resolve().parent) as base:
+            return scrape_url(browser, f"{base}/{quote(path.name)}", args)
+
+
+def scrape_url(browser, url, args):
+    page, tab_id = browser.open_tab(url)
+    started = time.perf_counter()
+    popup = browser.open_popup(tab_id)
+    state = popup.evaluate("document.body.dataset.state")
+    if state != "done":
+        raise CliError(popup.evaluate("document.getElementById('status').textContent"))
+    reply = browser.send(popup, "GetLastRun", {"tabId": tab_id})
+    run = reply["result"]
+    print(f"scraped {url} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    results = select(run["results"], args.scraper)
+    if len(args.scraper) == 1 and results[0]["ok"]:
+        reply = browser.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": args.scraper[0], "format": args.format})
+        if not reply["ok"]:
+            raise CliError(reply["error"]["message"])
+        return results, reply["result"]["text"].encode("utf-8")
+    return results, None
+
+
+def main(argv):
+    from gleaner.exporters import export, export_results
+
+    args = parse_args(argv)
+    try:
+        if args.native:
+            results, data = select(run_native(args), args.scraper), None
+        else:
+            results, data = run_in_browser(args)
+        if data is None:
+            if len(args.scraper) == 1:
+                data = export(results[0]["records"], args.format)
+            else:
+                data = export_results(results, args.format)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    failed = [r for r in results if not r["ok"]]
+    for result in failed:
+        print(f"scraper {result['scraper']} failed: {result['error']['type']}: {result['error']['message']}", file=sys.stderr)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        counts = ", ".join(f"{r['scraper']}: {len(r['records'])}" for r in results)
+        print(f"wrote {args.output} ({counts})", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 1 if failed else 0
