@@ -31,7 +31,8 @@ async function applicableScrapers(url, kind) {
 
 // Pages no extension may script, said in words a person understands.
 function unreadableReason(url) {
-  if (!url) return 'This tab has no page Gleaner can read.';
+  // Without access, Chrome hides a tab's URL; browser pages look the same way.
+  if (!url) return 'Gleaner cannot read this tab: it shows a browser page, or one Gleaner was not given access to. Open a web page or feed and click the Gleaner button there.';
   if (/^(chrome|edge|brave|opera|vivaldi|about|chrome-extension|moz-extension|devtools|view-source|chrome-search|chrome-untrusted):/i.test(url)) {
     return 'This is a browser page; extensions cannot read it. Open a web page or feed and try again.';
   }

@@ -67,6 +67,11 @@ class ExtensionBrowser:
     def __enter__(self):
         from playwright.sync_api import sync_playwright
 
+        preferences = self.profile_dir / "Default" / "Preferences"
+        if not preferences.exists():
+            # Where files go once the test hands downloads back to Chrome (see restore_downloads).
+            preferences.parent.mkdir(parents=True, exist_ok=True)
+            preferences.write_text(json.dumps({"download": {"default_directory": str(self.downloads_dir), "prompt_for_download": False}}))
         self._playwright = sync_playwright().start()
         self.context = self._playwright.chromium.launch_persistent_context(
             str(self.profile_dir),
@@ -122,6 +127,16 @@ class ExtensionBrowser:
             "([name, payload]) => chrome.runtime.sendMessage({ target: 'service-worker', name, payload })",
             [name, payload],
         )
+
+    def restore_downloads(self, page):
+        """Let Chrome name and place downloads itself, as it does for a user.
+
+        Playwright renames every download to a GUID, which would hide the
+        file name chrome.downloads was asked for.
+        """
+        cdp = self.context.new_cdp_session(page)
+        cdp.send("Browser.setDownloadBehavior", {"behavior": "default"})
+        cdp.detach()
 
     def set_user_scrapers(self, scrapers):
         self.service_worker.evaluate("(scrapers) => chrome.storage.local.set({ scrapers })", scrapers)

@@ -1,0 +1,104 @@
+"""End to end in real headless Chromium: popup, records, errors, exports."""
+
+import json
+import time
+from pathlib import Path
+
+from conftest import ROOT
+from gleaner.exporters import export
+from gleaner_cli.browser import popup_results
+
+
+def scrape_in_popup(chromium, url):
+    page, tab_id = chromium.open_tab(url)
+    popup = chromium.open_popup(tab_id)
+    return page, tab_id, popup
+
+
+def download(chromium, popup, scraper, fmt):
+    """Click the export button and return the name and bytes of the file chrome.downloads wrote."""
+    chromium.restore_downloads(popup)
+    known = chromium.service_worker.evaluate("async () => (await chrome.downloads.search({})).map((d) => d.id)")
+    popup.click(f"section[data-scraper='{scraper}'] button[data-format='{fmt}'][data-copy='false']")
+    deadline = time.monotonic() + 20
+    while True:
+        new = [d for d in chromium.service_worker.evaluate("async () => chrome.downloads.search({})") if d["id"] not in known]
+        if new and new[0]["state"] != "in_progress" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    [item] = new
+    assert item["state"] == "complete"
+    path = Path(item["filename"])
+    assert path.parent == chromium.downloads_dir
+    return path.name, path.read_bytes()
+
+
+def test_popup_shows_exact_records_and_exports_files(chromium, site):
+    url = f"{site}/shop.html"
+    _, tab_id, popup = scrape_in_popup(chromium, url)
+    assert popup.evaluate("document.body.dataset.state") == "done"
+    shown = {r["scraper"]: r for r in popup_results(popup)}
+    assert {"links", "metadata"} <= set(shown)
+    links = shown["links"]
+    assert links["ok"] and links["count"] == "4 records"
+    assert links["columns"] == ["url", "text", "rel"]
+    assert links["rows"] == [
+        [f"{site}/about", "Über uns", ""],
+        ["https://example.org/x?a=1&b=2", 'Extern, mit "Zitat"', "nofollow"],
+        [f"{site}/=cmd|' /C calc'!A0", "=formula", ""],
+        [f"{site}/added-by-script", "Live DOM", ""],
+    ]
+    metadata = shown["metadata"]
+    assert metadata["rows"][0][:4] == ["Käse & Co — Preise", "Preisliste für Käse.", f"{site}/kaese", "de"]
+
+    name, data = download(chromium, popup, "links", "json")
+    assert name == f"127.0.0.1-links-{popup.evaluate('new Date().toISOString().slice(0, 10)')}.json"
+    records = [dict(zip(links["columns"], row)) for row in links["rows"]]
+    assert data == export(records, "json")
+    assert json.loads(data)[0] == {"url": f"{site}/about", "text": "Über uns", "rel": ""}
+
+    name, data = download(chromium, popup, "links", "csv")
+    assert name.endswith("-links-" + name.split("-links-")[1]) and name.endswith(".csv")
+    assert data == (
+        "url,text,rel\r\n"
+        f"{site}/about,Über uns,\r\n"
+        'https://example.org/x?a=1&b=2,"Extern, mit ""Zitat""",nofollow\r\n'
+        f"{site}/=cmd|' /C calc'!A0,'=formula,\r\n"
+        f"{site}/added-by-script,Live DOM,\r\n"
+    ).encode("utf-8")
+
+
+def test_reopened_popup_shows_last_results_without_running_again(chromium, site):
+    _, tab_id, popup = scrape_in_popup(chromium, f"{site}/shop.html?again")
+    first = popup_results(popup)
+    popup.close()
+    reopened = chromium.open_popup(tab_id)
+    assert popup_results(reopened) == first
+
+
+def test_failing_plugin_shows_its_traceback_and_others_still_show(chromium, site):
+    source = (ROOT / "tests" / "pages" / "broken_plugin.py").read_text()
+    from gleaner.plugins import load_plugin
+
+    plugin = load_plugin(source, "broken_plugin.py")
+    chromium.set_user_scrapers([{"source": source, "metadata": plugin.metadata(), "enabled": True}])
+    try:
+        _, _, popup = scrape_in_popup(chromium, f"{site}/shop.html?broken")
+        shown = {r["scraper"]: r for r in popup_results(popup)}
+    finally:
+        chromium.set_user_scrapers([])
+    broken = shown["broken-on-purpose"]
+    assert not broken["ok"]
+    assert "TypeError: unsupported operand type(s) for /: 'str' and 'int'" in broken["error"]
+    # The traceback names the plugin's own lines: scrape() at line 12 calls helper() at line 7.
+    assert 'line 12, in scrape' in broken["error"] and 'line 7, in helper' in broken["error"]
+    assert broken["rows"] == [["fine"]]
+    assert shown["links"]["ok"] and shown["links"]["count"] == "4 records"
+
+
+def test_browser_pages_get_a_plain_sentence(chromium):
+    popup = chromium.open_popup(
+        chromium.service_worker.evaluate("async () => (await chrome.tabs.create({ url: 'chrome://version/' })).id")
+    )
+    assert popup.evaluate("document.body.dataset.state") == "unreadable"
+    assert "Gleaner cannot read this tab: it shows a browser page" in popup.inner_text("#status")
