@@ -13,7 +13,7 @@ from . import CONTRACT_VERSION
 from .errors import GleanerError, describe_exception
 from .exporters import export
 from .page import Page
-from .plugins import load_plugin, package_available
+from .plugins import load_plugin, package_available, source_diff, validate_user_source
 from .records import to_record
 
 OPTIONAL_PACKAGES = ("bs4", "xmltodict", "lxml")
@@ -110,12 +110,31 @@ class Host:
             return json.dumps({"scraper": name, "title": name, "ok": False, "error": exc.to_dict(), "records": []})
         return json.dumps(run_plugin(plugin, self.page), ensure_ascii=False)
 
-    def validate_json(self, source):
+    def validate_json(self, source, previous=None):
+        """Check a user's scraper before it is saved: {ok, metadata, diff} or {ok: false, error}.
+
+        ``previous`` is the installed source of a scraper with the same name,
+        if any; the reply then carries a unified diff so the person sees what
+        replacing it changes.
+        """
         try:
-            plugin = load_plugin(source, "user/scraper.py")
+            plugin = validate_user_source(source, self.builtins)
         except GleanerError as exc:
             return json.dumps({"ok": False, "error": exc.to_dict()})
-        return json.dumps({"ok": True, "metadata": plugin.metadata()})
+        reply = {"ok": True, "metadata": plugin.metadata()}
+        if previous is not None:
+            reply["diff"] = source_diff(previous, source)
+        return json.dumps(reply)
+
+    def run_tests_json(self, name, source=None):
+        """Run a scraper's own TESTS here, as pytest does natively; fixture paths resolve against scrapers/."""
+        try:
+            plugin = self.plugin(name, source)
+        except GleanerError as exc:
+            return json.dumps([{"name": "loading the scraper", "ok": False, "problems": [exc.message], "error": exc.to_dict()}])
+        from .testing import run_tests
+
+        return json.dumps(run_tests(plugin, self.scrapers_dir), ensure_ascii=False)
 
     def export_text(self, records_json, fmt, options_json="{}"):
         return export(json.loads(records_json), fmt, **json.loads(options_json)).decode("utf-8")

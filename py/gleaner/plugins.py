@@ -183,3 +183,49 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
                 column=1,
             )
     return plugin
+
+
+def validate_user_source(source, builtins=()):
+    """The full check a user's scraper passes before it is saved anywhere.
+
+    Beyond the contract (load_plugin), the file must compile as Python (some
+    errors, such as ``return`` outside a function, only show when compiling)
+    and must not take a built-in's name.
+    """
+    plugin = load_plugin(source, "user/scraper.py")
+    try:
+        compile(source, plugin.filename, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise PluginInvalid(f"syntax error: {exc.msg}", line=exc.lineno, column=exc.offset) from None
+    if plugin.name in builtins:
+        raise PluginInvalid(
+            f"NAME {plugin.name!r} is taken by a built-in scraper; choose another name",
+            line=metadata_line(source, "NAME"),
+            column=1,
+        )
+    return plugin
+
+
+def metadata_line(source, key):
+    """The line where a metadata literal such as NAME is assigned, or None."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == key for t in node.targets):
+            return node.lineno
+    return None
+
+
+def rename_source(source, new_name):
+    """The same file with its NAME literal replaced (how a built-in is duplicated to customise it)."""
+    line = metadata_line(source, "NAME")
+    if line is None:
+        raise PluginInvalid("NAME is missing")
+    lines = source.splitlines(True)
+    lines[line - 1] = f"NAME = {new_name!r}\n"
+    return "".join(lines)
+
+
+def source_diff(old, new):
+    """A unified diff of two versions of a scraper file, for the 'replace?' question."""
+    import difflib
+
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), "installed", "new", n=2))
