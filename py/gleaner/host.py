@@ -32,10 +32,26 @@ def load_builtins(directory):
     return plugins
 
 
+# One scraper's records as JSON text may not exceed this: the whole run
+# crosses extension messages, which Chrome caps at 64 MiB of JSON.
+MAX_OUTPUT_CHARS = 16 * 1024 * 1024
+
+
+class OutputTooLarge(GleanerError):
+    """A scraper produced more records than one run can carry."""
+
+
 def run_plugin(plugin, page):
-    """Run one scraper and return its result; a plugin's exception never escapes."""
+    """Run one scraper and return its result; a plugin's exception never escapes.
+
+    Records yielded before a failure are kept. KeyboardInterrupt is how the
+    browser host stops a plugin that overran its time (Pyodide's interrupt
+    buffer) and how a person stops the CLI: the plugin is reported as
+    interrupted with its records so far.
+    """
     started = time.perf_counter()
     records = []
+    size = 0
     try:
         output = plugin.scrape(page)
         if output is None:
@@ -43,8 +59,17 @@ def run_plugin(plugin, page):
         elif isinstance(output, dict):
             output = (output,)
         for index, value in enumerate(output):
-            records.append(to_record(value, index))
-    except Exception as exc:  # the plugin is someone else's code: report, never crash
+            record = to_record(value, index)
+            # Serialise here, inside the guard, so a value json cannot write
+            # (an int of 10**5000 digits) fails this plugin and not the run.
+            size += len(json.dumps(record, ensure_ascii=False))
+            if size > MAX_OUTPUT_CHARS:
+                raise OutputTooLarge(
+                    f"{plugin.name} produced more than {MAX_OUTPUT_CHARS // 2**20} MB of records; "
+                    f"the first {len(records)} are kept"
+                )
+            records.append(record)
+    except (Exception, KeyboardInterrupt) as exc:  # the plugin is someone else's code: report, never crash
         return {
             "scraper": plugin.name,
             "title": plugin.title,
@@ -101,6 +126,11 @@ class Host:
 
     def set_page_json(self, page_json):
         self.page = Page.from_dict(json.loads(page_json))
+        if self.page.kind == "html":
+            # Parse now, under the page's own time limit (it scales with the
+            # page), so a large page's parse is not charged to the first
+            # scraper that touches page.soup.
+            self.page.soup  # noqa: B018
         return "null"
 
     def run_json(self, name, source=None):

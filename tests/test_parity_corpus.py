@@ -1,0 +1,57 @@
+"""Parity: on every saved page of the corpus, the built-ins give the same records in the
+browser's Pyodide as in native CPython on the same HTML string the browser captured."""
+
+import json
+
+import pytest
+
+from conftest import CORPUS, ROOT
+from gleaner.host import load_builtins, run_plugin
+from gleaner.page import Page
+
+PAGES = sorted(p.name for p in (CORPUS / "html").glob("*.html"))
+BUILTINS = load_builtins(ROOT / "scrapers")
+
+
+def comparable(result):
+    if result["ok"]:
+        return {"ok": True, "records": result["records"]}
+    return {"ok": False, "type": result["error"]["type"], "message": result["error"]["message"]}
+
+
+@pytest.fixture(scope="module")
+def offline(chromium):
+    # The saved pages reference the live web; answer those requests locally at once.
+    chromium.context.route(
+        lambda url: not url.startswith(("http://127.0.0.1", "chrome-extension://", "data:", "blob:")),
+        lambda route: route.abort(),
+    )
+    yield
+    chromium.context.unroute_all()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_browser_equals_native(chromium, corpus_site, offline, name):
+    page, tab_id = chromium.open_tab(f"{corpus_site}/html/{name}")
+    popup = chromium.open_popup(tab_id)
+    try:
+        assert popup.evaluate("document.body.dataset.state") == "done", popup.inner_text("#status")
+        run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"]
+        # The same capture the service worker made, taken again for the native run.
+        captured = chromium.service_worker.evaluate(
+            "async (tabId) => (await chrome.scripting.executeScript({ target: { tabId }, files: ['extension/content/capture.js'] }))[0].result",
+            tab_id,
+        )
+        native_page = Page.from_dict(captured)
+        browser = {r["scraper"]: comparable(r) for r in run["results"]}
+        native = {
+            p.name: comparable(json.loads(json.dumps(run_plugin(p, native_page))))
+            for p in BUILTINS.values()
+            if p.applies_to(captured["url"], captured["kind"])
+        }
+        assert set(browser) == set(native)
+        for scraper in native:
+            assert browser[scraper] == native[scraper], f"{scraper} differs on {name}"
+    finally:
+        popup.close()
+        page.close()
