@@ -217,6 +217,20 @@ def scraper_index():
     return (json.dumps(index, indent=2) + "\n").encode()
 
 
+def build_info(files):
+    """What Python's memory snapshot belongs to: Pyodide's files, the wheels and our Python.
+
+    The host keeps one snapshot per bundle hash (extension/offscreen/snapshot-store.js),
+    so an update that changes any of them boots fully once and makes a new one.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        if name.startswith(("pyodide/", "python/")):
+            digest.update(name.encode() + b"\0" + sha256(files[name]).encode() + b"\n")
+    info = {"generated": GENERATED, "pyodide": PYODIDE_VERSION, "bundleHash": digest.hexdigest()}
+    return (json.dumps(info, indent=2) + "\n").encode()
+
+
 def extension_files():
     entries = {}
     for path in sorted((ROOT / "extension").rglob("*")):
@@ -324,6 +338,7 @@ def build(wheels_dir=None):
     files["python/pyodide-lock.json"] = write_lock(pyodide_lock, lxml)
     files["python/gleaner.zip"] = deterministic_zip(python_sources())
     files["python/scrapers.json"] = scraper_index()
+    files["python/build-info.json"] = build_info(files)
     files.update(extension_files())
     files[EDITOR_BUNDLE] = bundle_editor()
     files.update(scraper_sources())

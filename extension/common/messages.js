@@ -19,7 +19,8 @@ export const Target = Object.freeze({
 export const Command = Object.freeze({
   // { tabId } -> { page: {url, title, kind}, scrapers: [metadata], lastRun }
   DescribeTab: 'DescribeTab',
-  // { tabId, disabledOnly? } -> run: { url, title, startedAt, results: [result], boot }
+  // { tabId, feedUrl? } -> run: { url, tabUrl, title, kind, feeds, startedAt, results: [result], boot }
+  // With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
   ScrapeTab: 'ScrapeTab',
   // { tabId, scraper, format } -> { text, filename, mediaType }
   ExportRecords: 'ExportRecords',
@@ -27,6 +28,32 @@ export const Command = Object.freeze({
   GetLastRun: 'GetLastRun',
   // {} -> { ready, stages }: start Python early, before a scrape is asked for
   WarmUp: 'WarmUp',
+
+  // The options page: managing scrapers (see service-worker/scraper-store.js).
+  // {} -> { scrapers: [{ ...metadata, builtin, enabled, offSites, lastRun, source? }], host: { packages }? }
+  ListScrapers: 'ListScrapers',
+  // { source } -> { ok, metadata, installed: { version, source, diff } | null } | { ok: false, error: { message, line, column } }
+  ValidateScraper: 'ValidateScraper',
+  // { source, originalName?, replace? } -> the saved scraper; refuses an invalid source and saves nothing
+  SaveScraper: 'SaveScraper',
+  // { name } -> { entry, index, offSites }: what RestoreScraper needs to undo it
+  DeleteScraper: 'DeleteScraper',
+  // { entry, index, offSites } -> {}: undo a delete exactly
+  RestoreScraper: 'RestoreScraper',
+  // { name, enabled } -> {}
+  SetScraperEnabled: 'SetScraperEnabled',
+  // { name, url, off } -> {}: turn a scraper off (or back on) for the URL's site
+  SetScraperOffForSite: 'SetScraperOffForSite',
+  // { url } -> { url, scrapers: [{ name, title, builtin, enabled, matches, offForSite, runs }] }
+  TestUrl: 'TestUrl',
+  // { name, source? } -> [test case result]; with source, the editor's text is tested
+  RunScraperTests: 'RunScraperTests',
+  // { source, tabId? | page: { url, html | xml } } -> { result, page: { url, title } }
+  TryScraper: 'TryScraper',
+  // {} -> { text, filename }: every user scraper and setting as one JSON archive
+  ExportArchive: 'ExportArchive',
+  // { text, choices?: { [name]: 'replace' | 'keep-both' | 'skip' } } -> { conflicts } | { imported, skipped }
+  ImportArchive: 'ImportArchive',
 });
 
 // Service worker -> Python host (offscreen document in Chrome, event page in Firefox).
@@ -37,8 +64,10 @@ export const HostCommand = Object.freeze({
   Run: 'HostRun',
   // { records, format, options } -> { text }
   Export: 'HostExport',
-  // { source } -> { ok, metadata } | { ok: false, error }
+  // { source, previous? } -> { ok, metadata, diff? } | { ok: false, error: { message, line, column } }
   Validate: 'HostValidate',
+  // { name, source? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
+  RunTests: 'HostRunTests',
 });
 
 // Broadcasts nobody replies to.
@@ -56,6 +85,7 @@ export const WorkerOp = Object.freeze({
   RunScraper: 'runScraper',
   Export: 'export',
   Validate: 'validate',
+  RunTests: 'runTests',
 });
 
 export function ok(result) {

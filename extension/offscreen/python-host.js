@@ -3,51 +3,93 @@
 // in its event page. Both answer the HostCommand messages of common/messages.js.
 
 import { HostCommand, WorkerOp, UserError } from '../common/messages.js';
+import { loadSnapshot, saveSnapshot } from './snapshot-store.js';
 
 // Pyodide hangs without a word when the CSP lacks 'wasm-unsafe-eval' (or a
 // file is missing), so a boot that takes this long is reported, not awaited.
 const BOOT_TIMEOUT_MS = 60_000;
-// A scraper that runs longer than this is stopped by replacing the worker.
+// A scraper that runs longer than this is stopped: first softly (a
+// KeyboardInterrupt through Pyodide's interrupt buffer, which keeps the warm
+// worker), then, if the plugin swallows it, by replacing the worker.
 export const DEFAULT_SCRAPER_TIMEOUT_MS = 10_000;
+// How long a plugin gets to unwind after the KeyboardInterrupt (measured: ~8 ms).
+const INTERRUPT_GRACE_MS = 1_000;
+// Calls that run no plugin code still get a limit: a plugin can leave the
+// worker unable to answer (self.close(), a replaced onmessage), and a call
+// without a limit would then hang every later scrape.
+const CALL_TIMEOUT_MS = 30_000;
+// Parsing is not the plugin's time: html.parser in Pyodide takes ~0.6 s per
+// MB (20 MB: ~12 s), so the page gets its own limit scaled to its size.
+const pageTimeoutMs = (chars) => CALL_TIMEOUT_MS + Math.ceil(chars / 1_000_000) * 2_000;
+const SIGINT = 2;
+const TESTS_TIMEOUT_MS = 60_000;
+// Python's memory is given back after this long without a command (the
+// user's keepWarmMinutes setting, sent with each command, overrides it).
+export const DEFAULT_KEEP_WARM_MINUTES = 5;
+
+// Pyodide needs a SharedArrayBuffer for its interrupt buffer; extension pages
+// have one without cross-origin isolation. Where they do not, only the hard
+// stop remains.
+const newInterruptBuffer = () => (typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null);
 
 class PythonWorker {
   constructor(onProgress) {
     this.worker = new Worker(new URL('./python-worker.js', import.meta.url), { type: 'module' });
+    this.interruptBuffer = newInterruptBuffer();
     this.pending = new Map();
     this.nextId = 1;
     this.onProgress = onProgress;
+    this.booted = false;
     this.worker.onmessage = ({ data }) => {
-      if (data.progress) {
+      if (data?.progress) {
         this.onProgress(data.progress);
         return;
       }
-      const call = this.pending.get(data.id);
+      if (data?.snapshot instanceof Uint8Array && !this.booted) {
+        // Made at boot, before any plugin ran; kept for the next cold start.
+        saveSnapshot(data.snapshot).catch((error) => console.warn('Gleaner: could not store the Python memory snapshot', error));
+        return;
+      }
+      const call = this.pending.get(data?.id);
       if (!call) return;
       this.pending.delete(data.id);
       if (data.ok) call.resolve(data.result);
-      else call.reject(Object.assign(new Error(data.error.message), data.error));
+      else call.reject(Object.assign(new Error(data.error?.message), data.error));
     };
     this.worker.onerror = (event) => {
-      // A worker that fails to load (a missing file, a CSP refusal) lands here.
-      const error = new Error(`the Python worker failed: ${event.message || 'it could not start'}`);
-      this.failAll(error);
+      // Before boot this is a worker that could not load (a missing file, a
+      // CSP refusal). After boot it is an exception in a callback a plugin
+      // left behind: the call running now is not to blame, and the worker
+      // is replaced if its calls stop answering.
+      if (this.booted) {
+        event.preventDefault();
+        return;
+      }
+      this.failAll(new Error(`the Python worker failed: ${event.message || 'it could not start'}`));
     };
   }
 
-  call(op, args, timeoutMs) {
+  // Resolves with the op's result; rejects with { timedOut: true } after timeoutMs.
+  call(op, args, timeoutMs = CALL_TIMEOUT_MS, transfer = []) {
+    return withTimeout(this.send(op, args, transfer), timeoutMs);
+  }
+
+  send(op, args, transfer = []) {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = timeoutMs && setTimeout(() => {
-        this.pending.delete(id);
-        reject(Object.assign(new Error('timeout'), { timedOut: true }));
-      }, timeoutMs);
-      const settle = (fn) => (value) => {
-        clearTimeout(timer);
-        fn(value);
-      };
-      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
-      this.worker.postMessage({ id, op, args });
+    if (this.interruptBuffer) this.interruptBuffer[0] = 0;
+    const reply = new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, args }, transfer);
     });
+    // A reply abandoned after a timeout must not become an unhandled rejection.
+    reply.catch(() => {});
+    return reply;
+  }
+
+  interrupt() {
+    if (!this.interruptBuffer) return false;
+    this.interruptBuffer[0] = SIGINT;
+    return true;
   }
 
   failAll(error) {
@@ -61,22 +103,57 @@ class PythonWorker {
   }
 }
 
+function withTimeout(promise, timeoutMs) {
+  if (!timeoutMs) return promise;
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { timedOut: true })), timeoutMs);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+// Errors that leave Pyodide unsafe to reuse: its memory never shrinks after
+// a MemoryError, and a fatal error poisons every later call.
+const POISONED = /MemoryError|fatally failed|Maximum call stack|out of memory|RangeError/;
+
+function pageChars(page) {
+  return (page?.html?.length ?? 0) + (page?.xml?.length ?? 0) + (page?.bytesBase64?.length ?? 0);
+}
+
 export class PythonHost {
-  constructor({ onProgress = () => {} } = {}) {
+  constructor({ onProgress = () => {}, onIdle = () => {} } = {}) {
     this.onProgress = onProgress;
     this.worker = null;
     this.ready = null;
     this.bootStages = null;
+    this.replacements = 0;
+    this.onIdle = onIdle;
+    this.keepWarmMs = DEFAULT_KEEP_WARM_MINUTES * 60_000;
+    this.idleTimer = null;
+    this.active = 0;
   }
 
   // Boot (once) and resolve with each stage's time; concurrent callers share one boot.
   boot() {
     if (!this.ready) {
       const started = performance.now();
-      this.worker = new PythonWorker((progress) => this.onProgress({ ...progress, elapsedMs: Math.round(performance.now() - started) }));
-      this.ready = this.worker.call(WorkerOp.Boot, {}, BOOT_TIMEOUT_MS).then(
-        ({ stages }) => {
-          this.bootStages = { ...stages, totalMs: Math.round(performance.now() - started) };
+      const worker = new PythonWorker((progress) => this.onProgress({ ...progress, elapsedMs: Math.round(performance.now() - started) }));
+      this.worker = worker;
+      // The snapshot is read while the worker loads its modules, and moved
+      // (not copied) to it; without one the worker makes one.
+      const snapshotRead = performance.now();
+      const snapshot = loadSnapshot().catch((error) => {
+        console.warn('Gleaner: could not read the Python memory snapshot; booting fully', error);
+        return null;
+      });
+      this.ready = snapshot.then((bytes) => {
+        const readMs = Math.round(performance.now() - snapshotRead);
+        const args = { interruptBuffer: worker.interruptBuffer, snapshot: bytes, makeSnapshot: !bytes };
+        return worker.call(WorkerOp.Boot, args, BOOT_TIMEOUT_MS, bytes ? [bytes] : []).then((reply) => ({ ...reply, readMs }));
+      }).then(
+        ({ stages, readMs }) => {
+          worker.booted = true;
+          this.bootStages = { snapshotRead: readMs, ...stages, totalMs: Math.round(performance.now() - started) };
           this.onProgress({ stage: 'ready', elapsedMs: this.bootStages.totalMs, done: true });
           return this.bootStages;
         },
@@ -98,46 +175,142 @@ export class PythonHost {
     this.ready = null;
   }
 
-  async call(op, args, timeoutMs) {
+  // A call that outlives its limit leaves the worker in an unknown state:
+  // replace it, and say which context stopped answering.
+  async call(op, args, timeoutMs = CALL_TIMEOUT_MS) {
     await this.boot();
-    return this.worker.call(op, args, timeoutMs);
+    try {
+      return await this.worker.call(op, args, timeoutMs);
+    } catch (error) {
+      if (error.timedOut || POISONED.test(String(error.message))) this.replace();
+      if (error.timedOut) throw Object.assign(new Error(`the Python worker did not answer ${op} within ${timeoutMs / 1000} s; it was restarted`), { context: 'python worker' });
+      throw error;
+    }
   }
 
-  // Run each scraper in turn; one that overruns its time is stopped (the
-  // worker is replaced) and the others still run.
+  replace() {
+    this.reset();
+    this.replacements += 1;
+  }
+
+  async setPage(page) {
+    const chars = pageChars(page);
+    try {
+      await this.call(WorkerOp.SetPage, { page }, pageTimeoutMs(chars));
+    } catch (error) {
+      if (/MemoryError/.test(error.message) || error.type === 'MemoryError') {
+        throw new UserError(`The page (${(chars / 1_048_576).toFixed(1)} MB) is too large for Python's memory; Python was restarted.`);
+      }
+      throw error;
+    }
+  }
+
+  // Run one scraper under its time limit. Past the limit: KeyboardInterrupt
+  // first; a plugin that swallows it (or never returns to Python) loses the
+  // worker. Returns the scraper's result, never throws for the plugin's sake.
+  async runScraper(scraper, timeoutMs) {
+    const worker = this.worker;
+    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source });
+    const stopped = (how, records = []) => ({
+      scraper: scraper.name,
+      title: scraper.title || scraper.name,
+      ok: false,
+      records,
+      error: {
+        type: 'Timeout',
+        message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
+        user: true,
+        stopped: true,
+      },
+    });
+    try {
+      return checkResult(await withTimeout(reply, timeoutMs), scraper);
+    } catch (error) {
+      if (!error.timedOut) return this.brokenWorker(scraper, error);
+    }
+    if (worker.interrupt()) {
+      try {
+        const result = checkResult(await withTimeout(reply, INTERRUPT_GRACE_MS), scraper);
+        if (result.error?.type !== 'KeyboardInterrupt') return result;
+        return stopped(result.records.length ? `The ${result.records.length} records it gave before that are kept.` : 'Python kept running.', result.records);
+      } catch (error) {
+        if (!error.timedOut) return this.brokenWorker(scraper, error, stopped('Python kept running.'));
+      }
+    }
+    this.replace();
+    return stopped('Python was restarted.');
+  }
+
+  // The worker itself failed during a scraper (a fatal Pyodide error, a
+  // reply of the wrong shape): the scraper gets the error, the worker is
+  // replaced, the run goes on.
+  brokenWorker(scraper, error, result = null) {
+    this.replace();
+    if (result) return result;
+    return {
+      scraper: scraper.name,
+      title: scraper.title || scraper.name,
+      ok: false,
+      records: [],
+      error: {
+        type: error.type || error.name || 'Error',
+        message: `${scraper.title || scraper.name} broke the Python worker (${String(error.message).split('\n').slice(-2).join(' ').trim()}); Python was restarted.`,
+        user: false,
+        traceback: error.traceback || (typeof error.message === 'string' && error.message.includes('Traceback') ? error.message : null),
+      },
+    };
+  }
+
+  // Run each scraper in turn; one that fails, overruns its time or breaks
+  // the worker is reported, and the others still run on a sound worker.
   async run({ page, scrapers }) {
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
-    await this.worker.call(WorkerOp.SetPage, { page });
+    await this.setPage(page);
     const results = [];
     for (const scraper of scrapers) {
       const timeoutMs = scraper.timeoutMs ?? DEFAULT_SCRAPER_TIMEOUT_MS;
       this.onProgress({ scraper: scraper.name, done: false });
-      try {
-        results.push(await this.worker.call(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source }, timeoutMs));
-      } catch (error) {
-        if (!error.timedOut) throw error;
-        this.reset();
-        results.push({
-          scraper: scraper.name,
-          title: scraper.title || scraper.name,
-          ok: false,
-          records: [],
-          error: {
-            type: 'Timeout',
-            message: `stopped after ${timeoutMs / 1000} s: the scraper ran too long (an endless loop?). Python was restarted.`,
-            user: true,
-          },
-        });
+      if (!this.ready) {
         await this.boot();
-        await this.worker.call(WorkerOp.SetPage, { page });
+        await this.setPage(page);
       }
+      const result = await this.runScraper(scraper, timeoutMs);
+      if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
+      results.push(result);
     }
     return { results, boot: { ...boot, warm: wasWarm } };
   }
 
   // The handler for HostCommand messages, shared by Chrome's offscreen document and Firefox's event page.
   async handle(name, payload) {
+    this.active += 1;
+    try {
+      return await this.dispatch(name, payload);
+    } finally {
+      this.active -= 1;
+      this.keepWarm(payload?.keepWarmMinutes);
+    }
+  }
+
+  // Python stays booted this long after the last command, then the worker
+  // is stopped to give its memory (~100 MB) back; the next command boots
+  // again, from the snapshot. A boot or a scrape in progress counts as use.
+  keepWarm(minutes) {
+    if (Number.isFinite(minutes) && minutes > 0) this.keepWarmMs = minutes * 60_000;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.releaseIdle(), this.keepWarmMs);
+  }
+
+  releaseIdle() {
+    this.idleTimer = null;
+    if (this.active > 0) return;
+    this.reset();
+    this.bootStages = null;
+    this.onIdle();
+  }
+
+  async dispatch(name, payload) {
     switch (name) {
       case HostCommand.Describe:
         return this.call(WorkerOp.Describe, {});
@@ -147,8 +320,21 @@ export class PythonHost {
         return this.call(WorkerOp.Export, payload);
       case HostCommand.Validate:
         return this.call(WorkerOp.Validate, payload);
+      case HostCommand.RunTests:
+        // A scraper's TESTS may hold several pages: more time than one call.
+        return this.call(WorkerOp.RunTests, payload, TESTS_TIMEOUT_MS);
       default:
         throw new UserError(`unknown host command ${name}`);
     }
   }
+}
+
+// The worker answers a RunScraper with the result of the scraper it was
+// asked for, in this shape; a plugin that posts its own messages to the host
+// (js.postMessage) cannot pass off anything else.
+function checkResult(result, scraper) {
+  const shaped = result && typeof result === 'object' && result.scraper === scraper.name
+    && typeof result.ok === 'boolean' && Array.isArray(result.records);
+  if (!shaped) throw Object.assign(new Error(`the worker answered ${scraper.name} with a malformed result`), { type: 'ProtocolError' });
+  return result;
 }

@@ -4,11 +4,14 @@
 //
 // Protocol: the host posts { id, op, args }; the worker answers
 // { id, ok, result } or { id, ok: false, error }, and posts
-// { progress: { stage, ms } } while it boots. Ops are named in
+// { progress: { stage, ms } } while it boots, and { snapshot } (bytes) when
+// it made a memory snapshot for the host to store. Ops are named in
 // common/messages.js (WorkerOp).
 
 import { loadPyodide } from '../../pyodide/pyodide.mjs';
 import { WorkerOp } from '../common/messages.js';
+import { sealWorkerScope } from './worker-seal.js';
+import { unpackZip } from './zip-files.js';
 
 const PYODIDE_URL = new URL('../../pyodide/', import.meta.url).href;
 const PYTHON_URL = new URL('../../python/', import.meta.url).href;
@@ -36,42 +39,106 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function boot() {
+// Boot from a memory snapshot when the host has one for this exact build:
+// the heap of a Python that already imported the host and the built-ins
+// (~0.3 s instead of ~2 s). Files live outside the heap, so they are written
+// again after a restore. The snapshot API is Pyodide 314's private one
+// (loadPyodide's _loadSnapshot/_makeSnapshot, pyodide.makeMemorySnapshot),
+// pinned with the Pyodide version; any failure falls back to a full boot.
+async function boot({ snapshot = null, makeSnapshot = false } = {}) {
   const stages = {};
-  [pyodide, stages.runtime] = await timed('runtime', () => loadPyodide({
+  const lock = fetchLock();
+  if (snapshot) {
+    try {
+      [pyodide, stages.restore] = await timed('restore', () => loadRuntime({ _loadSnapshot: new Uint8Array(snapshot) }));
+      [, stages.files] = await timed('files', async () => unpackFiles(await lock));
+      host = pyodide.globals.get('_gleaner_host');
+      stages.snapshot = 'restored';
+      return { stages };
+    } catch (error) {
+      // A snapshot from another build or a damaged one: boot fully and replace it.
+      stages.snapshotError = String(error?.message || error).slice(0, 300);
+      pyodide = null;
+      host = null;
+      makeSnapshot = true;
+    }
+  }
+  // A wheel with compiled code (lxml) loads shared libraries a snapshot
+  // cannot carry: such builds boot fully every time.
+  makeSnapshot &&= snapshotSafe(await lock);
+  [pyodide, stages.runtime] = await timed('runtime', () => loadRuntime(makeSnapshot ? { _makeSnapshot: true } : {}));
+  [, stages.packages] = await timed('packages', async () => unpackFiles(await lock));
+  [, stages.host] = await timed('host', () => {
+    pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(APP_DIR)})`);
+    pyodide.runPython(`from gleaner.host import Host; _gleaner_host = Host(${JSON.stringify(`${APP_DIR}/scrapers`)})`);
+  });
+  [, stages.plugins] = await timed('plugins', () => {
+    // Import what the built-ins need now, so the first scrape (and every
+    // snapshot restore) does not pay for it.
+    pyodide.runPython('import bs4, xmltodict, json, html.parser');
+  });
+  let made = null;
+  if (makeSnapshot) {
+    // Before any plugin runs: the snapshot holds only our own code's state.
+    [made, stages.snapshotMake] = await timed('snapshot', () => pyodide.makeMemorySnapshot());
+    stages.snapshot = 'made';
+  }
+  host = pyodide.globals.get('_gleaner_host');
+  return { stages, snapshot: made };
+}
+
+function loadRuntime(options) {
+  return loadPyodide({
     indexURL: PYODIDE_URL,
     // Our own trimmed lock: only what this build ships (see build.py).
     lockFileURL: `${PYTHON_URL}pyodide-lock.json`,
     packageBaseUrl: PYTHON_URL,
     stdout: () => {},
     stderr: () => {},
-  }));
-  [, stages.packages] = await timed('packages', async () => {
-    const lock = await (await fetch(`${PYTHON_URL}pyodide-lock.json`)).json();
-    // unpackArchive rather than loadPackage: the same files, without
-    // loadPackage's lookups, and it is what a memory snapshot can keep.
-    const wheels = await Promise.all(Object.values(lock.packages).map((pkg) => fetchBytes(`${PYTHON_URL}${pkg.file_name}`)));
-    for (const wheel of wheels) pyodide.unpackArchive(wheel, 'wheel');
+    ...options,
   });
-  [, stages.host] = await timed('host', async () => {
-    pyodide.unpackArchive(await fetchBytes(`${PYTHON_URL}gleaner.zip`), 'zip', { extractDir: APP_DIR });
-    pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(APP_DIR)})`);
-    host = pyodide.runPython(`from gleaner.host import Host; Host(${JSON.stringify(`${APP_DIR}/scrapers`)})`);
-  });
-  [, stages.plugins] = await timed('plugins', () => {
-    // Import what the built-ins need now, so the first scrape does not pay for it.
-    pyodide.runPython('import bs4, xmltodict, json, html.parser');
-  });
-  return stages;
 }
 
-function ensureBooted() {
-  booting ??= boot();
+async function fetchLock() {
+  return (await fetch(`${PYTHON_URL}pyodide-lock.json`)).json();
+}
+
+const snapshotSafe = (lock) => Object.values(lock.packages).every((pkg) => pkg.file_name.endsWith('-none-any.whl'));
+
+// The wheels into site-packages and the host package into APP_DIR, written
+// from JS (see zip-files.js); a wheel with compiled code goes through
+// unpackArchive, which also loads its shared libraries.
+async function unpackFiles(lock) {
+  const packages = Object.values(lock.packages);
+  const [app, ...wheels] = await Promise.all([`${PYTHON_URL}gleaner.zip`, ...packages.map((pkg) => `${PYTHON_URL}${pkg.file_name}`)].map(fetchBytes));
+  const sitePackages = pyodide.runPython('import sysconfig; sysconfig.get_path("purelib")');
+  await Promise.all(wheels.map((wheel, i) => (packages[i].file_name.endsWith('-none-any.whl')
+    ? unpackZip(pyodide.FS, wheel, sitePackages)
+    : pyodide.unpackArchive(wheel, 'wheel'))));
+  await unpackZip(pyodide.FS, app, APP_DIR);
+}
+
+function ensureBooted(options) {
+  // Sealed after boot (which may use storage) and before any plugin runs.
+  booting ??= boot(options).then((booted) => {
+    sealWorkerScope();
+    return booted;
+  });
   return booting;
 }
 
 const ops = {
-  [WorkerOp.Boot]: async () => ({ stages: await ensureBooted() }),
+  [WorkerOp.Boot]: async ({ interruptBuffer, snapshot, makeSnapshot }) => {
+    const booted = await ensureBooted({ snapshot, makeSnapshot });
+    const { stages, snapshot: made } = booted;
+    booted.snapshot = null;
+    // A new snapshot goes to the host to keep (moved, not copied: ~30 MB).
+    if (made) postMessage({ snapshot: made }, [made.buffer]);
+    // The host's soft stop for a runaway plugin: it writes SIGINT here and
+    // Python raises KeyboardInterrupt at the next bytecode.
+    if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
+    return { stages };
+  },
   [WorkerOp.Describe]: async () => JSON.parse(host.describe_json()),
   [WorkerOp.SetPage]: async ({ page }) => {
     host.set_page_json(JSON.stringify(page));
@@ -81,7 +148,8 @@ const ops = {
   [WorkerOp.Export]: async ({ records, format, options }) => ({
     text: host.export_text(JSON.stringify(records), format, JSON.stringify(options ?? {})),
   }),
-  [WorkerOp.Validate]: async ({ source }) => JSON.parse(host.validate_json(source)),
+  [WorkerOp.Validate]: async ({ source, previous }) => JSON.parse(host.validate_json(source, previous ?? undefined)),
+  [WorkerOp.RunTests]: async ({ name, source }) => JSON.parse(host.run_tests_json(name, source ?? undefined)),
 };
 
 self.onmessage = async ({ data: { id, op, args } }) => {

@@ -103,19 +103,28 @@ function resultSection(result) {
 }
 
 function showRun(run) {
-  $('results').replaceChildren(...run.results.map(resultSection));
+  $('results').replaceChildren(...run.results.map(resultSection), ...[feedsSection(run)].filter(Boolean));
   const failed = run.results.filter((r) => !r.ok).length;
   const seconds = run.boot?.totalMs && !run.boot.warm ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
   setStatus(`${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}`);
   document.body.dataset.state = 'done';
 }
 
-async function scrape() {
+// Feeds the page links (<link rel="alternate">): each can be scraped in its turn.
+function feedsSection(run) {
+  if (run.kind !== 'html' || !run.feeds?.length) return null;
+  const items = run.feeds.map((feed) => el('li', {},
+    el('button', { type: 'button', textContent: 'Scrape feed', onclick: () => scrape(feed.url), dataset: { feed: feed.url } }),
+    el('span', { textContent: ` ${feed.title || feed.url}`, title: `${feed.url} (${feed.type})` })));
+  return el('section', { className: 'feeds', id: 'feeds' }, el('h2', { textContent: 'Feeds on this page' }), el('ul', {}, ...items));
+}
+
+async function scrape(feedUrl = null) {
   document.body.dataset.state = 'running';
   $('scrape').disabled = true;
   bootClock = startClock('Starting Python…');
   try {
-    showRun(await request(Target.ServiceWorker, Command.ScrapeTab, { tabId }));
+    showRun(await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl }));
   } catch (error) {
     setStatus(error.message, { error: true });
     document.body.dataset.state = 'error';
@@ -133,6 +142,30 @@ chrome.runtime.onMessage.addListener((message) => {
   else if (stage && !done) bootClock.stage(`${stage} ready`);
 });
 
+// The scrapers for this page, each with a switch that turns it off (or back
+// on) for this site only; the next scrape honours it.
+function showApplies(info) {
+  const chip = (scraper, off) => el('span', { className: `chip${off ? ' off' : ''}`, title: `${scraper.name} ${scraper.version}`, dataset: { scraper: scraper.name } },
+    scraper.title || scraper.name,
+    el('button', {
+      type: 'button',
+      className: 'site-toggle',
+      textContent: off ? 'turn on' : '×',
+      title: off ? `Run ${scraper.name} on this site again` : `Turn ${scraper.name} off for this site`,
+      dataset: { offForSite: String(off) },
+      onclick: async () => {
+        try {
+          await request(Target.ServiceWorker, Command.SetScraperOffForSite, { name: scraper.name, url: info.page.url, off: !off });
+          showApplies(await request(Target.ServiceWorker, Command.DescribeTab, { tabId }));
+          setStatus(off ? `${scraper.name} runs on this site again.` : `${scraper.name} is off for this site; Scrape again to see the change.`);
+        } catch (error) {
+          setStatus(error.message, { error: true });
+        }
+      },
+    }));
+  $('applies').replaceChildren(...info.scrapers.map((s) => chip(s, false)), ...(info.offHere ?? []).map((s) => chip(s, true)));
+}
+
 async function main() {
   const param = new URLSearchParams(location.search).get('tab');
   tabId = param ? Number(param) : (await chrome.tabs.query({ active: true, currentWindow: true }))[0]?.id;
@@ -140,7 +173,7 @@ async function main() {
     event.preventDefault();
     chrome.runtime.openOptionsPage();
   };
-  $('scrape').onclick = scrape;
+  $('scrape').onclick = () => scrape();
   const info = await request(Target.ServiceWorker, Command.DescribeTab, { tabId });
   $('page-title').textContent = info.page.title || info.page.url;
   $('page-url').textContent = info.page.url;
@@ -150,7 +183,7 @@ async function main() {
     document.body.dataset.state = 'unreadable';
     return;
   }
-  $('applies').replaceChildren(...info.scrapers.map((s) => el('span', { className: 'chip', textContent: s.title || s.name, title: `${s.name} ${s.version}` })));
+  showApplies(info);
   if (info.lastRun) showRun(info.lastRun);
   else await scrape();
 }

@@ -54,7 +54,13 @@ async function viaLocalHost(name, payload, onProgress) {
 }
 
 export function createHostClient({ onProgress }) {
-  const send = offscreen ? viaOffscreen : (name, payload) => viaLocalHost(name, payload, onProgress);
+  const deliver = offscreen ? viaOffscreen : (name, payload) => viaLocalHost(name, payload, onProgress);
+  // The host cannot read storage (an offscreen document has only
+  // chrome.runtime), so the keep-warm setting travels with each command.
+  const send = async (name, payload) => {
+    const { keepWarmMinutes } = await chrome.storage.local.get('keepWarmMinutes');
+    return deliver(name, { ...payload, keepWarmMinutes });
+  };
   return {
     describe: () => send(HostCommand.Describe, {}),
     run: (page, scrapers) => send(HostCommand.Run, { page, scrapers }),

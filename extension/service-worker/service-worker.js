@@ -7,6 +7,8 @@ import {
 } from '../common/messages.js';
 import { urlMatches } from '../common/match-pattern.js';
 import { createHostClient } from './host-client.js';
+import { capturePage } from '../content/capture.js';
+import * as store from './scraper-store.js';
 
 const host = createHostClient({
   onProgress: (payload) => chrome.runtime.sendMessage({ target: Target.Popup, name: Event.HostProgress, payload }).catch(() => {}),
@@ -19,14 +21,67 @@ function builtinScrapers() {
   return builtinsPromise;
 }
 
-async function userScrapers() {
-  const { scrapers = [] } = await chrome.storage.local.get('scrapers');
-  return scrapers.filter((scraper) => scraper.enabled !== false);
+// Built-ins then the user's scrapers, each with its enabled state; user
+// scrapers carry their source (built-ins' live in the Python host).
+async function allScrapers(state) {
+  return [
+    ...(await builtinScrapers()).map((s) => ({ ...s, builtin: true, enabled: store.isEnabled(state, s.name, true) })),
+    ...state.scrapers.map((s) => ({ ...s.metadata, builtin: false, enabled: s.enabled !== false, source: s.source })),
+  ];
 }
 
+// Filtered by pattern here, without booting Python; switched-off scrapers
+// and those turned off for this site stay out.
 async function applicableScrapers(url, kind) {
-  const all = [...(await builtinScrapers()), ...(await userScrapers()).map((s) => ({ ...s.metadata, source: s.source }))];
-  return all.filter((scraper) => (!kind || scraper.input === kind) && urlMatches(url, scraper.matches, scraper.excludes));
+  const state = await store.read();
+  return (await allScrapers(state)).filter((scraper) => scraper.enabled
+    && (!kind || scraper.input === kind)
+    && urlMatches(url, scraper.matches, scraper.excludes)
+    && !store.isOffForSite(state, scraper.name, url));
+}
+
+async function scrapersOffForSite(url) {
+  const state = await store.read();
+  return (await allScrapers(state)).filter((scraper) => scraper.enabled
+    && urlMatches(url, scraper.matches, scraper.excludes) && store.isOffForSite(state, scraper.name, url));
+}
+
+// Check a source in Python; an invalid one becomes a UserError naming the line.
+async function validOrThrow(source, previous) {
+  const reply = await host.validate(source, previous);
+  if (!reply.ok) {
+    const where = reply.error.line ? ` (line ${reply.error.line}${reply.error.column ? `, column ${reply.error.column}` : ''})` : '';
+    throw Object.assign(new UserError(`${reply.error.message}${where}; nothing was saved.`), { line: reply.error.line, column: reply.error.column });
+  }
+  return reply;
+}
+
+function userEntry(state, name) {
+  const entry = store.findUser(state, name);
+  if (!entry) throw new UserError(`There is no scraper of yours named ${name}.`);
+  return entry;
+}
+
+// A free "name-2", "name-3"... for keeping both of two scrapers with one name.
+function freeName(state, builtinNames, name) {
+  const taken = new Set([...builtinNames, ...state.scrapers.map((s) => s.metadata.name)]);
+  let n = 2;
+  while (taken.has(`${name}-${n}`)) n += 1;
+  return `${name}-${n}`;
+}
+
+function withName(source, name) {
+  return source.replace(/^NAME\s*(:[^=]*)?=.*$/m, `NAME = ${JSON.stringify(name)}`);
+}
+
+function siteOf(url) {
+  try {
+    const { hostname } = new URL(url);
+    if (hostname) return hostname;
+  } catch {
+    // fall through
+  }
+  throw new UserError(`${url} is not a web address with a site name.`);
 }
 
 // Pages no extension may script, said in words a person understands.
@@ -56,12 +111,12 @@ function explainCaptureError(error, url) {
   return Object.assign(new Error(`could not capture the page: ${text}`), { context: 'service worker' });
 }
 
-async function capture(tab) {
+async function capture(tab, feedUrl = null) {
   const reason = unreadableReason(tab.url);
   if (reason) throw new UserError(reason);
   let injection;
   try {
-    [injection] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: ['extension/content/capture.js'] });
+    [injection] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: capturePage, args: [feedUrl] });
   } catch (error) {
     throw explainCaptureError(error, tab.url);
   }
@@ -102,18 +157,25 @@ const commands = {
       page: { url: tab.url, title: tab.title },
       unreadable: unreadableReason(tab.url),
       scrapers: (await applicableScrapers(tab.url)).map(summarize),
-      lastRun: run && run.url === tab.url ? run : null,
+      offHere: (await scrapersOffForSite(tab.url)).map(summarize),
+      lastRun: run && run.tabUrl === tab.url ? run : null,
     };
   },
 
-  async [Command.ScrapeTab]({ tabId }) {
+  async [Command.ScrapeTab]({ tabId, feedUrl = null }) {
     const tab = await chrome.tabs.get(tabId);
-    const page = await capture(tab);
+    const page = await capture(tab, feedUrl);
+    if (page.error) throw new UserError(page.error);
     const scrapers = await applicableScrapers(page.url, page.kind);
     const startedAt = new Date().toISOString();
     const { results, boot } = await host.run(page, scrapers.map((s) => ({ name: s.name, title: s.title, source: s.source, timeoutMs: s.timeout ? s.timeout * 1000 : undefined })));
-    const run = { url: page.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot };
+    const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot };
     await saveLastRun(tabId, run);
+    await store.update((state) => {
+      for (const result of results) {
+        state.lastRuns[result.scraper] = { at: startedAt, url: page.url, ok: result.ok, count: result.records.length, error: result.ok ? null : result.error.message };
+      }
+    });
     return run;
   },
 
@@ -131,6 +193,198 @@ const commands = {
 
   async [Command.WarmUp]() {
     return host.describe();
+  },
+
+  async [Command.ListScrapers]() {
+    const state = await store.read();
+    const scrapers = (await allScrapers(state)).map((scraper) => {
+      const entry = scraper.builtin ? null : store.findUser(state, scraper.name);
+      return {
+        ...scraper,
+        offSites: state.settings.offSites[scraper.name] ?? [],
+        lastRun: state.lastRuns[scraper.name] ?? null,
+        installedAt: entry?.installedAt ?? null,
+        updatedAt: entry?.updatedAt ?? null,
+      };
+    });
+    return { scrapers };
+  },
+
+  async [Command.ValidateScraper]({ source }) {
+    const state = await store.read();
+    const first = await host.validate(source);
+    if (!first.ok) return first;
+    const installed = store.findUser(state, first.metadata.name);
+    if (!installed) return { ...first, installed: null };
+    const { diff } = await host.validate(source, installed.source);
+    return { ...first, installed: { version: installed.metadata.version, source: installed.source, diff, newer: store.compareVersions(first.metadata.version, installed.metadata.version) } };
+  },
+
+  async [Command.SaveScraper]({ source, originalName = null, replace = false }) {
+    const { metadata } = await validOrThrow(source);
+    const now = new Date().toISOString();
+    return store.update((state) => {
+      const clash = store.findUser(state, metadata.name);
+      if (clash && metadata.name !== originalName && !replace) {
+        throw new UserError(`A scraper named ${metadata.name} is already installed (version ${clash.metadata.version}); replace it or change NAME.`);
+      }
+      const original = originalName ? store.findUser(state, originalName) : null;
+      const previous = original ?? clash;
+      const entry = {
+        source,
+        metadata,
+        enabled: previous ? previous.enabled !== false : true,
+        installedAt: previous?.installedAt ?? now,
+        updatedAt: now,
+      };
+      const index = previous ? state.scrapers.indexOf(previous) : state.scrapers.length;
+      state.scrapers = state.scrapers.filter((s) => s !== original && s !== clash);
+      state.scrapers.splice(Math.min(index, state.scrapers.length), 0, entry);
+      if (original && original.metadata.name !== metadata.name && state.settings.offSites[original.metadata.name]) {
+        state.settings.offSites[metadata.name] = state.settings.offSites[original.metadata.name];
+        delete state.settings.offSites[original.metadata.name];
+      }
+      return { ...metadata, enabled: entry.enabled };
+    });
+  },
+
+  async [Command.DeleteScraper]({ name }) {
+    return store.update((state) => {
+      const entry = userEntry(state, name);
+      const index = state.scrapers.indexOf(entry);
+      const offSites = state.settings.offSites[name] ?? null;
+      state.scrapers.splice(index, 1);
+      delete state.settings.offSites[name];
+      delete state.lastRuns[name];
+      return { entry, index, offSites };
+    });
+  },
+
+  async [Command.RestoreScraper]({ entry, index, offSites }) {
+    await validOrThrow(entry.source);
+    return store.update((state) => {
+      if (store.findUser(state, entry.metadata.name)) throw new UserError(`A scraper named ${entry.metadata.name} exists again; it was not restored.`);
+      state.scrapers.splice(Math.min(index, state.scrapers.length), 0, entry);
+      if (offSites) state.settings.offSites[entry.metadata.name] = offSites;
+      return {};
+    });
+  },
+
+  async [Command.SetScraperEnabled]({ name, enabled }) {
+    const builtin = (await builtinScrapers()).some((s) => s.name === name);
+    return store.update((state) => {
+      if (builtin) state.settings.builtins[name] = { enabled: !!enabled };
+      else userEntry(state, name).enabled = !!enabled;
+      return {};
+    });
+  },
+
+  async [Command.SetScraperOffForSite]({ name, url, off }) {
+    const site = siteOf(url);
+    return store.update((state) => {
+      const sites = new Set(state.settings.offSites[name] ?? []);
+      if (off) sites.add(site);
+      else sites.delete(site);
+      if (sites.size) state.settings.offSites[name] = [...sites].sort();
+      else delete state.settings.offSites[name];
+      return { name, site, off: !!off };
+    });
+  },
+
+  async [Command.TestUrl]({ url }) {
+    try {
+      new URL(url);
+    } catch {
+      throw new UserError(`${url || 'That'} is not a complete web address (try https://example.org/page).`);
+    }
+    const state = await store.read();
+    const scrapers = (await allScrapers(state)).map((scraper) => {
+      const matches = urlMatches(url, scraper.matches, scraper.excludes);
+      const offForSite = store.isOffForSite(state, scraper.name, url);
+      return { name: scraper.name, title: scraper.title, builtin: scraper.builtin, enabled: scraper.enabled, matches, offForSite, runs: matches && scraper.enabled && !offForSite };
+    });
+    return { url, scrapers };
+  },
+
+  async [Command.RunScraperTests]({ name, source = null }) {
+    if (source === null) {
+      const state = await store.read();
+      source = store.findUser(state, name)?.source ?? null;
+    } else {
+      name = (await validOrThrow(source)).metadata.name;
+    }
+    return host.runTests(name, source ?? undefined);
+  },
+
+  async [Command.TryScraper]({ source, tabId = null, page = null }) {
+    const { metadata } = await validOrThrow(source);
+    let input = page && { url: page.url || 'https://example.org/', title: page.title || '', kind: page.xml !== undefined ? 'feed' : 'html', html: page.html, xml: page.xml };
+    if (tabId !== null) input = await capture(await chrome.tabs.get(tabId));
+    if (!input) throw new UserError('Choose a tab, or paste or upload a page, to try the scraper on.');
+    if (input.kind !== metadata.input) {
+      throw new UserError(`This scraper reads ${metadata.input === 'feed' ? 'feeds' : 'HTML pages'}, and that is ${input.kind === 'feed' ? 'a feed' : 'an HTML page'}.`);
+    }
+    const { results } = await host.run(input, [{ name: metadata.name, title: metadata.title, source, timeoutMs: metadata.timeout ? metadata.timeout * 1000 : undefined }]);
+    return { result: results[0], page: { url: input.url, title: input.title } };
+  },
+
+  async [Command.ExportArchive]() {
+    const state = await store.read();
+    const text = store.archiveText(state, (await builtinScrapers()).map((s) => s.name));
+    return { text, filename: `gleaner-scrapers-${new Date().toISOString().slice(0, 10)}.json` };
+  },
+
+  async [Command.ImportArchive]({ text, choices = null }) {
+    const archive = store.parseArchive(text);
+    const builtinNames = (await builtinScrapers()).map((s) => s.name);
+    // Every scraper is checked before anything is written: all or nothing.
+    const checked = [];
+    for (const item of archive.scrapers) {
+      const reply = await host.validate(item.source);
+      if (!reply.ok) throw new UserError(`${item.name || 'A scraper'} in the archive is invalid: ${reply.error.message}${reply.error.line ? ` (line ${reply.error.line})` : ''}. Nothing was imported.`);
+      checked.push({ item, metadata: reply.metadata });
+    }
+    const current = await store.read();
+    const conflicts = checked.filter(({ metadata }) => store.findUser(current, metadata.name)).map(({ metadata, item }) => {
+      const installed = store.findUser(current, metadata.name);
+      return { name: metadata.name, installed: installed.metadata.version, incoming: metadata.version, newer: store.compareVersions(metadata.version, installed.metadata.version) > 0, same: installed.source === item.source };
+    });
+    if (conflicts.some((c) => !choices?.[c.name])) return { conflicts };
+    const renamed = new Map();
+    for (const { item, metadata } of checked) {
+      if (choices?.[metadata.name] === 'keep-both') {
+        const name = freeName(current, builtinNames, metadata.name);
+        const reply = await validOrThrow(withName(item.source, name));
+        renamed.set(item, { source: withName(item.source, name), metadata: reply.metadata });
+      }
+    }
+    return store.update((state) => {
+      const imported = [];
+      const skipped = [];
+      for (const { item, metadata: checkedMetadata } of checked) {
+        const choice = choices?.[checkedMetadata.name];
+        if (choice === 'skip' && store.findUser(state, checkedMetadata.name)) {
+          skipped.push(checkedMetadata.name);
+          continue;
+        }
+        const { source, metadata } = renamed.get(item) ?? { source: item.source, metadata: checkedMetadata };
+        const entry = { source, metadata, enabled: item.enabled !== false, installedAt: item.installedAt ?? null, updatedAt: item.updatedAt ?? null };
+        const existing = store.findUser(state, metadata.name);
+        if (existing) state.scrapers[state.scrapers.indexOf(existing)] = entry;
+        else state.scrapers.push(entry);
+        if (item.offSites?.length) state.settings.offSites[metadata.name] = [...item.offSites];
+        else delete state.settings.offSites[metadata.name];
+        imported.push(metadata.name);
+      }
+      for (const [name, settings] of Object.entries(archive.builtins ?? {})) {
+        if (!builtinNames.includes(name)) continue;
+        if (settings.enabled === false) state.settings.builtins[name] = { enabled: false };
+        else delete state.settings.builtins[name];
+        if (settings.offSites?.length) state.settings.offSites[name] = [...settings.offSites];
+        else delete state.settings.offSites[name];
+      }
+      return { imported, skipped };
+    });
   },
 };
 
