@@ -38,8 +38,11 @@ def test_browser_equals_native(chromium, corpus_site, offline, name):
         assert popup.evaluate("document.body.dataset.state") == "done", popup.inner_text("#status")
         run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"]
         # The same capture the service worker made, taken again for the native run.
-        captured = chromium.service_worker.evaluate(
-            "async (tabId) => (await chrome.scripting.executeScript({ target: { tabId }, files: ['extension/content/capture.js'] }))[0].result",
+        captured = popup.evaluate(
+            """async (tabId) => {
+                const { capturePage } = await import('/extension/content/capture.js');
+                return (await chrome.scripting.executeScript({ target: { tabId }, func: capturePage, args: [null] }))[0].result;
+            }""",
             tab_id,
         )
         native_page = Page.from_dict(captured)

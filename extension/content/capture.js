@@ -1,39 +1,51 @@
-// Injected on demand with chrome.scripting.executeScript (never declared as a
-// content script, so it runs only when the user asks). Its value, the last
-// expression below, is what the service worker receives.
+// What the service worker injects into a tab with chrome.scripting.executeScript
+// ({ func: capturePage }), only when the user asks: never declared as a content
+// script. The function is serialised on its own, so it may use nothing from
+// outside its body.
 //
-// The live DOM is serialised as HTML, so scrapers see what the user sees
-// (including what the page's scripts built). A page that *is* a feed (the
-// browser shows XML) is re-read from its URL as bytes: the rendered XML viewer
-// is not the feed, and only the bytes carry the declared encoding. That fetch
-// runs here, in the page's own origin, so it sends what the page itself would.
-(async () => {
-  const FEED_TYPES = /^(application\/(rss|atom|rdf|feed)\+xml|application\/xml|text\/xml)$/i;
-  const doctype = document.doctype
-    ? `<!DOCTYPE ${document.doctype.name}${document.doctype.publicId ? ` PUBLIC "${document.doctype.publicId}"` : ''}${document.doctype.systemId ? ` "${document.doctype.systemId}"` : ''}>\n`
-    : '';
-  const feeds = [...document.querySelectorAll('link[rel~="alternate" i][href]')]
-    .filter((link) => /(rss|atom|rdf|feed)\+xml|^application\/xml$|^text\/xml$/i.test(link.type || ''))
-    .map((link) => ({ url: link.href, title: link.title || '', type: link.type }));
+// Without an argument it captures the page: the live DOM as HTML, so scrapers
+// see what the user sees (including what the page's scripts built). A tab that
+// *is* a feed is re-read from its URL as bytes instead: the browser's XML
+// viewer is not the feed, and only the bytes carry the declared encoding.
+// With a feed URL (one the page links) it fetches that feed. Both fetches run
+// here, in the page's own origin, so they send what the page itself would and
+// nothing that runs plugins ever touches the network.
+export async function capturePage(feedUrl = null) {
+  const FEED_TYPES = /^(application\/((rss|atom|rdf|feed)\+)?xml|text\/xml)$/i;
   const page = {
     url: location.href,
     title: document.title,
     contentType: document.contentType,
     characterSet: document.characterSet,
     kind: 'html',
-    feeds,
+    feeds: [...document.querySelectorAll('link[rel~="alternate" i][href]')]
+      .filter((link) => /^application\/((rss|atom|rdf|feed)\+)?xml$|^text\/xml$/i.test((link.type || '').trim()))
+      .map((link) => ({ url: link.href, title: link.title || '', type: link.type })),
   };
-  if (FEED_TYPES.test(document.contentType) || !document.documentElement || document.documentElement.namespaceURI !== 'http://www.w3.org/1999/xhtml') {
+
+  async function fetchFeed(url) {
+    let response;
     try {
-      const response = await fetch(location.href, { credentials: 'include', cache: 'force-cache' });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return { ...page, kind: 'feed', bytesBase64: btoa(binary), contentType: response.headers.get('content-type') || document.contentType };
+      response = await fetch(url, { credentials: 'include' });
     } catch (error) {
-      // Fall back to the DOM the browser parsed; the feed scraper copes with text.
-      return { ...page, kind: 'feed', xml: new XMLSerializer().serializeToString(document), fetchError: String(error) };
+      return { error: `The feed at ${url} could not be read from this page (${error.message}). Feeds on other sites usually forbid that: open the feed itself in a tab and click Gleaner there.` };
     }
+    if (!response.ok) return { error: `The feed at ${url} answered HTTP ${response.status}.` };
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { ...page, url: response.url || url, kind: 'feed', bytesBase64: btoa(binary), contentType: response.headers.get('content-type') || '' };
   }
+
+  if (feedUrl) return fetchFeed(feedUrl);
+  const isXmlDocument = !(document.documentElement instanceof HTMLElement);
+  if (FEED_TYPES.test(document.contentType) || isXmlDocument) {
+    const feed = await fetchFeed(location.href);
+    // Fall back to the document the browser parsed; the feed scraper copes with text.
+    return feed.error ? { ...page, kind: 'feed', xml: new XMLSerializer().serializeToString(document) } : feed;
+  }
+  const doctype = document.doctype
+    ? `<!DOCTYPE ${document.doctype.name}${document.doctype.publicId ? ` PUBLIC "${document.doctype.publicId}"` : ''}${document.doctype.systemId ? ` "${document.doctype.systemId}"` : ''}>\n`
+    : '';
   return { ...page, html: doctype + document.documentElement.outerHTML };
-})();
+}
