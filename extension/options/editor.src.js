@@ -12,8 +12,13 @@ import { lintGutter, setDiagnostics } from '@codemirror/lint';
 // { getText, setText, markError, clearErrors, setReadOnly, focus, view }
 export function createEditor(parent, { onSave = () => {}, onChange = () => {} } = {}) {
   const readOnly = new Compartment();
+  // Inside a shadow root CodeMirror styles itself with a constructed
+  // stylesheet; in the document it would add <style> elements, which the
+  // extension's CSP (style-src 'self') refuses.
+  const root = parent.shadowRoot ?? parent.attachShadow({ mode: 'open' });
   const view = new EditorView({
-    parent,
+    parent: root,
+    root,
     state: EditorState.create({
       doc: '',
       extensions: [
