@@ -1,0 +1,264 @@
+"""The options page end to end in real headless Chromium.
+
+One story, in order, in a browser of its own (it reloads the extension, which
+would disturb the session's shared browser): install a scraper from a file,
+see its syntax error marked, fix and save it, watch it run (or not) from the
+popup, switch it off, run its tests, export everything, delete everything,
+import the archive and get the same bytes back, and find it all still there
+after the service worker is stopped and after the extension is reloaded.
+"""
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+from gleaner_cli.browser import ExtensionBrowser, popup_results, serve_directory
+
+EXAMPLES = ROOT / "scrapers" / "examples"
+WAIT_MS = 120_000
+
+
+def local_quotes_source():
+    """The quotes example aimed at our local copy of the page, plus a test case that fails on purpose."""
+    source = (EXAMPLES / "quotes.py").read_text(encoding="utf-8")
+    source = source.replace('NAME = "quotes"', 'NAME = "local-quotes"')
+    source = source.replace('MATCHES = ["*://quotes.toscrape.com/*"]', 'MATCHES = ["http://127.0.0.1/example-quotes.html*"]')
+    source = source.replace('\nTESTS = [\n', '''\nTESTS = [
+    {
+        "name": "deliberately wrong author",
+        "html": '<div class="quote"><span class="text">“Hi.”</span><small class="author">Ann</small></div>',
+        "records": [{"text": "Hi.", "author": "Bob", "author_url": None, "tags": []}],
+    },
+''')
+    assert "local-quotes" in source and "127.0.0.1" in source and "deliberately" in source
+    return source
+
+
+@pytest.fixture(scope="module")
+def browser(extension_dir, tmp_path_factory):
+    with ExtensionBrowser(extension_dir, profile_dir=tmp_path_factory.mktemp("options-profile")) as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def fixtures_site():
+    with serve_directory(ROOT / "scrapers" / "fixtures") as base:
+        yield base
+
+
+def open_options(browser):
+    page = browser.context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(browser.url("extension/options/options.html"))
+    page.wait_for_selector("body[data-loaded=true]", timeout=WAIT_MS)
+    return page
+
+
+def wait_notice(page, text):
+    page.wait_for_function("(text) => document.getElementById('notice').textContent.includes(text)", arg=text, timeout=WAIT_MS)
+
+
+def stored(page):
+    return page.evaluate("chrome.storage.local.get(['scrapers', 'settings'])")
+
+
+def user_rows(page):
+    return page.eval_on_selector_all("#scrapers tr[data-builtin=false]", "(rows) => rows.map((r) => [r.dataset.name, r.dataset.enabled])")
+
+
+def scrapers_shown(browser, url):
+    _, tab_id = browser.open_tab(url)
+    popup = browser.open_popup(tab_id)
+    assert popup.evaluate("document.body.dataset.state") == "done"
+    return popup, {r["scraper"]: r for r in popup_results(popup)}
+
+
+def export_all(page):
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.click("#export-all")
+    assert re.fullmatch(r"gleaner-scrapers-\d{4}-\d{2}-\d{2}\.json", download.value.suggested_filename)
+    return open(download.value.path(), "rb").read()
+
+
+def test_manage_scrapers_from_the_options_page(browser, fixtures_site, tmp_path):
+    quotes_url = f"{fixtures_site}/example-quotes.html"
+    books_url = f"{fixtures_site}/example-books.html"
+    options = open_options(browser)
+
+    # Install from a file with a syntax error: it is marked, and nothing is saved.
+    broken = tmp_path / "local-quotes.py"
+    broken.write_text(local_quotes_source().replace("def scrape(page):", "def scrape(page)"), encoding="utf-8")
+    options.set_input_files("#install-file", str(broken))
+    options.wait_for_selector("#editor-pane[data-validation=error]", timeout=WAIT_MS)
+    problem = options.inner_text("#problem")
+    line = local_quotes_source().splitlines().index("def scrape(page):") + 1
+    assert problem.startswith(f"Line {line}, column 17: syntax error: expected ':'"), problem
+    marked = options.locator(".cm-lintRange-error")
+    assert marked.count() == 1 and marked.inner_text() == "def scrape(page)"
+    options.keyboard.press("Control+s")
+    wait_notice(options, "Not saved: fix the marked problem first.")
+    assert stored(options).get("scrapers", []) == []
+
+    # Fix it in the editor and save with Ctrl+S.
+    options.locator(".cm-line", has_text="def scrape(page)").click()
+    options.keyboard.press("End")
+    options.keyboard.type(":")
+    options.wait_for_selector("#editor-pane[data-validation=ok]", timeout=WAIT_MS)
+    assert options.locator(".cm-lintRange-error").count() == 0
+    assert options.inner_text("#editor-state") == "unsaved changes"
+    options.keyboard.press("Control+s")
+    wait_notice(options, "Saved local-quotes 1.0.0.")
+    assert options.inner_text("#editor-state") == "saved"
+    [entry] = stored(options)["scrapers"]
+    assert entry["source"] == local_quotes_source()
+    assert entry["metadata"]["matches"] == ["http://127.0.0.1/example-quotes.html*"] and entry["enabled"] is True
+
+    # A second scraper, dropped onto the page as a file.
+    books = (EXAMPLES / "books.py").read_text(encoding="utf-8")
+    options.evaluate(
+        """(text) => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], 'books.py', { type: 'text/x-python' }));
+            document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        }""",
+        books,
+    )
+    options.wait_for_selector("#editor-pane[data-validation=ok]", timeout=WAIT_MS)
+    assert options.inner_text("#editor-title") == "Install books.py"
+    options.click("#save")
+    wait_notice(options, "Saved books 1.0.0.")
+    assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+
+    # The URL tester says which scrapers would run, without running them.
+    options.fill("#test-url", quotes_url)
+    options.wait_for_selector("#test-result .chip[data-name=local-quotes]", timeout=WAIT_MS)
+    running = options.eval_on_selector_all("#test-result .chip.runs", "(chips) => chips.map((c) => c.dataset.name)")
+    assert "local-quotes" in running and "books" not in running
+
+    # It runs from the popup on a matching page, and not on another one.
+    _, shown = scrapers_shown(browser, quotes_url)
+    assert shown["local-quotes"]["ok"] and shown["local-quotes"]["count"] == "3 records"
+    assert shown["local-quotes"]["rows"][1][:2] == ["A day without sunshine is like, you know, night.", "Steve Martin"]
+    _, shown = scrapers_shown(browser, books_url)
+    assert "local-quotes" not in shown and "links" in shown
+
+    # The list shows its last run.
+    options.reload()
+    options.wait_for_selector("body[data-loaded=true]")
+    assert "3 records" in options.inner_text("tr[data-name=local-quotes] .last-run")
+    assert quotes_url in options.inner_text("tr[data-name=local-quotes] .last-run")
+
+    # Switched off, it no longer runs; switched on again, it does.
+    options.uncheck("tr[data-name=local-quotes] input.enabled")
+    options.wait_for_selector("tr[data-name=local-quotes][data-enabled=false]", timeout=WAIT_MS)
+    _, shown = scrapers_shown(browser, quotes_url + "?off")
+    assert "local-quotes" not in shown and "links" in shown
+    options.check("tr[data-name=local-quotes] input.enabled")
+    options.wait_for_selector("tr[data-name=local-quotes][data-enabled=true]", timeout=WAIT_MS)
+
+    # Its own tests run in the browser's Python: two pass, the wrong one fails with a diff.
+    options.click("tr[data-name=local-quotes] button[data-action=edit]")
+    options.click("#run-tests")
+    options.wait_for_selector("#tests-output[data-state=done]", timeout=WAIT_MS)
+    cases = options.eval_on_selector_all("#tests-output .case", "(cases) => cases.map((c) => [c.dataset.ok, c.innerText])")
+    assert [ok for ok, _ in cases] == ["false", "true", "true"]
+    assert options.inner_text("#tests-output .summary") == "2 of 3 passed"
+    assert '-  "author": "Bob",' in cases[0][1] and '+  "author": "Ann",' in cases[0][1]
+    assert "a saved page: exact records" in cases[1][1] and "(3 records)" in cases[1][1]
+
+    # Try it on pasted HTML: the records table beside the editor.
+    options.fill("#try-url", "https://quotes.toscrape.com/")
+    options.fill("#try-html", '<div class="quote"><span class="text">“Pasted.”</span><small class="author">Me</small></div>')
+    options.click("#try-run")
+    options.wait_for_selector("#try-output[data-state=done]", timeout=WAIT_MS)
+    assert options.inner_text("#try-output .summary").startswith("1 record from")
+    assert options.eval_on_selector_all("#try-output td", "(tds) => tds.map((td) => td.textContent)")[:2] == ["Pasted.", "Me"]
+
+    # Off for one site from the popup; a built-in switched off in the options.
+    popup, _ = scrapers_shown(browser, quotes_url + "?site")
+    popup.click(".chip[data-scraper=local-quotes] .site-toggle")
+    popup.wait_for_selector(".chip.off[data-scraper=local-quotes]", timeout=WAIT_MS)
+    popup.click("#scrape")
+    popup.wait_for_selector("body[data-state=done]", timeout=WAIT_MS)
+    assert "local-quotes" not in {r["scraper"] for r in popup_results(popup)}
+    options.uncheck("tr[data-name=tables] input.enabled")
+    options.wait_for_selector("tr[data-name=tables][data-enabled=false]", timeout=WAIT_MS)
+
+    # Export all: every scraper, its state and per-site settings.
+    options.reload()
+    options.wait_for_selector("body[data-loaded=true]")
+    assert "off on 127.0.0.1" in options.inner_text("tr[data-name=local-quotes] .patterns")
+    original = export_all(options)
+    archive = json.loads(original)
+    assert [(s["name"], s["version"], s["enabled"], s["offSites"]) for s in archive["scrapers"]] == [
+        ("local-quotes", "1.0.0", True, ["127.0.0.1"]),
+        ("books", "1.0.0", True, []),
+    ]
+    assert archive["scrapers"][0]["source"] == local_quotes_source()
+    assert archive["builtins"]["tables"] == {"enabled": False, "offSites": []}
+    archive_path = tmp_path / "archive.json"
+    archive_path.write_bytes(original)
+
+    # Delete (the toast's undo brings it back), then delete everything.
+    options.click("tr[data-name=local-quotes] button[data-action=delete]")
+    options.wait_for_selector("#toast:not([hidden])")
+    assert user_rows(options) == [["books", "true"]]
+    options.click("#toast-undo")
+    options.wait_for_selector("tr[data-name=local-quotes]", timeout=WAIT_MS)
+    assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+    assert export_all(options) == original
+    for name in ("local-quotes", "books"):
+        options.click(f"tr[data-name={name}] button[data-action=delete]")
+        options.wait_for_selector(f"tr[data-name={name}]", state="detached", timeout=WAIT_MS)
+    options.click("tr[data-name=tables] input.enabled")  # a setting changed after the export
+    options.wait_for_selector("tr[data-name=tables][data-enabled=true]", timeout=WAIT_MS)
+    assert stored(options)["scrapers"] == []
+
+    # Import the archive: exactly what was there.
+    options.set_input_files("#import-file", str(archive_path))
+    wait_notice(options, "Imported 2 scrapers.")
+    assert export_all(options) == original
+    assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+
+    # Importing it again asks per conflict; keeping both renames the newcomer.
+    options.set_input_files("#import-file", str(archive_path))
+    options.wait_for_selector("#import-dialog[open]", timeout=WAIT_MS)
+    assert options.eval_on_selector_all("#conflicts select", "(s) => s.map((x) => [x.dataset.name, x.value])") == [
+        ["local-quotes", "skip"], ["books", "skip"],
+    ]
+    options.select_option("#conflicts select[data-name=books]", "keep-both")
+    options.click("#import-dialog button[value=import]")
+    wait_notice(options, "Imported 1 scraper, skipped local-quotes.")
+    assert user_rows(options) == [["local-quotes", "true"], ["books", "true"], ["books-2", "true"]]
+    options.click("tr[data-name=books-2] button[data-action=delete]")
+    options.wait_for_selector("tr[data-name=books-2]", state="detached", timeout=WAIT_MS)
+    assert export_all(options) == original
+
+    # The service worker stops (as Chrome stops idle workers); storage stays.
+    worker = browser.service_worker
+    closed = []
+    worker.on("close", lambda _: closed.append(True))
+    cdp = browser.context.new_cdp_session(options)
+    cdp.send("ServiceWorker.enable")
+    cdp.send("ServiceWorker.stopAllWorkers")
+    options.wait_for_timeout(500)
+    for _ in range(100):
+        if closed:
+            break
+        options.wait_for_timeout(100)
+    assert closed, "the service worker did not stop"
+    cdp.detach()
+    options.reload()
+    options.wait_for_selector("body[data-loaded=true]", timeout=WAIT_MS)
+    assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+    assert export_all(options) == original
+
+    # The extension reloads (as after an update); storage stays.
+    with browser.context.expect_event("serviceworker", timeout=WAIT_MS) as restarted:
+        options.evaluate("setTimeout(() => chrome.runtime.reload(), 50)")
+    assert restarted.value.url == browser.url("extension/service-worker/service-worker.js")
+    options = open_options(browser)
+    assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+    assert export_all(options) == original
