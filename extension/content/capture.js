@@ -44,6 +44,22 @@ export async function capturePage(feedUrl = null) {
     // Fall back to the document the browser parsed; the feed scraper copes with text.
     return feed.error ? { ...page, kind: 'feed', xml: new XMLSerializer().serializeToString(document) } : feed;
   }
+  // A page whose bytes are valid UTF-8 but that the browser decoded with a
+  // legacy encoding (a wrong <meta charset>, or none at all) reaches the DOM as
+  // mojibake. Its bytes, re-read from the HTTP cache, are then the truth; this
+  // costs the live DOM, only for such pages.
+  if (document.characterSet !== 'UTF-8') {
+    try {
+      const response = await fetch(location.href, { cache: 'force-cache', credentials: 'include' });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.some((byte) => byte > 0x7f)) {
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        return { ...page, html: text.replace(/^\uFEFF/, ''), decodedFrom: 'bytes' };
+      }
+    } catch {
+      // Not UTF-8 after all (or not re-readable): the browser's decoding stands.
+    }
+  }
   const doctype = document.doctype
     ? `<!DOCTYPE ${document.doctype.name}${document.doctype.publicId ? ` PUBLIC "${document.doctype.publicId}"` : ''}${document.doctype.systemId ? ` "${document.doctype.systemId}"` : ''}>\n`
     : '';

@@ -58,6 +58,15 @@ def decode_html(data, content_type=None):
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(name, errors="replace")
+    # Bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever a
+    # header or <meta> claims: legacy encodings almost never produce valid
+    # UTF-8 by chance, and mislabelled pages are common. The extension's
+    # capture applies the same rule (extension/content/capture.js).
+    if not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     candidates = [_codec(charset_from_content_type(content_type))]
     meta = _META_CHARSET.search(data[:4096])
     candidates.append(_codec(meta.group(1).decode("ascii", "replace")) if meta else None)
