@@ -10,6 +10,10 @@ const host = new PythonHost({
       // Nobody is listening (popup closed): progress is only a courtesy.
     });
   },
+  // Idle for the keep-warm period: close the whole document, not only the
+  // worker, so its renderer's memory goes back too. The service worker
+  // creates it again on the next command (host-client.js checks).
+  onIdle: () => window.close(),
 });
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -174,6 +174,10 @@ async function main() {
     chrome.runtime.openOptionsPage();
   };
   $('scrape').onclick = () => scrape();
+  // Start Python now, while the tab is described and captured, and also when
+  // the popup only shows the last results, so Scrape again finds it warm.
+  // The scrape shares this boot; a failure here shows when it scrapes.
+  request(Target.ServiceWorker, Command.WarmUp, {}).catch(() => {});
   const info = await request(Target.ServiceWorker, Command.DescribeTab, { tabId });
   $('page-title').textContent = info.page.title || info.page.url;
   $('page-url').textContent = info.page.url;

@@ -22,9 +22,11 @@ async function offscreenExists() {
 }
 
 // Create the document once, even when several callers race for it, and again
-// if Chrome closed it.
+// if Chrome closed it. A document that exists may still be loading (the
+// popup's WarmUp and its scrape race for it): its callers wait for `creating`
+// too, or their message would reach no listener and come back empty.
 async function ensureOffscreen() {
-  if (await offscreenExists()) return;
+  if (!creating && (await offscreenExists()) && !creating) return;
   creating ??= offscreen.createDocument({
     url: OFFSCREEN_URL,
     reasons: ['WORKERS'],

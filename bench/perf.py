@@ -1,0 +1,316 @@
+"""How fast Gleaner is in headless Chromium: cold starts, warm scrapes, Python vs native, memory, size.
+
+Uses the extension already built in dist/chrome-automation (run ``python build.py``
+first); builds nothing itself. From the repository root::
+
+    python bench/perf.py             # 5 runs of each measurement
+    python bench/perf.py --runs 7
+
+Prints one table (median and min-max per row) and, last, one machine-readable line:
+
+    BENCH cold_first_ms=... cold_later_ms=... warm_200k_ms=... py_ratio=... warm_mem_mb=... chrome_zip_mb=...
+
+What each row measures:
+
+- cold first ever: a fresh profile (the extension just installed), browser
+  started, then the click (the popup opened on the tab) until the records show.
+- cold later: the same profile after a browser restart (Python's memory
+  snapshot, made on the first boot, is in IndexedDB), click until records.
+- warm: *Scrape again* in the open popup on a tab already scraped, until the
+  records show again, for a small page, a ~200 KB page and the largest
+  corpus page (1.4 MB).
+- Python: the sum of the scrapers' own ``ms`` (each run result carries it) in
+  the browser against native CPython running the same built-in plugins on the
+  same HTML (the tab's serialised DOM, as capture.js sends it).
+- memory: proportional set size (PSS, /proc/<pid>/smaps_rollup) of all of the
+  browser's processes, warm minus before Python first booted; then again after
+  the idle release (keepWarmMinutes set short for the measurement).
+- size: the Chrome package, and the Firefox one when the build made it.
+
+Timings on a shared 2-core machine are noisy: compare medians, rerun when in doubt.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "py"))
+
+from gleaner.host import load_builtins, run_plugin  # noqa: E402
+from gleaner.page import Page  # noqa: E402
+from gleaner_cli.browser import ExtensionBrowser, serve_directory  # noqa: E402
+
+EXTENSION = ROOT / "dist" / "chrome-automation"
+CORPUS_HTML = ROOT.parent / "shared" / "corpus" / "html"
+PAGES = {
+    "small": ROOT / "demo" / "demo-page.html",
+    "200k": CORPUS_HTML / "news-ctvnews-20-tables.html",  # 206 KB
+    "1.4M": CORPUS_HTML / "news-cnn-asian-markets.html",  # the corpus's largest page
+}
+TARGETS = {"cold_first_ms": 2000, "cold_later_ms": 800, "warm_200k_ms": 250, "py_ratio": 1.3, "warm_mem_mb": 120, "chrome_zip_mb": 8}
+# For the idle-release measurement only: the user's default is 5 minutes.
+IDLE_MINUTES = 0.1
+SERIALISED_DOM = """() => {
+  const d = document.doctype;
+  const doctype = d ? `<!DOCTYPE ${d.name}${d.publicId ? ` PUBLIC "${d.publicId}"` : ''}${d.systemId ? ` "${d.systemId}"` : ''}>\\n` : '';
+  return doctype + document.documentElement.outerHTML;
+}"""
+# Scrape again in an open popup and time it there, without Playwright's round trips.
+SCRAPE_AGAIN = """() => new Promise((resolve) => {
+  const started = performance.now();
+  const observer = new MutationObserver(() => {
+    const state = document.body.dataset.state;
+    if (state === 'done' || state === 'error') {
+      observer.disconnect();
+      resolve({ ms: performance.now() - started, state });
+    }
+  });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+  document.getElementById('scrape').click();
+})"""
+SNAPSHOT_STORED = """() => new Promise((resolve) => {
+  const request = indexedDB.open('gleaner-python');
+  request.onerror = () => resolve(false);
+  request.onsuccess = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains('snapshots')) { db.close(); resolve(false); return; }
+    const get = db.transaction('snapshots').objectStore('snapshots').get('python');
+    get.onsuccess = () => { db.close(); resolve(!!get.result); };
+    get.onerror = () => { db.close(); resolve(false); };
+  };
+})"""
+
+
+# --- measurements --------------------------------------------------------------
+
+
+def page_url(base, name):
+    return f"{base[PAGES[name].parent]}/{PAGES[name].name}"
+
+
+def click(browser, tab_id):
+    """Open the popup on the tab (the stand-in for a toolbar click) and wait for the records."""
+    started = time.perf_counter()
+    popup = browser.open_popup(tab_id)
+    ms = (time.perf_counter() - started) * 1000
+    state = popup.evaluate("() => document.body.dataset.state")
+    if state != "done":
+        raise SystemExit(f"the popup ended in state {state}: {popup.evaluate('() => document.body.innerText')[:500]}")
+    return popup, ms
+
+
+def last_run(browser, popup, tab_id):
+    reply = browser.send(popup, "GetLastRun", {"tabId": tab_id})
+    if not reply.get("ok"):
+        raise SystemExit(f"GetLastRun failed: {reply}")
+    return reply["result"]
+
+
+def wait_for_snapshot(popup, timeout_s=60):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if popup.evaluate(SNAPSHOT_STORED):
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def cold_runs(base, runs, log):
+    """Cold first ever (fresh profiles) and cold later (one profile, browser restarted)."""
+    first, later, boots = [], [], {"first": [], "later": []}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="gleaner-bench-") as profile:
+            with ExtensionBrowser(EXTENSION, profile_dir=profile) as browser:
+                _, tab_id = browser.open_tab(page_url(base, "small"))
+                popup, ms = click(browser, tab_id)
+                first.append(ms)
+                boots["first"].append(last_run(browser, popup, tab_id)["boot"])
+    with tempfile.TemporaryDirectory(prefix="gleaner-bench-") as profile:
+        with ExtensionBrowser(EXTENSION, profile_dir=profile) as browser:
+            _, tab_id = browser.open_tab(page_url(base, "small"))
+            popup, _ = click(browser, tab_id)
+            if not wait_for_snapshot(popup):
+                log("note: no memory snapshot was stored; 'cold later' boots fully")
+        for _ in range(runs):
+            with ExtensionBrowser(EXTENSION, profile_dir=profile) as browser:
+                _, tab_id = browser.open_tab(page_url(base, "small"))
+                popup, ms = click(browser, tab_id)
+                later.append(ms)
+                boots["later"].append(last_run(browser, popup, tab_id)["boot"])
+    return first, later, boots
+
+
+def warm_runs(browser, base, runs):
+    """Per page: scrape again in an open popup, `runs` times; and each run's per-scraper ms."""
+    warm, scraper_ms, captured = {}, {}, {}
+    for name in PAGES:
+        page, tab_id = browser.open_tab(page_url(base, name))
+        captured[name] = {"url": page.url, "html": page.evaluate(SERIALISED_DOM), "title": page.title()}
+        popup, _ = click(browser, tab_id)
+        times, per_scraper = [], []
+        for _ in range(runs):
+            outcome = popup.evaluate(SCRAPE_AGAIN)
+            if outcome["state"] != "done":
+                raise SystemExit(f"scrape again on {name} ended in {outcome['state']}")
+            times.append(outcome["ms"])
+            per_scraper.append({r["scraper"]: r["ms"] for r in last_run(browser, popup, tab_id)["results"] if "ms" in r})
+        warm[name] = times
+        scraper_ms[name] = per_scraper
+        popup.close()
+        page.close()
+    return warm, scraper_ms, captured
+
+
+def native_ms(captured, scrapers, runs):
+    """The same built-in plugins on the same HTML in native CPython: per run, the sum of their ms."""
+    builtins = load_builtins(ROOT / "scrapers")
+    sums = []
+    for _ in range(runs):
+        page = Page(captured["url"], captured["html"], title=captured["title"])
+        sums.append(sum(run_plugin(builtins[name], page)["ms"] for name in scrapers))
+    return sums
+
+
+def browser_processes(profile_dir):
+    """The browser's main process (the one given this profile) and all its descendants."""
+    children, roots = {}, []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(proc.name))
+        if f"--user-data-dir={profile_dir}" in cmdline and "--type=" not in cmdline:
+            roots.append(int(proc.name))
+    found, stack = set(), list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid not in found:
+            found.add(pid)
+            stack.extend(children.get(pid, []))
+    return found
+
+
+def pss_mb(profile_dir):
+    total_kb = 0
+    for pid in browser_processes(profile_dir):
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024
+
+
+def settle_pss(profile_dir, seconds=3):
+    """PSS after the browser settles (garbage collection, closed pages exiting)."""
+    time.sleep(seconds)
+    return pss_mb(profile_dir)
+
+
+def offscreen_open(browser):
+    return browser.service_worker.evaluate(
+        "async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length > 0"
+    )
+
+
+# --- report ----------------------------------------------------------------------
+
+
+def spread(values):
+    return f"{statistics.median(values):8.0f}  {min(values):6.0f}–{max(values):<6.0f}"
+
+
+def package_sizes():
+    chrome = sorted((ROOT / "dist").glob("gleaner-chrome-*.zip"))
+    firefox = sorted(p for p in (ROOT / "dist").glob("*firefox*") if p.is_file())
+    return (chrome[-1].stat().st_size / 1e6 if chrome else None), (firefox[-1].stat().st_size / 1e6 if firefox else None)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (at least 5 for the README)")
+    args = parser.parse_args(argv)
+    if not (EXTENSION / "python" / "build-info.json").exists():
+        raise SystemExit("dist/chrome-automation is missing or stale: run 'python build.py' first")
+    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    folders = {path.parent for path in PAGES.values()}
+    servers = [serve_directory(folder) for folder in folders]
+    base = {folder: server.__enter__() for folder, server in zip(folders, servers)}
+    try:
+        log("cold starts…")
+        cold_first, cold_later, boots = cold_runs(base, args.runs, log)
+        log("warm scrapes and memory…")
+        with tempfile.TemporaryDirectory(prefix="gleaner-bench-") as profile:
+            with ExtensionBrowser(EXTENSION, profile_dir=profile) as browser:
+                page, _ = browser.open_tab(page_url(base, "small"))
+                mem_before = settle_pss(profile)
+                warm, scraper_ms, captured = warm_runs(browser, base, args.runs)
+                mem_warm = settle_pss(profile)
+                # The idle release, with the setting short enough to wait for.
+                browser.service_worker.evaluate(f"() => chrome.storage.local.set({{ keepWarmMinutes: {IDLE_MINUTES} }})")
+                tab_page, tab_id = browser.open_tab(page_url(base, "small"))
+                popup, _ = click(browser, tab_id)
+                popup.evaluate(SCRAPE_AGAIN)
+                popup.close()
+                time.sleep(IDLE_MINUTES * 60 + 2)
+                mem_idle = settle_pss(profile)
+                released = not offscreen_open(browser)
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+
+    ratios = {}
+    for name in PAGES:
+        scrapers = sorted(scraper_ms[name][0])
+        browser_sums = [sum(run[s] for s in scrapers) for run in scraper_ms[name]]
+        native_sums = native_ms(captured[name], scrapers, args.runs)
+        ratios[name] = (statistics.median(browser_sums), statistics.median(native_sums))
+    chrome_mb, firefox_mb = package_sizes()
+
+    print(f"Gleaner performance, headless Chromium, {args.runs} runs each (median, min–max, ms)")
+    print(f"{'measurement':<42}{'median':>8}  {'min–max':<13}")
+    print(f"{'cold first ever (fresh profile): click → records':<42}{spread(cold_first)}")
+    print(f"{'cold later start (browser restarted)':<42}{spread(cold_later)}")
+    for name in PAGES:
+        size = PAGES[name].stat().st_size / 1000
+        print(f"{f'warm, {name} page ({size:.0f} KB): scrape again':<42}{spread(warm[name])}")
+    print()
+    print(f"{'Python time per run (sum of scrapers)':<42}{'browser':>8}  {'native':>6}  ratio")
+    for name, (in_browser, native) in ratios.items():
+        print(f"{f'  {name} page':<42}{in_browser:8.0f}  {native:6.0f}  {in_browser / native:.2f}×")
+    print()
+    print("boot stages (ms, median): first ever " + json.dumps(median_stages(boots["first"])))
+    print("                          later      " + json.dumps(median_stages(boots["later"])))
+    print()
+    print(f"memory (PSS of all browser processes): before Python {mem_before:.0f} MB, warm {mem_warm:.0f} MB "
+          f"(+{mem_warm - mem_before:.0f} MB), after idle release {mem_idle:.0f} MB (+{mem_idle - mem_before:.0f} MB; "
+          f"offscreen document {'closed' if released else 'still open'})")
+    print(f"packages: Chrome zip {chrome_mb:.1f} MB" + (f", Firefox {firefox_mb:.1f} MB" if firefox_mb else ", Firefox: not built"))
+    print("targets: " + ", ".join(f"{k} ≤ {v}" for k, v in TARGETS.items()))
+    py_ratio = ratios["200k"][0] / ratios["200k"][1]
+    print(
+        f"BENCH cold_first_ms={statistics.median(cold_first):.0f} cold_later_ms={statistics.median(cold_later):.0f} "
+        f"warm_200k_ms={statistics.median(warm['200k']):.0f} py_ratio={py_ratio:.2f} "
+        f"warm_mem_mb={mem_warm - mem_before:.0f} chrome_zip_mb={chrome_mb:.1f}"
+    )
+    return 0
+
+
+def median_stages(boots):
+    keys = sorted({key for boot in boots for key, value in boot.items() if isinstance(value, (int, float)) and not isinstance(value, bool)})
+    return {key: round(statistics.median(boot.get(key, 0) for boot in boots)) for key in keys}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
