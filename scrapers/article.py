@@ -15,7 +15,7 @@ When a page has no container that scores at all, there is no record.
 
 import re
 
-from gleaner.html_text import block_text, inline_text
+from gleaner.html_text import INVISIBLE_TAGS, block_text, inline_text
 
 NAME = "article"
 TITLE = "Article text"
@@ -46,19 +46,21 @@ MIN_PARAGRAPH = 25
 def scrape(page):
     soup = page.soup
     body = soup.body or soup
-    scores = _score_containers(body)
+    sizes = _measure(body)
+    scores = _score_containers(body, sizes)
     if not scores:
         return
-    top = max(scores, key=scores.get)
-    # A lone top container that is only a sliver of its parent's text is a fragment of it.
+    top = max(scores.values(), key=lambda entry: entry[1])[0]
+    # A winner holding nearly all of its parent's text is a fragment of the parent.
     while top.parent is not None and top.parent is not body and top.name not in ("article", "main"):
-        parent_text = len(inline_text(top.parent))
-        if parent_text and len(inline_text(top)) / parent_text > 0.85:
+        parent_length = sizes.get(id(top.parent), (0, 0))[0]
+        if parent_length and sizes[id(top)][0] / parent_length > 0.85:
+            scores.setdefault(id(top.parent), (top.parent, scores[id(top)][1]))
             top = top.parent
         else:
             break
-    parts = _with_siblings(top, scores)
-    texts = [block_text(part, skip=_is_furniture) for part in parts]
+    parts = _with_siblings(top, scores, sizes)
+    texts = [block_text(part, skip=lambda tag: _is_furniture(tag, sizes)) for part in parts]
     text = "\n\n".join(t for t in texts if t)
     if not text:
         return
@@ -68,6 +70,30 @@ def scrape(page):
         "published": _published(soup),
         "text": text,
     }
+
+
+def _measure(root):
+    """Text length and linked-text length of every element, in one pass (keyed by id())."""
+    sizes = {}
+    order, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "name", None) is None or node.name in INVISIBLE_TAGS:
+            continue
+        order.append(node)
+        stack.extend(node.children)
+    for node in reversed(order):  # children before parents
+        text = links = 0
+        for child in node.children:
+            if getattr(child, "name", None) is None:
+                if type(child).__name__ in ("NavigableString", "CData"):
+                    text += len(" ".join(child.split()))
+            elif id(child) in sizes:
+                child_text, child_links = sizes[id(child)]
+                text += child_text
+                links += child_links
+        sizes[id(node)] = (text, text if node.name == "a" else links)
+    return sizes
 
 
 def _class_and_id(tag):
@@ -84,21 +110,18 @@ def _is_unlikely(tag):
     return bool(UNLIKELY.search(names)) and not MAYBE.search(names) and tag.name not in ("body", "article", "main")
 
 
-def _is_furniture(tag):
+def _is_furniture(tag, sizes):
     """Inside the chosen container, what is not part of the story."""
     if tag.name in SKIPPED_TAGS or _is_unlikely(tag):
         return True
-    if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag) > 0.5:
+    if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag, sizes) > 0.5:
         return True
     return False
 
 
-def _link_density(tag):
-    text = len(inline_text(tag))
-    if not text:
-        return 0.0
-    links = sum(len(inline_text(a)) for a in tag.find_all("a"))
-    return min(1.0, links / text)
+def _link_density(tag, sizes):
+    text, links = sizes.get(id(tag), (0, 0))
+    return min(1.0, links / text) if text else 0.0
 
 
 def _class_weight(tag):
@@ -111,24 +134,33 @@ def _class_weight(tag):
     return weight
 
 
-def _score_containers(body):
-    """Readability's scoring: paragraphs vote for their parent and grandparent."""
-    scores = {}
+def _score_containers(body, sizes):
+    """Readability's scoring: paragraphs vote for their parent and grandparent.
+
+    Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
+    too slow for a dict of thousands of elements.
+    """
+    scores, unlikely = {}, {}
+
+    def excluded(tag):
+        if id(tag) not in unlikely:
+            unlikely[id(tag)] = tag.name in SKIPPED_TAGS or _is_unlikely(tag) or (
+                tag.parent is not None and tag.parent is not body and excluded(tag.parent))
+        return unlikely[id(tag)]
+
     for paragraph in body.find_all(PARAGRAPH_TAGS):
-        if any(_is_unlikely(a) or a.name in SKIPPED_TAGS for a in [paragraph] + list(paragraph.parents)[:-1]):
+        if sizes.get(id(paragraph), (0, 0))[0] < MIN_PARAGRAPH or excluded(paragraph):
             continue
         text = inline_text(paragraph)
-        if len(text) < MIN_PARAGRAPH:
-            continue
         points = 1 + text.count(",") + text.count("，") + text.count("、") + min(len(text) // 100, 3)
         for level, ancestor in enumerate(list(paragraph.parents)[:3]):
             if ancestor.name in (None, "[document]", "html"):
                 break
-            if ancestor not in scores:
-                scores[ancestor] = _initial_score(ancestor)
-            scores[ancestor] += points / (1, 2, 6)[level]
+            if id(ancestor) not in scores:
+                scores[id(ancestor)] = (ancestor, _initial_score(ancestor))
+            scores[id(ancestor)] = (ancestor, scores[id(ancestor)][1] + points / (1, 2, 6)[level])
     # Text mostly inside links is navigation, however long.
-    return {tag: score * (1 - _link_density(tag)) for tag, score in scores.items()}
+    return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
 
 
 def _initial_score(tag):
@@ -137,23 +169,24 @@ def _initial_score(tag):
     return base.get(tag.name, 0) + _class_weight(tag)
 
 
-def _with_siblings(top, scores):
+def _with_siblings(top, scores, sizes):
     """The winner plus siblings that score nearly as well or are clean paragraphs."""
     if top.parent is None:
         return [top]
-    threshold = max(10, scores[top] * 0.2)
+    top_score = scores[id(top)][1]
+    threshold = max(10, top_score * 0.2)
     parts = []
     for sibling in top.parent.find_all(recursive=False):
         if sibling is top:
             parts.append(sibling)
             continue
-        bonus = scores[top] * 0.2 if sibling.get("class") and sibling.get("class") == top.get("class") else 0
-        if scores.get(sibling, -1e9) + bonus >= threshold and not _is_unlikely(sibling):
+        bonus = top_score * 0.2 if sibling.get("class") and sibling.get("class") == top.get("class") else 0
+        if scores.get(id(sibling), (None, -1e9))[1] + bonus >= threshold and not _is_unlikely(sibling):
             parts.append(sibling)
         elif sibling.name == "p":
-            text = inline_text(sibling)
-            density = _link_density(sibling)
-            if (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text)):
+            length = sizes.get(id(sibling), (0, 0))[0]
+            density = _link_density(sibling, sizes)
+            if (length > 80 and density < 0.25) or (0 < length <= 80 and density == 0 and re.search(r"\.( |$)", inline_text(sibling))):
                 parts.append(sibling)
     return parts
 

@@ -121,11 +121,12 @@ def _text(tag):
 
 
 def _header_row_count(table, rows):
-    in_head = [tr for tr, _ in rows if tr.find_parent("thead") is not None and _owner(tr) is table]
+    # ids, not tags: bs4 compares tags by serialising them
+    in_head = {id(tr) for tr, _ in rows if tr.find_parent("thead") is not None}
     if in_head:
         count = 0
         for tr, _ in rows:
-            if tr not in in_head:
+            if id(tr) not in in_head:
                 break
             count += 1
         return count

@@ -26,10 +26,13 @@ def to_utc_iso(text):
     if not text or not isinstance(text, str):
         return None
     text = " ".join(text.split())
-    moment = _parse_iso(text) or _parse_rfc822(text)
-    if moment is None:
+    try:
+        moment = _parse_iso(text) or _parse_rfc822(text)
+        if moment is None:
+            return None
+        return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError):  # an impossible zone offset or year
         return None
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_iso(text):
