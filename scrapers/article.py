@@ -10,12 +10,14 @@ the share of its text that sits in links. The best container wins, together
 with siblings that score nearly as well or hold clean paragraphs. Inside it,
 navigation, forms, asides and link lists are left out.
 
-When a page has no container that scores at all, there is no record.
+Text directly inside a <div> counts as a paragraph, as in Readability. When
+no element scores at all, the whole body is the article; a page without any
+text gives no record.
 """
 
 import re
 
-from gleaner.html_text import INVISIBLE_TAGS, block_text, inline_text
+from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
 
 NAME = "article"
 TITLE = "Article text"
@@ -48,8 +50,8 @@ def scrape(page):
     body = soup.body or soup
     sizes = _measure(body)
     scores = _score_containers(body, sizes)
-    if not scores:
-        return
+    if not scores:  # no paragraph anywhere: the body is all there is
+        scores = {id(body): (body, 0)}
     top = max(scores.values(), key=lambda entry: entry[1])[0]
     # A winner holding nearly all of its parent's text is a fragment of the parent.
     while top.parent is not None and top.parent is not body and top.name not in ("article", "main"):
@@ -148,8 +150,12 @@ def _score_containers(body, sizes):
                 tag.parent is not None and tag.parent is not body and excluded(tag.parent))
         return unlikely[id(tag)]
 
-    for paragraph in body.find_all(PARAGRAPH_TAGS):
-        if sizes.get(id(paragraph), (0, 0))[0] < MIN_PARAGRAPH or excluded(paragraph):
+    for paragraph in body.find_all(PARAGRAPH_TAGS + ("div", "section")):
+        if paragraph.name in ("div", "section"):
+            # Text sitting directly in a div (not in its block children) is a paragraph too.
+            if _loose_text_length(paragraph, sizes) < MIN_PARAGRAPH or excluded(paragraph):
+                continue
+        elif sizes.get(id(paragraph), (0, 0))[0] < MIN_PARAGRAPH or excluded(paragraph):
             continue
         text = inline_text(paragraph)
         points = 1 + text.count(",") + text.count("，") + text.count("、") + min(len(text) // 100, 3)
@@ -161,6 +167,17 @@ def _score_containers(body, sizes):
             scores[id(ancestor)] = (ancestor, scores[id(ancestor)][1] + points / (1, 2, 6)[level])
     # Text mostly inside links is navigation, however long.
     return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
+
+
+def _loose_text_length(tag, sizes):
+    length = 0
+    for child in tag.children:
+        if getattr(child, "name", None) is None:
+            if type(child).__name__ == "NavigableString":
+                length += len(child.strip())
+        elif child.name not in BLOCK_TAGS:
+            length += sizes.get(id(child), (0, 0))[0]
+    return length
 
 
 def _initial_score(tag):
