@@ -8,15 +8,16 @@ prefix ("dc|creator", "media|thumbnail", "content|encoded").
 A feed that is not well-formed XML (bare "&", HTML entities, an unfinished
 CDATA section, a truncated file, an undeclared prefix, control characters)
 is repaired by gleaner.feeds.parse_xml and parsed again; every record then
-carries the reasons in ``warnings``. Text that is not a feed at all is an
-error, said in a sentence.
+carries the reasons in ``warnings`` (a broken feed with no item left is an
+error instead). Text that is not a feed at all is an error, said in a
+sentence.
 """
 
 import base64
 import binascii
 import html
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin as _urljoin
 
 from gleaner.dates import to_utc_iso
 from gleaner.errors import GleanerError
@@ -41,7 +42,7 @@ def scrape(page):
         raise GleanerError(f"This is not a feed that can be read: {exc}.") from None
     root_name, root = next(iter(document.items()))
     root = root if isinstance(root, dict) else {}
-    base = urljoin(page.url, _attr(root, "xml|base") or "")
+    base = _join(page.url, _attr(root, "xml|base") or "")
     if root_name.lower() == "channel":  # CDF writes its element names in capitals
         root_name, root = "rss", _lowercase_keys(root)
         root = {"channel": root}
@@ -57,14 +58,16 @@ def scrape(page):
         found = _list(feed.get("item")) + _list(root.get("item"))
         items = [(item, _rss_item) for item in found]
         feed_title = _collapse(_text(feed.get("title")) or _text(feed.get("dc|title")))
-        base = urljoin(base, _attr(feed, "xml|base") or "")
+        base = _join(base, _attr(feed, "xml|base") or "")
         feed_link = _absolute(base, _text(_first(feed.get("link"))) or _atom_link(feed, base))
         feed_author = _collapse(_text(feed.get("managingEditor")) or _text(feed.get("dc|creator")))
     else:
         raise GleanerError(f"This is not an RSS, RDF or Atom feed: its root element is <{root_name}>.")
     # Relative item links resolve against the site the feed names, else the feed's own URL.
-    item_base = urljoin(page.url, feed_link) if feed_link and base == page.url else base
+    item_base = _join(page.url, feed_link) if feed_link and base == page.url else base
     feed_info = {"feed_title": feed_title or None, "feed_link": feed_link or None, "feed_author": feed_author}
+    if warnings and not items:  # otherwise the warnings would reach no one
+        raise GleanerError("This feed is broken and no item could be recovered from it: " + "; ".join(warnings))
     for item, read in items:
         if not isinstance(item, dict):
             item = {"#text": item} if item else {}
@@ -74,7 +77,7 @@ def scrape(page):
 
 
 def _rss_item(item, base, feed):
-    base = urljoin(base, _attr(item, "xml|base") or "")
+    base = _join(base, _attr(item, "xml|base") or "")
     guid = _first(item.get("guid"))
     guid_text = _collapse(_text(guid))
     link = _collapse(_text(_first(item.get("link")))) or _atom_link(item, base) or _attr(item, "href")
@@ -102,7 +105,7 @@ def _rss_item(item, base, feed):
 
 
 def _atom_entry(entry, base, feed):
-    base = urljoin(base, _attr(entry, "xml|base") or "")
+    base = _join(base, _attr(entry, "xml|base") or "")
     published, updated, warnings = _dates(entry, ("published", "issued", "created", "dc|date"), ("updated", "modified"))
     content = entry.get("content")
     return {
@@ -149,7 +152,7 @@ def _atom_link(node, base):
         return None
     html_links = [c for c in candidates if (_attr(c, "type") or "text/html") in ("text/html", "application/xhtml+xml")]
     link = (html_links or candidates)[0]
-    return _absolute(urljoin(base, _attr(link, "xml|base") or ""), _attr(link, "href"))
+    return _absolute(_join(base, _attr(link, "xml|base") or ""), _attr(link, "href"))
 
 
 def _atom_authors(node):
@@ -258,9 +261,17 @@ def _collapse(text):
     return " ".join((text or "").split())
 
 
+def _join(base, href):
+    """urljoin that keeps a malformed URL as written instead of raising."""
+    try:
+        return _urljoin(base, href)
+    except ValueError:
+        return href or base
+
+
 def _absolute(base, href):
     href = (href or "").strip()
-    return urljoin(base, href) if href else None
+    return _join(base, href) if href else None
 
 
 def _unique(values):

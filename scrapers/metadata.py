@@ -43,7 +43,7 @@ def scrape(page):
     yield {
         "title": _collapse(head_title.get_text(" ") if head_title else page.title) or opengraph.get("title"),
         "description": _meta(soup, "description") or opengraph.get("description") or twitter.get("description"),
-        "canonical": page.absolute(canonical["href"]) if canonical else None,
+        "canonical": _absolute(page, canonical["href"]) if canonical else None,
         "lang": (root.get("lang") or root.get("xml:lang") or "").strip() or None if root else None,
         "author": _meta(soup, "author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
         or _person_names(article.get("author"))
@@ -66,6 +66,14 @@ def scrape(page):
     }
 
 
+def _absolute(page, href):
+    """page.absolute, keeping a malformed URL (say "http://[x") as written."""
+    try:
+        return page.absolute(href)
+    except ValueError:
+        return href
+
+
 def _collapse(text):
     return " ".join((text or "").split()) or None
 
@@ -86,9 +94,10 @@ def _properties(soup, prefix):
     """OpenGraph or Twitter meta tags as a dict, keyed without the prefix; the first value wins."""
     values = {}
     for tag in soup.find_all("meta", content=True):
-        key = (tag.get("property") or tag.get("name") or "").strip()
-        if key.lower().startswith(prefix):
-            values.setdefault(key[len(prefix):].lower(), _collapse(tag["content"]) or "")
+        # RDFa lets one tag carry several properties: property="dc:description og:description"
+        for key in (tag.get("property") or tag.get("name") or "").split():
+            if key.lower().startswith(prefix):
+                values.setdefault(key[len(prefix):].lower(), _collapse(tag["content"]) or "")
     return values
 
 
@@ -194,7 +203,7 @@ def _feeds(soup, page):
         rel = [r.lower() for r in link.get("rel") or []]
         kind = (link.get("type") or "").strip().lower()
         if "alternate" in rel and kind in FEED_TYPES:
-            url = page.absolute(link["href"])
+            url = _absolute(page, link["href"])
             if url not in [f["url"] for f in feeds]:
                 feeds.append({"url": url, "type": kind, "title": _collapse(link.get("title"))})
     return feeds
@@ -263,7 +272,7 @@ def _value(element, soup, page, seen, path):
     if name == "meta":
         return (element.get("content") or "").strip()
     if name in URL_ATTRIBUTES:
-        return page.absolute(element.get(URL_ATTRIBUTES[name]) or "")
+        return _absolute(page, element.get(URL_ATTRIBUTES[name]) or "")
     if name in ("data", "meter"):
         return (element.get("value") or "").strip()
     if name == "time" and element.get("datetime"):

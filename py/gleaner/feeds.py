@@ -177,6 +177,8 @@ def _naturalness(text, encoding):
         elif script in ("HIRAGANA", "KATAKANA"):
             score += 2
         elif script in ("CJK", "HANGUL"):
+            if script == "HANGUL" and (previous.isascii() or following.isascii()):
+                score += 0.5  # Korean puts spaces between short words; Chinese and Japanese do not
             if frequent:
                 try:
                     lead = ch.encode(frequent[0])[0]
