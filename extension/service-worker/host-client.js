@@ -4,6 +4,7 @@
 // right here and this module calls it directly.
 
 import { Target, HostCommand } from '../common/messages.js';
+import { keepAliveWhile } from '../common/event-page.js';
 
 const OFFSCREEN_URL = 'extension/offscreen/offscreen.html';
 // Chrome only. Detected once and called through this name, so the Firefox
@@ -52,7 +53,8 @@ async function viaLocalHost(name, payload, onProgress) {
     const { PythonHost } = await import('../offscreen/python-host.js');
     localHost = new PythonHost({ onProgress });
   }
-  return localHost.handle(name, payload);
+  // Firefox would unload the event page (and Python) mid-call otherwise.
+  return keepAliveWhile(localHost.handle(name, payload));
 }
 
 export function createHostClient({ onProgress }) {

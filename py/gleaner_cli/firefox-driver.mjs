@@ -34,9 +34,9 @@ const DONE = 'body[data-state=done], body[data-state=error], body[data-state=unr
 
 export const extensionUrl = (file) => `moz-extension://${ADDON_UUID}/${file}`;
 
-// idleTimeoutSeconds lowers extensions.background.idle.timeout (30 s by
-// default), the time after which Firefox unloads an idle event page.
-export async function launchFirefox({ extension, downloadsDir, idleTimeoutSeconds = null } = {}) {
+// idleTimeoutMs lowers extensions.background.idle.timeout (milliseconds,
+// 30000 by default, 100 at least), after which Firefox unloads an idle event page.
+export async function launchFirefox({ extension, downloadsDir, idleTimeoutMs = null } = {}) {
   downloadsDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'gleaner-downloads-'));
   const prefs = {
     'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: ADDON_UUID }),
@@ -53,13 +53,17 @@ export async function launchFirefox({ extension, downloadsDir, idleTimeoutSecond
     'datareporting.policy.dataSubmissionEnabled': false,
     'toolkit.telemetry.enabled': false,
   };
-  if (idleTimeoutSeconds !== null) prefs['extensions.background.idle.timeout'] = idleTimeoutSeconds;
+  if (idleTimeoutMs !== null) prefs['extensions.background.idle.timeout'] = idleTimeoutMs;
+  // GLEANER_FIREFOX_DEBUG=1: the browser's and the extension's console on stderr.
+  const debug = !!process.env.GLEANER_FIREFOX_DEBUG;
+  if (debug) Object.assign(prefs, { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true, 'extensions.logging.enabled': true });
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     args: ['-remote-allow-system-access'],
     extraPrefsFirefox: prefs,
+    dumpio: debug,
   });
   try {
     await browser.installExtension(path.resolve(extension));
@@ -86,9 +90,9 @@ export class ExtensionFirefox {
     page.goto(url, { timeout: 0 }).catch(() => {});
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const state = await page.evaluate(() => [location.href, document.readyState]).catch(() => null);
-      if (state && state[0] === url && state[1] === 'complete') return page;
-      if (Date.now() > deadline) throw new Error(`${url} did not load`);
+      const state = await page.evaluate(() => [location.href, document.readyState]).catch((error) => [error.message]);
+      if (state[0] === url && state[1] === 'complete') return page;
+      if (Date.now() > deadline) throw new Error(`${url} did not load (last seen: ${state.join(', ')})`);
       await sleep(100);
     }
   }
