@@ -152,12 +152,16 @@ const ops = {
   [WorkerOp.RunTests]: async ({ name, source }) => JSON.parse(host.run_tests_json(name, source ?? undefined)),
 };
 
-self.onmessage = async ({ data: { id, op, args } }) => {
+// Plugins can reach self.onmessage and self.postMessage through `js`; a
+// listener and a reference taken before any plugin runs cannot be replaced.
+const reply = postMessage.bind(self);
+
+addEventListener('message', async ({ data: { id, op, args } }) => {
   try {
-    if (!(op in ops)) throw new Error(`unknown worker op ${op}`);
+    if (!Object.hasOwn(ops, op)) throw new Error(`unknown worker op ${op}`);
     if (op !== WorkerOp.Boot) await ensureBooted();
-    postMessage({ id, ok: true, result: await ops[op](args ?? {}) });
+    reply({ id, ok: true, result: await ops[op](args ?? {}) });
   } catch (error) {
-    postMessage({ id, ok: false, error: { type: error.type || error.name || 'Error', message: String(error.message || error), user: false } });
+    reply({ id, ok: false, error: { type: error.type || error.name || 'Error', message: String(error.message || error), user: false } });
   }
-};
+});

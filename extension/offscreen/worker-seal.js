@@ -14,8 +14,10 @@
 //   which those globals would still exist.
 // - chrome / browser: not exposed in dedicated workers today; removed in case
 //   a browser starts to.
+// - close: a plugin that closed the worker would leave the next scraper
+//   waiting for its time limit and blamed for it.
 
-const REMOVED = ['indexedDB', 'caches', 'BroadcastChannel', 'Worker', 'SharedWorker', 'chrome', 'browser'];
+const REMOVED = ['indexedDB', 'caches', 'BroadcastChannel', 'Worker', 'SharedWorker', 'chrome', 'browser', 'close'];
 
 export function sealWorkerScope(scope = globalThis) {
   for (const name of REMOVED) {

@@ -9,6 +9,7 @@ import { urlMatches } from '../common/match-pattern.js';
 import { createHostClient } from './host-client.js';
 import { capturePage } from '../content/capture.js';
 import * as store from './scraper-store.js';
+import { checkPayload } from './payload-checks.js';
 
 const host = createHostClient({
   onProgress: (payload) => chrome.runtime.sendMessage({ target: Target.Popup, name: Event.HostProgress, payload }).catch(() => {}),
@@ -149,6 +150,23 @@ function summarize(scraper) {
   return metadata;
 }
 
+// Each scraper's time limit: its own TIMEOUT, else the person's setting
+// (options page), else 10 s; never above MAX_TIMEOUT_SECONDS, so a plugin
+// cannot ask for all the time in the world.
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+export const MAX_TIMEOUT_SECONDS = 300;
+
+async function withTimeouts(scrapers) {
+  const { scraperTimeoutSeconds } = await chrome.storage.local.get('scraperTimeoutSeconds');
+  const fallback = Number(scraperTimeoutSeconds) > 0 ? Number(scraperTimeoutSeconds) : DEFAULT_TIMEOUT_SECONDS;
+  return scrapers.map((s) => ({
+    name: s.name,
+    title: s.title,
+    source: s.source,
+    timeoutMs: Math.round(Math.min(s.timeout > 0 ? s.timeout : fallback, MAX_TIMEOUT_SECONDS) * 1000),
+  }));
+}
+
 const commands = {
   async [Command.DescribeTab]({ tabId }) {
     const tab = await chrome.tabs.get(tabId);
@@ -168,7 +186,7 @@ const commands = {
     if (page.error) throw new UserError(page.error);
     const scrapers = await applicableScrapers(page.url, page.kind);
     const startedAt = new Date().toISOString();
-    const { results, boot } = await host.run(page, scrapers.map((s) => ({ name: s.name, title: s.title, source: s.source, timeoutMs: s.timeout ? s.timeout * 1000 : undefined })));
+    const { results, boot } = await host.run(page, await withTimeouts(scrapers));
     const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot };
     await saveLastRun(tabId, run);
     await store.update((state) => {
@@ -183,7 +201,9 @@ const commands = {
     const run = await lastRun(tabId);
     const result = run?.results.find((r) => r.scraper === scraper);
     if (!result) throw new UserError('There are no records to export; scrape the page first.');
-    const { text } = await host.exportRecords(result.records, format, {});
+    // Formula neutralisation is on unless the person turned it off (options page).
+    const { csvNeutralizeFormulas = true } = await chrome.storage.local.get('csvNeutralizeFormulas');
+    const { text } = await host.exportRecords(result.records, format, format === 'csv' ? { neutralize_formulas: csvNeutralizeFormulas !== false } : {});
     return { text, filename: exportFilename(run.url, scraper, format, run.startedAt), mediaType: format === 'csv' ? 'text/csv' : 'application/json' };
   },
 
@@ -324,7 +344,7 @@ const commands = {
     if (input.kind !== metadata.input) {
       throw new UserError(`This scraper reads ${metadata.input === 'feed' ? 'feeds' : 'HTML pages'}, and that is ${input.kind === 'feed' ? 'a feed' : 'an HTML page'}.`);
     }
-    const { results } = await host.run(input, [{ name: metadata.name, title: metadata.title, source, timeoutMs: metadata.timeout ? metadata.timeout * 1000 : undefined }]);
+    const { results } = await host.run(input, await withTimeouts([{ ...metadata, source }]));
     return { result: results[0], page: { url: input.url, title: input.title } };
   },
 
@@ -406,11 +426,19 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     sendResponse(fail(new Error('refused: only Gleaner\'s own pages may send commands'), 'service worker'));
     return false;
   }
-  const command = commands[message.name];
+  // Own properties only: a name such as "constructor" must not reach Object's.
+  const command = Object.hasOwn(commands, message.name) ? commands[message.name] : null;
   if (!command) {
     sendResponse(fail(new Error(`unknown command ${message.name}`), 'service worker'));
     return false;
   }
-  command(message.payload ?? {}).then(ok, (error) => fail(error, error.context || 'service worker')).then(sendResponse);
+  let payload;
+  try {
+    payload = checkPayload(message.name, message.payload);
+  } catch (error) {
+    sendResponse(fail(error, 'service worker'));
+    return false;
+  }
+  command(payload).then(ok, (error) => fail(error, error.context || 'service worker')).then(sendResponse);
   return true;
 });
