@@ -3,7 +3,7 @@
 // keep its memory); in Firefox the event page has a DOM, so the host runs
 // right here and this module calls it directly.
 
-import { Target, HostCommand } from '../common/messages.js';
+import { Target, HostCommand, PAGE_PART_CHARS } from '../common/messages.js';
 import { keepAliveWhile } from '../common/event-page.js';
 
 const OFFSCREEN_URL = 'extension/offscreen/offscreen.html';
@@ -49,12 +49,31 @@ async function viaOffscreen(name, payload) {
 let localHost = null;
 
 async function viaLocalHost(name, payload, onProgress) {
-  if (!localHost) {
-    const { PythonHost } = await import('../offscreen/python-host.js');
-    localHost = new PythonHost({ onProgress });
-  }
+  // One host even when the popup's WarmUp and DescribeTab arrive together.
+  localHost ??= import('../offscreen/python-host.js').then(({ PythonHost }) => new PythonHost({ onProgress }));
   // Firefox would unload the event page (and Python) mid-call otherwise.
-  return keepAliveWhile(localHost.handle(name, payload));
+  return keepAliveWhile((await localHost).handle(name, payload));
+}
+
+// Chrome caps one extension message at 64 MiB of JSON, so a large page goes
+// to the offscreen host in parts. A part never ends between the two halves
+// of a surrogate pair: each part must be valid text on its own.
+async function runInParts(send, page, scrapers) {
+  const text = JSON.stringify(page);
+  if (text.length <= PAGE_PART_CHARS) return send(HostCommand.Run, { page, scrapers });
+  const transfer = crypto.randomUUID();
+  const bounds = [0];
+  while (bounds.at(-1) < text.length) {
+    let end = Math.min(bounds.at(-1) + PAGE_PART_CHARS, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    bounds.push(end);
+  }
+  const count = bounds.length - 1;
+  for (let index = 0; index < count; index += 1) {
+    await send(HostCommand.PutPagePart, { transfer, index, count, text: text.slice(bounds[index], bounds[index + 1]) });
+  }
+  return send(HostCommand.Run, { pageTransfer: transfer, scrapers });
 }
 
 export function createHostClient({ onProgress }) {
@@ -67,7 +86,7 @@ export function createHostClient({ onProgress }) {
   };
   return {
     describe: () => send(HostCommand.Describe, {}),
-    run: (page, scrapers) => send(HostCommand.Run, { page, scrapers }),
+    run: (page, scrapers) => (offscreen ? runInParts(send, page, scrapers) : send(HostCommand.Run, { page, scrapers })),
     exportRecords: (records, format, options) => send(HostCommand.Export, { records, format, options }),
     validate: (source, previous) => send(HostCommand.Validate, { source, previous }),
     runTests: (name, source) => send(HostCommand.RunTests, { name, source }),

@@ -57,6 +57,7 @@ export async function launchFirefox({ extension, downloadsDir, idleTimeoutMs = n
   // GLEANER_FIREFOX_DEBUG=1: the browser's and the extension's console on stderr.
   const debug = !!process.env.GLEANER_FIREFOX_DEBUG;
   if (debug) Object.assign(prefs, { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true, 'extensions.logging.enabled': true });
+  const addonDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gleaner-addon-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
@@ -66,18 +67,25 @@ export async function launchFirefox({ extension, downloadsDir, idleTimeoutMs = n
     dumpio: debug,
   });
   try {
-    await browser.installExtension(path.resolve(extension));
+    // Firefox reads a temporary add-on's files from its package for as long
+    // as it runs: a private copy keeps a rebuild of dist/ (another build,
+    // another test run) from pulling files out from under it.
+    const copy = path.join(addonDir, path.basename(extension));
+    fs.copyFileSync(extension, copy);
+    await browser.installExtension(copy);
   } catch (error) {
     await browser.close();
+    fs.rmSync(addonDir, { recursive: true, force: true });
     throw error;
   }
-  return new ExtensionFirefox(browser, downloadsDir);
+  return new ExtensionFirefox(browser, downloadsDir, addonDir);
 }
 
 export class ExtensionFirefox {
-  constructor(browser, downloadsDir) {
+  constructor(browser, downloadsDir, addonDir) {
     this.browser = browser;
     this.downloadsDir = downloadsDir;
+    this.addonDir = addonDir;
     this.control = null;
   }
 
@@ -140,6 +148,7 @@ export class ExtensionFirefox {
 
   async close() {
     await this.browser.close();
+    fs.rmSync(this.addonDir, { recursive: true, force: true });
   }
 }
 

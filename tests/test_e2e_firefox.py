@@ -1,0 +1,187 @@
+"""End to end in real headless firefox-esr: the Chromium scenarios, plus Firefox's idle unload.
+
+Each scenario is a Node script in tests/firefox/ (puppeteer-core over
+WebDriver BiDi, see py/gleaner_cli/firefox-driver.mjs) that installs the
+package `web-ext build` made and reports what Firefox showed as JSON; the
+assertions are here.
+"""
+
+import base64
+import json
+import subprocess
+import zipfile
+
+import pytest
+
+from conftest import ROOT
+from gleaner.exporters import export
+from gleaner.plugins import load_plugin
+
+VERSION = json.loads((ROOT / "manifest.json").read_text())["version"]
+NODE_TIMEOUT_S = 600
+# Firefox's default is 30 s; 3 s keeps the test short and is still longer than
+# the event page's keep-alive ping interval (extension/common/event-page.js).
+IDLE_TIMEOUT_MS = 3000
+
+TITLE_PLUGIN = '''NAME = "page-title"
+VERSION = "1.0.0"
+MATCHES = ["*://127.0.0.1/*"]
+INPUT = "html"
+REQUIRES = []
+
+def scrape(page):
+    yield {"title": page.title, "url": page.url}
+'''
+
+
+def user_scraper(source, filename):
+    return {"source": source, "metadata": load_plugin(source, filename).metadata(), "enabled": True}
+
+
+@pytest.fixture(scope="session")
+def firefox_package(extension_dir):
+    """The automation package web-ext built (the build ran for extension_dir)."""
+    return ROOT / "dist" / "automation" / f"gleaner-firefox-automation-{VERSION}.zip"
+
+
+def run_scenario(script, arguments):
+    completed = subprocess.run(
+        ["node", str(ROOT / "tests" / "firefox" / script), json.dumps(arguments)],
+        capture_output=True, text=True, timeout=NODE_TIMEOUT_S, cwd=ROOT,
+    )
+    assert completed.stdout.strip(), f"{script} printed nothing; stderr:\n{completed.stderr[-3000:]}"
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert "error" not in report, report["error"]
+    return report
+
+
+@pytest.fixture(scope="module")
+def popup_report(firefox_package, site):
+    source = (ROOT / "tests" / "pages" / "broken_plugin.py").read_text()
+    return run_scenario("popup-scenarios.mjs", {
+        "extension": str(firefox_package),
+        "site": site,
+        "brokenScrapers": [user_scraper(source, "broken_plugin.py")],
+    })
+
+
+def test_package_holds_every_file_of_the_tree_including_zips(firefox_package):
+    for tree, package in ((ROOT / "dist" / "firefox", ROOT / "dist" / f"gleaner-firefox-{VERSION}.zip"),
+                          (ROOT / "dist" / "firefox-automation", firefox_package)):
+        files = {p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()}
+        with zipfile.ZipFile(package) as archive:
+            packed = {name for name in archive.namelist() if not name.endswith("/")}
+            assert packed == files
+            assert archive.read("pyodide/python_stdlib.zip") == (tree / "pyodide" / "python_stdlib.zip").read_bytes()
+
+
+def test_firefox_manifest_is_chromes_with_generated_differences(extension_dir):
+    chrome = json.loads((ROOT / "dist" / "chrome" / "manifest.json").read_text())
+    firefox = json.loads((ROOT / "dist" / "firefox" / "manifest.json").read_text())
+    assert firefox["background"] == {"scripts": [chrome["background"]["service_worker"]], "type": "module"}
+    assert "offscreen" in chrome["permissions"] and "offscreen" not in firefox["permissions"]
+    assert [p for p in chrome["permissions"] if p != "offscreen"] == firefox["permissions"]
+    gecko = firefox["browser_specific_settings"]["gecko"]
+    assert gecko["id"] and gecko["data_collection_permissions"] == {"required": ["none"]}
+    assert int(gecko["strict_min_version"].split(".")[0]) >= 140
+    assert "host_permissions" not in firefox
+    same = {k: v for k, v in chrome.items() if k not in ("background", "permissions", "minimum_chrome_version")}
+    assert {k: firefox[k] for k in same} == same
+    automation = json.loads((ROOT / "dist" / "firefox-automation" / "manifest.json").read_text())
+    assert automation == {**firefox, "host_permissions": ["<all_urls>"]}
+
+
+def test_popup_shows_exact_records_and_exports_files(popup_report, site):
+    shop = popup_report["shop"]
+    assert shop["state"][0] == "done"
+    shown = {r["scraper"]: r for r in shop["results"]}
+    assert {"links", "metadata"} <= set(shown)
+    links = shown["links"]
+    assert links["ok"] and links["count"] == "4 records"
+    assert links["columns"] == ["url", "text", "rel"]
+    assert links["rows"] == [
+        [f"{site}/about", "Über uns", ""],
+        ["https://example.org/x?a=1&b=2", 'Extern, mit "Zitat"', "nofollow"],
+        [f"{site}/=cmd|' /C calc'!A0", "=formula", ""],
+        [f"{site}/added-by-script", "Live DOM", ""],
+    ]
+    assert shown["metadata"]["rows"][0][:4] == ["Käse & Co — Preise", "Preisliste für Käse.", f"{site}/kaese", "de"]
+
+    records = [dict(zip(links["columns"], row)) for row in links["rows"]]
+    for fmt in ("json", "csv"):
+        item = shop[fmt]
+        assert item["state"] == "complete"
+        # The folder set through Firefox's download prefs, and the name chrome.downloads was asked for.
+        assert item["folder"] == popup_report["downloadsDir"]
+        assert item["name"] == f"127.0.0.1-links-{shop['today']}.{fmt}"
+        assert item["status"] == f"Saved {item['name']}."
+    assert base64.b64decode(shop["json"]["base64"]) == export(records, "json")
+    assert json.loads(base64.b64decode(shop["json"]["base64"]))[0] == {"url": f"{site}/about", "text": "Über uns", "rel": ""}
+    assert base64.b64decode(shop["csv"]["base64"]) == (
+        "url,text,rel\r\n"
+        f"{site}/about,Über uns,\r\n"
+        'https://example.org/x?a=1&b=2,"Extern, mit ""Zitat""",nofollow\r\n'
+        f"{site}/=cmd|' /C calc'!A0,'=formula,\r\n"
+        f"{site}/added-by-script,Live DOM,\r\n"
+    ).encode("utf-8")
+
+
+def test_reopened_popup_shows_last_results_without_running_again(popup_report):
+    reopened = popup_report["reopened"]
+    assert reopened["first"] and reopened["again"] == reopened["first"]
+    assert reopened["sameRun"]
+
+
+def test_failing_plugin_shows_its_traceback_and_others_still_show(popup_report):
+    shown = {r["scraper"]: r for r in popup_report["broken"]["results"]}
+    broken = shown["broken-on-purpose"]
+    assert not broken["ok"]
+    assert "TypeError: unsupported operand type(s) for /: 'str' and 'int'" in broken["error"]
+    assert "line 12, in scrape" in broken["error"] and "line 7, in helper" in broken["error"]
+    assert broken["rows"] == [["fine"]]
+    assert shown["links"]["ok"] and shown["links"]["count"] == "4 records"
+
+
+def test_browser_pages_get_a_plain_sentence(popup_report):
+    state, status = popup_report["browserPage"]["state"]
+    assert state == "unreadable"
+    assert "Gleaner cannot read this tab: it shows a browser page" in status
+
+
+def test_idle_unload_loses_nothing_and_boots_again(firefox_package, site):
+    report = run_scenario("idle-unload.mjs", {
+        "extension": str(firefox_package),
+        "site": site,
+        "userScrapers": [user_scraper(TITLE_PLUGIN, "page-title.py")],
+        "idleTimeoutMs": IDLE_TIMEOUT_MS,
+    })
+    first, again = report["first"], report["again"]
+    # The first scrape outlasts the idle timeout (a cold boot takes seconds):
+    # the event page stayed up for it.
+    assert first["state"] == "done", first["status"]
+    assert first["run"]["boot"]["warm"] is False and first["run"]["boot"]["totalMs"] > IDLE_TIMEOUT_MS
+    shown = {r["scraper"]: r for r in first["results"]}
+    assert shown["page-title"]["rows"] == [["Käse & Co — Preise", f"{site}/shop.html?idle"]]
+    assert "tables" not in shown  # switched off in settings before the run
+    assert shown["links"]["count"] == "4 records"
+
+    # Firefox unloaded the idle event page, and Python with it.
+    assert report["unloadedAfterSeconds"] is not None
+
+    # Reopened: the last results, from storage.session, exactly as before.
+    assert report["reopened"]["state"][0] == "done"
+    assert report["reopened"]["results"] == first["results"]
+    assert report["reopened"]["lastRun"]["startedAt"] == first["run"]["startedAt"]
+
+    # Scrape again: Python boots anew, showing its progress, same records.
+    assert again["state"] == "done", again["status"]
+    assert again["run"]["boot"]["warm"] is False
+    assert again["run"]["startedAt"] != first["run"]["startedAt"]
+    for seen in (first["seen"], again["seen"]):
+        assert any(line.startswith("Starting Python… (") and "ready)" in line for line in seen)
+    assert again["status"].startswith("4 scrapers ran.") and "Python started in" in again["status"]
+    assert again["results"] == first["results"]
+
+    # Scrapers and settings are as they were.
+    assert [s["metadata"]["name"] for s in report["stored"]["scrapers"]] == ["page-title"]
+    assert report["stored"]["settings"]["builtins"] == {"tables": {"enabled": False}}
