@@ -298,7 +298,6 @@ def main(argv=None):
     finally:
         for server in servers:
             server.__exit__(None, None, None)
-        shutil.rmtree(WORK, ignore_errors=True)
 
     ratios = {}
     for name in PAGES:
@@ -348,4 +347,7 @@ def median_stages(boots):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)

@@ -1,0 +1,106 @@
+"""Python's memory snapshot and the idle release, in real headless Chromium.
+
+A browser of its own (a fresh profile): these tests close the offscreen
+document and change the keep-warm setting, which the shared session browser
+must not see.
+"""
+
+import json
+import time
+
+import pytest
+
+from gleaner_cli.browser import ExtensionBrowser
+
+CORRUPT_SNAPSHOT = """async (key) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('gleaner-python');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise((resolve, reject) => {
+    const transaction = db.transaction('snapshots', 'readwrite');
+    transaction.objectStore('snapshots').put({ key, bytes: new Blob([new Uint8Array(4096).fill(7)]), savedAt: 0 }, 'python');
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+}"""
+STORED_KEY = """() => new Promise((resolve) => {
+  const request = indexedDB.open('gleaner-python');
+  request.onsuccess = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains('snapshots')) { db.close(); resolve(null); return; }
+    const get = db.transaction('snapshots').objectStore('snapshots').get('python');
+    get.onsuccess = () => { db.close(); resolve(get.result ? { key: get.result.key, size: get.result.bytes.size } : null); };
+  };
+})"""
+OFFSCREEN_OPEN = "async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length > 0"
+
+
+@pytest.fixture(scope="module")
+def browser(extension_dir):
+    with ExtensionBrowser(extension_dir) as browser:
+        yield browser
+
+
+def scrape(browser, page, tab_id):
+    reply = browser.send(page, "ScrapeTab", {"tabId": tab_id})
+    assert reply["ok"], reply
+    run = reply["result"]
+    records = {result["scraper"]: (result["ok"], result["records"]) for result in run["results"]}
+    return run["boot"], records
+
+
+def wait_for(condition, timeout_s=60):
+    deadline = time.monotonic() + timeout_s
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            return value
+        time.sleep(0.25)
+    return value
+
+
+def build_key(extension_dir):
+    info = json.loads((extension_dir / "python" / "build-info.json").read_text())
+    return f"{info['pyodide']}:{info['bundleHash']}"
+
+
+def close_offscreen(browser):
+    browser.service_worker.evaluate("() => chrome.offscreen.closeDocument()")
+    assert wait_for(lambda: not browser.service_worker.evaluate(OFFSCREEN_OPEN), 10) is True
+
+
+def test_snapshot_made_restored_replaced_and_memory_released(browser, site, extension_dir):
+    page, tab_id = browser.open_tab(f"{site}/shop.html")
+    options = browser.context.new_page()
+    options.goto(browser.url("extension/options/options.html"))
+
+    # First boot after install: a full boot that leaves a snapshot of this build.
+    boot, first = scrape(browser, options, tab_id)
+    assert boot["snapshot"] == "made" and not boot["warm"]
+    assert {"links", "metadata"} <= set(first) and all(ok for ok, _ in first.values())
+    stored = wait_for(lambda: options.evaluate(STORED_KEY))
+    assert stored["key"] == build_key(extension_dir) and stored["size"] > 10_000_000
+
+    # A new host (as after a browser restart) boots from it, with the same records.
+    close_offscreen(browser)
+    boot, again = scrape(browser, options, tab_id)
+    assert boot["snapshot"] == "restored" and "runtime" not in boot
+    assert again == first
+
+    # A damaged snapshot is refused, Python boots fully, and a good one replaces it.
+    options.evaluate(CORRUPT_SNAPSHOT, build_key(extension_dir))
+    close_offscreen(browser)
+    boot, replaced = scrape(browser, options, tab_id)
+    assert boot["snapshot"] == "made" and "magic number" in boot["snapshotError"]
+    assert replaced == first
+    assert wait_for(lambda: (options.evaluate(STORED_KEY) or {}).get("size", 0) > 10_000_000)
+
+    # Idle for the keep-warm period: the offscreen document (and Python's memory) goes.
+    browser.service_worker.evaluate("() => chrome.storage.local.set({ keepWarmMinutes: 0.05 })")
+    scrape(browser, options, tab_id)
+    assert browser.service_worker.evaluate(OFFSCREEN_OPEN) is True
+    assert wait_for(lambda: not browser.service_worker.evaluate(OFFSCREEN_OPEN), 30) is True
+    boot, after_idle = scrape(browser, options, tab_id)
+    assert boot["snapshot"] == "restored" and after_idle == first
