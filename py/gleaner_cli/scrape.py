@@ -7,6 +7,7 @@ same scrapers in this CPython instead, without a browser.
 """
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -15,6 +16,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
+FIREFOX_DRIVER = Path(__file__).resolve().parent / "firefox-driver.mjs"
 
 
 class CliError(Exception):
@@ -29,6 +31,8 @@ def parse_args(argv):
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the run (repeatable)")
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
+    parser.add_argument("--browser", choices=("chromium", "firefox"), default="chromium",
+                        help="the browser that runs the extension (firefox: headless firefox-esr, the event page's Pyodide)")
     return parser.parse_args(argv)
 
 
@@ -100,6 +104,8 @@ def run_in_browser(args):
     imports = {name for pkg in lock["packages"].values() for name in pkg["imports"]}
     plugins = load_user_plugins(args.plugin, available_imports=imports)
     target = args.target
+    if args.browser == "firefox":
+        return run_in_firefox(args, plugins)
     with ExtensionBrowser(AUTOMATION_BUILD) as browser:
         if plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
@@ -110,6 +116,44 @@ def run_in_browser(args):
             raise CliError(f"{target}: no such file")
         with serve_directory(path.resolve().parent) as base:
             return scrape_url(browser, f"{base}/{quote(path.name)}", args)
+
+
+def run_in_firefox(args, plugins):
+    """The same scrape in headless firefox-esr, through the Node driver (puppeteer-core over WebDriver BiDi)."""
+    import subprocess
+    import tempfile
+
+    from .browser import serve_directory
+
+    version = json.loads((ROOT / "manifest.json").read_text())["version"]
+    package = ROOT / "dist" / "automation" / f"gleaner-firefox-automation-{version}.zip"
+    if not package.exists():
+        raise CliError("the Firefox package is not built: run 'python build.py' first")
+    with tempfile.TemporaryDirectory(prefix="gleaner-cli-") as scratch, contextlib.ExitStack() as stack:
+        command = ["node", str(FIREFOX_DRIVER), "scrape", "--extension", str(package), "--format", args.format]
+        for name in args.scraper:
+            command += ["--scraper", name]
+        if plugins:
+            user_scrapers = Path(scratch) / "user-scrapers.json"
+            user_scrapers.write_text(json.dumps([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]))
+            command += ["--user-scrapers", str(user_scrapers)]
+        url = args.target
+        if not url.startswith(("http://", "https://")):
+            path = Path(url)
+            if not path.is_file():
+                raise CliError(f"{url}: no such file")
+            url = f"{stack.enter_context(serve_directory(path.resolve().parent))}/{quote(path.name)}"
+        completed = subprocess.run(command + ["--url", url], capture_output=True, text=True, cwd=ROOT)
+    lines = completed.stdout.strip().splitlines()
+    if not lines:
+        raise CliError(f"the Firefox driver failed: {completed.stderr.strip().splitlines()[-1:] or 'no output'}")
+    reply = json.loads(lines[-1])
+    if "error" in reply:
+        raise CliError(reply["error"])
+    print(f"scraped {url} in {reply['seconds']:.1f} s (Firefox)", file=sys.stderr)
+    results = select(reply["run"]["results"], args.scraper)
+    data = reply["export"]["text"].encode("utf-8") if reply["export"] else None
+    return results, data
 
 
 def scrape_url(browser, url, args):
