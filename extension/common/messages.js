@@ -62,6 +62,11 @@ export const HostCommand = Object.freeze({
   Describe: 'HostDescribe',
   // { page, scrapers: [{ name, source? }] } -> { results, boot }
   Run: 'HostRun',
+  // { transfer, index, count, text }: one part of a large Run payload's page,
+  // as JSON text. Chrome caps one extension message at 64 MiB of JSON, so
+  // the page crosses in parts and Run then carries { pageTransfer } instead
+  // of { page } (see PAGE_PART_CHARS).
+  PutPagePart: 'HostPutPagePart',
   // { records, format, options } -> { text }
   Export: 'HostExport',
   // { source, previous? } -> { ok, metadata, diff? } | { ok: false, error: { message, line, column } }
@@ -69,6 +74,15 @@ export const HostCommand = Object.freeze({
   // { name, source? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
   RunTests: 'HostRunTests',
 });
+
+// The largest page Gleaner reads, in characters of HTML (or XML). Parsing
+// costs ~16x the page in Python's memory and ~0.6 s per MB; a larger page is
+// refused with its size, never half-read.
+export const PAGE_LIMIT_CHARS = 32 * 1024 * 1024;
+// One part of a page in transit to the offscreen host: 8 Mi characters of
+// JSON stay under Chrome's 64 MiB message cap even if every one is escaped
+// as \uXXXX.
+export const PAGE_PART_CHARS = 8 * 1024 * 1024;
 
 // Broadcasts nobody replies to.
 export const Event = Object.freeze({

@@ -10,7 +10,11 @@
 // With a feed URL (one the page links) it fetches that feed. Both fetches run
 // here, in the page's own origin, so they send what the page itself would and
 // nothing that runs plugins ever touches the network.
-export async function capturePage(feedUrl = null) {
+//
+// A page longer than limitChars is not sent at all: only its size, so the
+// service worker can refuse it in words (moving it would cost the most).
+export async function capturePage(feedUrl = null, limitChars = Infinity) {
+  const tooLarge = (chars) => ({ tooLarge: { chars, limitChars } });
   const FEED_TYPES = /^(application\/((rss|atom|rdf|feed)\+)?xml|text\/xml)$/i;
   const page = {
     url: location.href,
@@ -32,6 +36,7 @@ export async function capturePage(feedUrl = null) {
     }
     if (!response.ok) return { error: `The feed at ${url} answered HTTP ${response.status}.` };
     const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > limitChars) return tooLarge(bytes.length);
     let binary = '';
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return { ...page, url: response.url || url, kind: 'feed', bytesBase64: btoa(binary), contentType: response.headers.get('content-type') || '' };
@@ -54,6 +59,7 @@ export async function capturePage(feedUrl = null) {
       const bytes = new Uint8Array(await response.arrayBuffer());
       if (bytes.some((byte) => byte > 0x7f)) {
         const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        if (text.length > limitChars) return tooLarge(text.length);
         return { ...page, html: text.replace(/^\uFEFF/, ''), decodedFrom: 'bytes' };
       }
     } catch {
@@ -63,5 +69,7 @@ export async function capturePage(feedUrl = null) {
   const doctype = document.doctype
     ? `<!DOCTYPE ${document.doctype.name}${document.doctype.publicId ? ` PUBLIC "${document.doctype.publicId}"` : ''}${document.doctype.systemId ? ` "${document.doctype.systemId}"` : ''}>\n`
     : '';
-  return { ...page, html: doctype + document.documentElement.outerHTML };
+  const html = doctype + document.documentElement.outerHTML;
+  if (html.length > limitChars) return tooLarge(html.length);
+  return { ...page, html };
 }

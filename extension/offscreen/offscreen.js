@@ -1,7 +1,9 @@
 // Chrome's offscreen document: keeps the Python host alive between popup
 // openings (a service worker cannot start Workers or keep Pyodide's memory).
 
-import { Target, Event, ok, fail, fromServiceWorker } from '../common/messages.js';
+import {
+  Target, Event, HostCommand, ok, fail, fromServiceWorker,
+} from '../common/messages.js';
 import { PythonHost } from './python-host.js';
 
 const host = new PythonHost({
@@ -16,10 +18,17 @@ const host = new PythonHost({
   onIdle: () => window.close(),
 });
 
+const HOST_COMMANDS = new Set(Object.values(HostCommand));
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message?.target !== Target.PythonHost) return false;
   // Only the service worker talks to the host.
   if (!fromServiceWorker(sender)) return false;
+  // The service worker checked the command's shape; this checks the hop.
+  if (!HOST_COMMANDS.has(message.name) || typeof message.payload !== 'object' || message.payload === null || Array.isArray(message.payload)) {
+    sendResponse(fail(new Error(`refused host command ${String(message.name).slice(0, 64)}: unknown, or its payload is not an object`), 'python host'));
+    return false;
+  }
   host.handle(message.name, message.payload).then(ok, (error) => fail(error, 'python host')).then(sendResponse);
   return true;
 });

@@ -266,10 +266,17 @@ export class PythonHost {
   async run({ page, scrapers }) {
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
+    const parseStarted = performance.now();
     await this.setPage(page);
+    const chars = pageChars(page);
+    const pageInfo = { chars, parseMs: Math.round(performance.now() - parseStarted) };
+    // A scraper's work grows with the page: each MB past the first adds a
+    // second to every time limit, so built-ins finish on a 20 MB page.
+    const allowanceMs = Math.max(0, Math.floor(chars / 1_048_576) - 1) * 1000;
     const results = [];
+    let carried = 0;
     for (const scraper of scrapers) {
-      const timeoutMs = scraper.timeoutMs ?? DEFAULT_SCRAPER_TIMEOUT_MS;
+      const timeoutMs = (scraper.timeoutMs ?? DEFAULT_SCRAPER_TIMEOUT_MS) + allowanceMs;
       this.onProgress({ scraper: scraper.name, done: false });
       if (!this.ready) {
         await this.boot();
@@ -277,9 +284,34 @@ export class PythonHost {
       }
       const result = await this.runScraper(scraper, timeoutMs);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
-      results.push(result);
+      const size = JSON.stringify(result.records).length;
+      if (carried + size > MAX_RUN_OUTPUT_CHARS) {
+        results.push(tooMuchOutput(result));
+      } else {
+        carried += size;
+        results.push(result);
+      }
     }
-    return { results, boot: { ...boot, warm: wasWarm } };
+    return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo };
+  }
+
+  // A large page arrives in parts (JSON text, see PAGE_PART_CHARS); Run
+  // then names the transfer. One transfer at a time is enough: scrapes of
+  // one host never overlap in parts, and a new transfer drops a stale one.
+  putPagePart({ transfer, index, count, text }) {
+    if (!this.transfer || this.transfer.id !== transfer) this.transfer = { id: transfer, parts: new Array(count).fill(null) };
+    if (!Number.isInteger(index) || index < 0 || index >= this.transfer.parts.length || typeof text !== 'string') {
+      throw new Error(`page part ${index} of ${count} is malformed`);
+    }
+    this.transfer.parts[index] = text;
+    return { received: index };
+  }
+
+  takePage(transfer) {
+    const parts = this.transfer?.id === transfer ? this.transfer.parts : null;
+    this.transfer = null;
+    if (!parts || parts.some((part) => part === null)) throw new Error('the page did not arrive whole from the service worker');
+    return JSON.parse(parts.join(''));
   }
 
   // The handler for HostCommand messages, shared by Chrome's offscreen document and Firefox's event page.
@@ -315,7 +347,9 @@ export class PythonHost {
       case HostCommand.Describe:
         return this.call(WorkerOp.Describe, {});
       case HostCommand.Run:
-        return this.run(payload);
+        return this.run(payload.pageTransfer ? { ...payload, page: this.takePage(payload.pageTransfer) } : payload);
+      case HostCommand.PutPagePart:
+        return this.putPagePart(payload);
       case HostCommand.Export:
         return this.call(WorkerOp.Export, payload);
       case HostCommand.Validate:
@@ -327,6 +361,19 @@ export class PythonHost {
         throw new UserError(`unknown host command ${name}`);
     }
   }
+}
+
+// The run's reply crosses two extension messages (host to service worker,
+// service worker to popup), each capped at 64 MiB of JSON.
+const MAX_RUN_OUTPUT_CHARS = 40 * 1024 * 1024;
+
+function tooMuchOutput(result) {
+  return {
+    ...result,
+    ok: false,
+    records: [],
+    error: { type: 'OutputTooLarge', message: `${result.title || result.scraper}'s records were dropped: with the scrapers before it, this run's records passed ${MAX_RUN_OUTPUT_CHARS / 1_048_576} MB, more than one run can carry.`, user: true },
+  };
 }
 
 // The worker answers a RunScraper with the result of the scraper it was

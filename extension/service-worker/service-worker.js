@@ -3,7 +3,7 @@
 // host and keeps the last results so a reopened popup shows them.
 
 import {
-  Target, Command, Event, ok, fail, fromExtensionPage, UserError,
+  Target, Command, Event, ok, fail, fromExtensionPage, UserError, PAGE_LIMIT_CHARS,
 } from '../common/messages.js';
 import { urlMatches } from '../common/match-pattern.js';
 import { createHostClient } from './host-client.js';
@@ -117,11 +117,16 @@ async function capture(tab, feedUrl = null) {
   if (reason) throw new UserError(reason);
   let injection;
   try {
-    [injection] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: capturePage, args: [feedUrl] });
+    [injection] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: capturePage, args: [feedUrl, PAGE_LIMIT_CHARS] });
   } catch (error) {
     throw explainCaptureError(error, tab.url);
   }
   if (!injection?.result) throw new UserError('The page did not answer; it may still be loading. Try again in a moment.');
+  const { tooLarge } = injection.result;
+  if (tooLarge) {
+    const mb = (chars) => `${(chars / 1_048_576).toFixed(1)} MB`;
+    throw new UserError(`This page is too large to scrape: it is ${mb(tooLarge.chars)}, and Gleaner reads pages of at most ${mb(tooLarge.limitChars)}.`);
+  }
   return injection.result;
 }
 
@@ -186,8 +191,8 @@ const commands = {
     if (page.error) throw new UserError(page.error);
     const scrapers = await applicableScrapers(page.url, page.kind);
     const startedAt = new Date().toISOString();
-    const { results, boot } = await host.run(page, await withTimeouts(scrapers));
-    const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot };
+    const { results, boot, page: parsed } = await host.run(page, await withTimeouts(scrapers));
+    const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot, parsed };
     await saveLastRun(tabId, run);
     await store.update((state) => {
       for (const result of results) {
