@@ -110,3 +110,77 @@ def test_a_plugin_reaches_nothing_outside_the_extension(chromium, site, sink):
     # The sink is reachable from this browser, so silence above means the routes were shut.
     page.goto(f"{sink.url}/control")
     assert "/control" in [r["path"] for r in sink.requests]
+
+
+def test_content_scripts_and_web_pages_cannot_command_the_extension(chromium, site):
+    page, tab_id = chromium.open_tab(f"{site}/shop.html?messages")
+    popup = chromium.open_popup(tab_id)  # a run exists, and so does the offscreen host
+    # A web page: no extension API at all (the manifest has no externally_connectable).
+    assert page.evaluate("typeof chrome === 'undefined' || typeof chrome.runtime?.sendMessage") in (True, "undefined")
+    # A content script (our own capture runs as one): every privileged command is refused.
+    replies = chromium.service_worker.evaluate(
+        """async (tabId) => (await chrome.scripting.executeScript({
+            target: { tabId }, world: 'ISOLATED',
+            func: async (tabId) => {
+                const ask = (message) => chrome.runtime.sendMessage(message).then((reply) => reply ?? 'no reply', (error) => `error: ${error.message}`);
+                return {
+                    exportRecords: await ask({ target: 'service-worker', name: 'ExportRecords', payload: { tabId, scraper: 'links', format: 'json' } }),
+                    getLastRun: await ask({ target: 'service-worker', name: 'GetLastRun', payload: { tabId } }),
+                    saveScraper: await ask({ target: 'service-worker', name: 'SaveScraper', payload: { source: 'x' } }),
+                    pythonHost: await ask({ target: 'python-host', name: 'HostRun', payload: { page: {}, scrapers: [] } }),
+                };
+            },
+            args: [tabId],
+        }))[0].result""",
+        tab_id,
+    )
+    refused = {"ok": False, "error": {"type": "Error", "message": "refused: only Gleaner's own pages may send commands", "user": False, "traceback": None, "context": "service worker"}}
+    assert replies["exportRecords"] == refused
+    assert replies["getLastRun"] == refused
+    assert replies["saveScraper"] == refused
+    # The Python host answers only the service worker: a content script gets no reply at all.
+    assert isinstance(replies["pythonHost"], str) and (replies["pythonHost"] == "no reply" or replies["pythonHost"].startswith("error: ")), replies
+    assert popup.evaluate("document.body.dataset.state") == "done"
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "message"),
+    [
+        ("ExportRecords", {"tabId": 1, "scraper": "links", "format": "exe"}, 'refused ExportRecords: format must be "json" or "csv"'),
+        ("DescribeTab", {"tabId": "1; drop"}, "refused DescribeTab: tabId must be a tab id (a whole number)"),
+        ("ScrapeTab", {"tabId": 1, "evil": True}, 'refused ScrapeTab: unexpected field "evil"'),
+        ("SaveScraper", {"source": ["not", "text"]}, "refused SaveScraper: source must be text of at most 1048576 characters"),
+        ("SetScraperEnabled", {"name": "links", "enabled": "yes"}, "refused SetScraperEnabled: enabled must be true or false"),
+        ("GetLastRun", [1], "refused GetLastRun: its payload must be an object"),
+        ("constructor", {}, "unknown command constructor"),
+        ("__proto__", {}, "unknown command __proto__"),
+    ],
+)
+def test_the_service_worker_checks_every_payload(chromium, name, payload, message):
+    page = chromium.context.new_page()
+    page.goto(chromium.url("extension/popup/popup.html?tab=0"))
+    reply = chromium.send(page, name, payload)
+    page.close()
+    assert reply["ok"] is False and reply["error"]["message"] == message
+
+
+def test_every_command_declares_its_payload_shape():
+    import subprocess
+
+    script = (
+        "Promise.all([import('./extension/common/messages.js'), import('./extension/service-worker/payload-checks.js')])"
+        ".then(([m, p]) => console.log(JSON.stringify({ commands: Object.values(m.Command), shapes: Object.keys(p.SHAPES) })))"
+    )
+    out = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    assert sorted(out["commands"]) == sorted(out["shapes"])
+
+
+def test_manifest_locks_extension_pages_to_their_own_origin():
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    csp = dict(part.strip().split(" ", 1) for part in manifest["content_security_policy"]["extension_pages"].split(";") if part.strip())
+    # default-src 'self' is what shuts fetch, sockets, fonts and workers to other origins; connect-src alone would not.
+    assert csp["default-src"] == "'self'"
+    assert csp["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert "unsafe-eval" not in csp["script-src"].replace("wasm-unsafe-eval", "")
+    assert "externally_connectable" not in manifest
+    assert "content_scripts" not in manifest
