@@ -184,3 +184,45 @@ def test_manifest_locks_extension_pages_to_their_own_origin():
     assert "unsafe-eval" not in csp["script-src"].replace("wasm-unsafe-eval", "")
     assert "externally_connectable" not in manifest
     assert "content_scripts" not in manifest
+
+
+def test_csv_formulas_are_neutralised_unless_the_setting_is_off(chromium, site):
+    _, tab_id = chromium.open_tab(f"{site}/shop.html?csv-setting")
+    popup = chromium.open_popup(tab_id)
+
+    def exported():
+        reply = chromium.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": "links", "format": "csv"})
+        assert reply["ok"], reply
+        return reply["result"]["text"].split("\r\n")[3]
+
+    assert exported() == f"{site}/=cmd|' /C calc'!A0,'=formula,"
+    chromium.service_worker.evaluate("() => chrome.storage.local.set({ csvNeutralizeFormulas: false })")
+    try:
+        assert exported() == f"{site}/=cmd|' /C calc'!A0,=formula,"
+    finally:
+        chromium.service_worker.evaluate("() => chrome.storage.local.remove('csvNeutralizeFormulas')")
+    assert exported() == f"{site}/=cmd|' /C calc'!A0,'=formula,"
+    # JSON is never altered.
+    reply = chromium.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": "links", "format": "json"})
+    assert json.loads(reply["result"]["text"])[2]["text"] == "=formula"
+
+
+def test_the_options_page_turns_the_csv_setting_off_and_sets_the_time_limit(chromium):
+    page = chromium.context.new_page()
+    page.goto(chromium.url("extension/options/options.html"))
+    page.wait_for_function("document.getElementById('scraper-timeout').value !== ''")
+    assert page.is_checked("#csv-neutralize") and page.input_value("#scraper-timeout") == "10"
+    try:
+        page.uncheck("#csv-neutralize")
+        page.fill("#scraper-timeout", "4")
+        page.dispatch_event("#scraper-timeout", "change")
+        deadline = time.monotonic() + 10
+        while True:
+            stored = chromium.service_worker.evaluate("() => chrome.storage.local.get(['csvNeutralizeFormulas', 'scraperTimeoutSeconds'])")
+            if len(stored) == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert stored == {"csvNeutralizeFormulas": False, "scraperTimeoutSeconds": 4}
+    finally:
+        chromium.service_worker.evaluate("() => chrome.storage.local.remove(['csvNeutralizeFormulas', 'scraperTimeoutSeconds'])")
+        page.close()
