@@ -341,6 +341,9 @@ def repair_xml(text):
     elements still open at the end (a truncated file) closed.
     """
     fixes = set()
+    if _INVALID_CHARS.search(text):
+        text = _INVALID_CHARS.sub("", text)
+        fixes.add("removed control characters that XML does not allow")
     out = []
     stack = []
     prefixes = set()
