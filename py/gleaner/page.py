@@ -117,14 +117,22 @@ class Page:
         if href is None:
             return None
         href = href.strip()
-        return urljoin(self.base_url, href) if href else self.base_url
+        try:
+            return urljoin(self.base_url, href) if href else self.base_url
+        except ValueError:
+            # urljoin refuses some hrefs a browser would also fail on
+            # (http://[::1 with its bracket unclosed): keep what the page says.
+            return href
 
     @cached_property
     def base_url(self):
         if self.kind != "html":
             return self.url
         base = self.soup.find("base", href=True)
-        return urljoin(self.url, base["href"].strip()) if base else self.url
+        try:
+            return urljoin(self.url, base["href"].strip()) if base else self.url
+        except ValueError:
+            return self.url  # a <base href> urljoin cannot read is ignored, as browsers do
 
     def require(self, package):
         """Import an optional package or explain that this build lacks it."""
