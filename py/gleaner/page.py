@@ -3,7 +3,7 @@
 import codecs
 import re
 from functools import cached_property
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from .errors import MissingPackage
 
@@ -130,9 +130,11 @@ class Page:
             return self.url
         base = self.soup.find("base", href=True)
         try:
-            return urljoin(self.url, base["href"].strip()) if base else self.url
+            resolved = urljoin(self.url, base["href"].strip()) if base else self.url
         except ValueError:
             return self.url  # a <base href> urljoin cannot read is ignored, as browsers do
+        # Browsers ignore a javascript: or data: base; links then resolve against the page.
+        return resolved if urlsplit(resolved).scheme in ("http", "https", "file") else self.url
 
     def require(self, package):
         """Import an optional package or explain that this build lacks it."""
