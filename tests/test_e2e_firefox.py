@@ -185,3 +185,24 @@ def test_idle_unload_loses_nothing_and_boots_again(firefox_package, site):
     # Scrapers and settings are as they were.
     assert [s["metadata"]["name"] for s in report["stored"]["scrapers"]] == ["page-title"]
     assert report["stored"]["settings"]["builtins"] == {"tables": {"enabled": False}}
+
+
+def test_options_page_installs_saves_and_exports_a_scraper(firefox_package, site, tmp_path):
+    scraper_file = tmp_path / "page-title.py"
+    scraper_file.write_text(TITLE_PLUGIN, encoding="utf-8")
+    report = run_scenario("options-scenario.mjs", {"extension": str(firefox_package), "site": site, "scraperFile": str(scraper_file)})
+    builtins = [["article", "true"], ["feed", "true"], ["links", "true"], ["metadata", "true"], ["tables", "true"]]
+    assert report["listed"] == builtins
+    assert report["saved"] == {"notice": "Saved page-title 1.0.0.", "listed": builtins + [["page-title", "false"]]}
+    [stored] = report["stored"]["scrapers"]
+    assert stored["source"] == TITLE_PLUGIN and stored["metadata"]["name"] == "page-title"
+
+    exported = report["exported"]
+    assert exported["notice"] == f"Exported to {exported['name']}."
+    archive = json.loads(exported["text"])
+    assert archive["format"] == "gleaner-scrapers"
+    assert [(s["name"], s["source"]) for s in archive["scrapers"]] == [("page-title", TITLE_PLUGIN)]
+
+    assert report["popup"]["state"][0] == "done"
+    shown = {r["scraper"]: r for r in report["popup"]["results"]}
+    assert shown["page-title"]["rows"] == [["Käse & Co — Preise", f"{site}/shop.html?options"]]
