@@ -120,3 +120,22 @@ def test_cli_names_the_stopped_plugin_and_still_writes_the_others(tmp_path, exte
     written = json.loads(out.read_text())
     assert written["runaway"] == {"error": written["runaway"]["error"]} and written["runaway"]["error"]["type"] == "Timeout"
     assert len(written["links"]) == 4
+
+
+def test_native_cli_stops_and_contains_plugins_the_same_way(tmp_path):
+    import json
+
+    out = tmp_path / "out.json"
+    plugins = [arg for name in ("runaway", "stubborn", "memory_hog", "deep_recursion", "flood") for arg in ("--plugin", f"tests/hostile/{name}.py")]
+    done = subprocess.run(
+        [sys.executable, "build.py", "scrape", "tests/pages/shop.html", "--native", *plugins, "-o", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "scraper runaway failed: Timeout: runaway was stopped after 2 s, its time limit: it ran too long (an endless loop?). The 2 records it gave before that are kept." in done.stderr
+    assert "scraper stubborn failed: Timeout: stubborn was stopped after 2 s, its time limit: it ran too long (an endless loop?). Its process was ended." in done.stderr
+    written = json.loads(out.read_text())
+    assert written["memory-hog"]["error"]["type"] == "MemoryError"
+    assert written["deep-recursion"]["error"]["type"] == "RecursionError"
+    assert written["flood"]["error"]["message"] == "flood produced more than 16 MB of records; the first 15 are kept"
+    assert [r["text"] for r in written["links"]] == ["Über uns", 'Extern, mit "Zitat"', "=formula"]

@@ -92,7 +92,97 @@ def run_native(args):
     # A local file has a file:// URL, which the generic built-ins do not match; run them anyway.
     kind = page.kind
     chosen = [p for p in plugins if p.input == kind and (p.applies_to(url, kind) or url.startswith("file:"))]
-    return [run_plugin(p, page) for p in chosen]
+    if kind == "html":
+        page.soup  # noqa: B018  (parsed once, before the children fork, and not on any scraper's clock)
+    allowance = max(0, len(page.html) // 2**20 - 1)  # as the browser host: +1 s per MB past the first
+    return [run_limited(p, page, (p.timeout or DEFAULT_TIMEOUT_SECONDS) + allowance) for p in chosen]
+
+
+DEFAULT_TIMEOUT_SECONDS = 10
+INTERRUPT_GRACE_SECONDS = 1
+
+
+# Python in the browser has at most a wasm32 heap; a native child gets a
+# comparable ceiling, so a plugin that hoards memory meets MemoryError, not
+# the machine's swap.
+CHILD_MEMORY_BYTES = 2 * 2**30
+
+
+def _run_child(plugin, page, channel):
+    from gleaner.host import run_plugin
+
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):
+        pass  # no such limit on this system: the time limit still holds
+    channel.send(run_plugin(plugin, page))
+    channel.close()
+
+
+def run_limited(plugin, page, seconds):
+    """run_plugin in a forked child under a time limit, as the browser host runs it.
+
+    Past the limit the child gets SIGINT (KeyboardInterrupt: the plugin's
+    records so far come back), then SIGKILL if it will not stop. A child that
+    dies (memory exhausted) fails only this scraper.
+    """
+    import multiprocessing
+    import signal
+
+    from gleaner.host import run_plugin
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return run_plugin(plugin, page)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_run_child, args=(plugin, page, send), daemon=True)
+    child.start()
+    send.close()
+    result = how = None
+    try:
+        if receive.poll(seconds):
+            result = receive.recv()
+        else:
+            child_pid = child.pid
+            if child_pid:
+                import os
+
+                os.kill(child_pid, signal.SIGINT)
+            if receive.poll(INTERRUPT_GRACE_SECONDS):
+                result = receive.recv()
+                kept = len(result["records"])
+                how = f"The {kept} records it gave before that are kept." if kept else "It was interrupted."
+            else:
+                how = "Its process was ended."
+    except EOFError:
+        pass
+    finally:
+        child.kill()
+        child.join()
+    title = plugin.title or plugin.name
+    if how:
+        return {
+            "scraper": plugin.name,
+            "title": title,
+            "ok": False,
+            "records": result["records"] if result else [],
+            "error": {
+                "type": "Timeout",
+                "message": f"{title} was stopped after {seconds:g} s, its time limit: it ran too long (an endless loop?). {how}",
+                "user": True,
+            },
+        }
+    if result is None:
+        return {
+            "scraper": plugin.name,
+            "title": title,
+            "ok": False,
+            "records": [],
+            "error": {"type": "Crashed", "message": f"{title} ended its process (exit code {child.exitcode}; out of memory?)", "user": False},
+        }
+    return result
 
 
 def run_in_browser(args):
