@@ -240,10 +240,15 @@ def pss_mb(profile_dir):
     return total_kb / 1024
 
 
-def settle_pss(profile_dir, seconds=3):
-    """PSS after the browser settles (garbage collection, closed pages exiting)."""
+def settle_pss(profile_dir, seconds=3, readings=3):
+    """PSS after the browser settles: the least of a few readings a second apart,
+    so a page still exiting or a collection in progress does not count."""
     time.sleep(seconds)
-    return pss_mb(profile_dir)
+    values = []
+    for _ in range(readings):
+        values.append(pss_mb(profile_dir))
+        time.sleep(1)
+    return min(values)
 
 
 def offscreen_open(browser):
@@ -288,7 +293,7 @@ def main(argv=None):
                 # The same open tab (one small page) in all three readings.
                 browser.service_worker.evaluate(f"() => chrome.storage.local.set({{ keepWarmMinutes: {IDLE_MINUTES} }})")
                 browser.open_tab(page_url(base, "small"))
-                mem_before = settle_pss(profile)
+                mem_before = settle_pss(profile, seconds=8)
                 readings = {}
 
                 def read_memory(name):
