@@ -1,15 +1,16 @@
 """The options page end to end in real headless Chromium.
 
-One story, in order, in a browser of its own (it reloads the extension, which
-would disturb the session's shared browser): install a scraper from a file,
+One story, in order, in a browser of its own (it reloads the extension and
+restarts the browser, which would disturb the session's shared one): install a scraper from a file,
 see its syntax error marked, fix and save it, watch it run (or not) from the
 popup, switch it off, run its tests, export everything, delete everything,
 import the archive and get the same bytes back, and find it all still there
-after the service worker is stopped and after the extension is reloaded.
+after the service worker is stopped, the extension reloaded and the browser restarted.
 """
 
 import json
 import re
+import time
 
 import pytest
 
@@ -34,12 +35,6 @@ def local_quotes_source():
 ''')
     assert "local-quotes" in source and "127.0.0.1" in source and "deliberately" in source
     return source
-
-
-@pytest.fixture(scope="module")
-def browser(extension_dir, tmp_path_factory):
-    with ExtensionBrowser(extension_dir, profile_dir=tmp_path_factory.mktemp("options-profile")) as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +77,34 @@ def export_all(page):
     return open(download.value.path(), "rb").read()
 
 
-def test_manage_scrapers_from_the_options_page(browser, fixtures_site, tmp_path):
+def service_worker_targets(browser):
+    """The extension's service-worker targets, as CDP lists them (a stopped worker has none)."""
+    session = browser.context.browser.new_browser_cdp_session()
+    try:
+        return [
+            t["targetId"] for t in session.send("Target.getTargets")["targetInfos"]
+            if t["type"] == "service_worker" and t["url"].startswith(browser.url(""))
+        ]
+    finally:
+        session.detach()
+
+
+def stop_service_worker(browser):
+    """Stop the extension's service worker the way Puppeteer's worker.close() does: CDP Target.closeTarget."""
+    [target] = service_worker_targets(browser)
+    session = browser.context.browser.new_browser_cdp_session()
+    try:
+        assert session.send("Target.closeTarget", {"targetId": target})["success"]
+    finally:
+        session.detach()
+    deadline = time.monotonic() + 10
+    while service_worker_targets(browser):
+        assert time.monotonic() < deadline, "the service worker did not stop"
+        time.sleep(0.1)
+    return target
+
+
+def manage_scrapers(browser, fixtures_site, tmp_path):
     quotes_url = f"{fixtures_site}/example-quotes.html"
     books_url = f"{fixtures_site}/example-books.html"
     options = open_options(browser)
@@ -237,28 +259,45 @@ def test_manage_scrapers_from_the_options_page(browser, fixtures_site, tmp_path)
     assert export_all(options) == original
 
     # The service worker stops (as Chrome stops idle workers); storage stays.
-    worker = browser.service_worker
-    closed = []
-    worker.on("close", lambda _: closed.append(True))
-    cdp = browser.context.new_cdp_session(options)
-    cdp.send("ServiceWorker.enable")
-    cdp.send("ServiceWorker.stopAllWorkers")
-    options.wait_for_timeout(500)
-    for _ in range(100):
-        if closed:
-            break
-        options.wait_for_timeout(100)
-    assert closed, "the service worker did not stop"
-    cdp.detach()
+    stopped = stop_service_worker(browser)
     options.reload()
     options.wait_for_selector("body[data-loaded=true]", timeout=WAIT_MS)
     assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
     assert export_all(options) == original
+    # Answering the page started it again (Chrome reuses the target id).
+    assert service_worker_targets(browser) == [stopped]
 
-    # The extension reloads (as after an update); storage stays.
-    with browser.context.expect_event("serviceworker", timeout=WAIT_MS) as restarted:
-        options.evaluate("setTimeout(() => chrome.runtime.reload(), 50)")
-    assert restarted.value.url == browser.url("extension/service-worker/service-worker.js")
+    # The extension reloads (as after an update or a developer's Reload); storage stays.
+    reload_extension(browser, options)
     options = open_options(browser)
     assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
     assert export_all(options) == original
+    return original
+
+
+def reload_extension(browser, page):
+    """Reload the unpacked extension from disk, as chrome://extensions' Reload does.
+
+    chrome.runtime.reload() leaves a command-line-loaded extension unloaded in
+    headless Chromium; CDP Extensions.loadUnpacked on the same folder reloads
+    it in place (same id), closing its pages as a real reload does.
+    """
+    session = browser.context.browser.new_browser_cdp_session()
+    try:
+        with page.expect_event("close", timeout=WAIT_MS):
+            reply = session.send("Extensions.loadUnpacked", {"path": str(browser.extension_dir)})
+    finally:
+        session.detach()
+    assert reply["id"] == browser.extension_id
+
+
+def test_manage_scrapers_from_the_options_page(extension_dir, fixtures_site, tmp_path):
+    profile = tmp_path / "profile"
+    # Extensions.loadUnpacked (the reload) needs this switch.
+    with ExtensionBrowser(extension_dir, profile_dir=profile, extra_args=["--enable-unsafe-extension-debugging"]) as browser:
+        original = manage_scrapers(browser, fixtures_site, tmp_path)
+    # A browser restart on the same profile: everything is still there.
+    with ExtensionBrowser(extension_dir, profile_dir=profile) as browser:
+        options = open_options(browser)
+        assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+        assert export_all(options) == original

@@ -56,13 +56,14 @@ def serve_directory(directory):
 class ExtensionBrowser:
     """A persistent Chromium profile with the extension loaded."""
 
-    def __init__(self, extension_dir, *, profile_dir=None, downloads_dir=None):
+    def __init__(self, extension_dir, *, profile_dir=None, downloads_dir=None, extra_args=()):
         self.extension_dir = Path(extension_dir).resolve()
         if not (self.extension_dir / "manifest.json").exists():
             raise SystemExit(f"{self.extension_dir} holds no built extension: run 'python build.py' first")
         self._own_profile = profile_dir is None
         self.profile_dir = Path(profile_dir or tempfile.mkdtemp(prefix="gleaner-profile-"))
         self.downloads_dir = Path(downloads_dir or tempfile.mkdtemp(prefix="gleaner-downloads-"))
+        self.extra_args = list(extra_args)
 
     def __enter__(self):
         from playwright.sync_api import sync_playwright
@@ -78,7 +79,8 @@ class ExtensionBrowser:
             executable_path=CHROMIUM,
             headless=True,
             args=CHROMIUM_ARGS
-            + [f"--disable-extensions-except={self.extension_dir}", f"--load-extension={self.extension_dir}"],
+            + [f"--disable-extensions-except={self.extension_dir}", f"--load-extension={self.extension_dir}"]
+            + self.extra_args,
             accept_downloads=True,
             downloads_path=str(self.downloads_dir),
         )
