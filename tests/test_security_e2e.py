@@ -41,6 +41,10 @@ REFUSED = {
     # Dedicated workers have no extension APIs: no way to message the service worker.
     "chrome.runtime.sendMessage": "AttributeError: chrome",
     "browser.runtime": "AttributeError: browser",
+    # The worker's navigator cannot be used from Python at all (sendBeacon is Window-only anyway).
+    "sendBeacon": "Illegal invocation",
+    "navigator.serviceWorker": "Illegal invocation",
+    "navigator.storage-OPFS": "Illegal invocation",
     "micropip": "No module named 'micropip'",
     "urllib": "URLError",
 }

