@@ -181,6 +181,7 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
     options.wait_for_selector("tr[data-name=local-quotes][data-enabled=true]", timeout=WAIT_MS)
 
     # Its own tests run in the browser's Python: two pass, the wrong one fails with a diff.
+    _, quotes_tab = browser.open_tab(quotes_url + "?try")
     options.click("tr[data-name=local-quotes] button[data-action=edit]")
     options.click("#run-tests")
     options.wait_for_selector("#tests-output[data-state=done]", timeout=WAIT_MS)
@@ -197,6 +198,14 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
     options.wait_for_selector("#try-output[data-state=done]", timeout=WAIT_MS)
     assert options.inner_text("#try-output .summary").startswith("1 record from")
     assert options.eval_on_selector_all("#try-output td", "(tds) => tds.map((td) => td.textContent)")[:2] == ["Pasted.", "Me"]
+
+    # ... and on an open tab.
+    options.wait_for_selector(f"#try-source option[value='{quotes_tab}']", state="attached", timeout=WAIT_MS)
+    options.select_option("#try-source", str(quotes_tab))
+    assert options.is_hidden("#try-paste")
+    options.click("#try-run")
+    options.wait_for_function("() => document.getElementById('try-output').dataset.state === 'done' && document.querySelectorAll('#try-output tbody tr').length === 3", timeout=WAIT_MS)
+    assert options.inner_text("#try-output .summary") == "3 records from Quotes to Scrape"
 
     # Off for one site from the popup; a built-in switched off in the options.
     popup, _ = scrapers_shown(browser, quotes_url + "?site")

@@ -375,13 +375,13 @@ async function tryIt() {
       : null;
     const { result, page: tried } = await send(Command.TryScraper, { source: editor.getText(), tabId: page ? null : Number(source), page });
     const count = result.records.length;
-    output.replaceChildren(
+    output.replaceChildren(...[
       el('p', { className: result.ok ? 'summary' : 'bad summary', textContent: `${count} ${count === 1 ? 'record' : 'records'} from ${tried.title || tried.url}${result.ok ? '' : ', then an error'}` }),
       result.ok ? null : el('div', { className: 'error-box' }, el('div', { textContent: result.error.user ? result.error.message : `${result.error.type}: ${result.error.message}` }),
         result.error.traceback ? el('pre', { className: 'traceback', textContent: result.error.traceback }) : null),
       count ? recordsTable(result.records) : null,
       count > SHOWN_ROWS ? el('p', { className: 'muted', textContent: `Showing the first ${SHOWN_ROWS} of ${count}.` }) : null,
-    );
+    ].filter(Boolean));
     output.dataset.state = 'done';
   } catch (error) {
     output.replaceChildren(el('p', { className: 'bad', textContent: error.message }));
@@ -424,14 +424,15 @@ async function remove(scraper) {
       current = null;
       $('editor-pane').hidden = true;
     }
+    await load();
     toast(`Deleted ${scraper.name}.`, async () => {
       await send(Command.RestoreScraper, deleted);
       notify(`Restored ${scraper.name}.`);
     });
   } catch (error) {
     notify(error.message, { error: true });
+    await load();
   }
-  await load();
 }
 
 async function exportAll() {
