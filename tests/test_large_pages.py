@@ -22,12 +22,21 @@ def open_tab(chromium, url):
 
 
 def big_page(path, size, marker):
-    """About ``size`` characters of HTML: rows of text, one link at the start and one at the very end."""
+    """About ``size`` characters of HTML, shaped like a large real page.
+
+    A quarter is visible text in many elements (what html.parser works
+    hardest on), the rest an inline JSON blob of the kind single-page apps
+    embed (``__NEXT_DATA__``); one link at the very start, one at the very end.
+    """
     row = '<div class="row"><span>Zeile mit Umlauten äöü</span> ' + "und Text " * 110 + "</div>\n"
-    rows = size // len(row)
+    rows = size // 4 // len(row)
+    item = '{"id": 12345, "name": "Eintrag mit Umlauten äöü", "tags": ["a", "b", "c"], "price": 12.5},'
+    items = (size - rows * len(row)) // len(item)
     path.write_text(
         "<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Big page</title></head><body>\n"
-        f'<a href="/first">first</a>\n' + row * rows + f'<a href="/{marker}">last of {rows} rows</a>\n</body></html>\n',
+        '<a href="/first">first</a>\n' + row * rows
+        + '<script id="__NEXT_DATA__" type="application/json">[' + item * items + "{}]</script>\n"
+        + f'<a href="/{marker}">last of {rows} rows</a>\n</body></html>\n',
         encoding="utf-8",
     )
     return rows
