@@ -17,10 +17,10 @@ import base64
 import binascii
 import html
 import re
-from urllib.parse import urljoin as _urljoin
 
 from gleaner.dates import to_utc_iso
 from gleaner.errors import GleanerError
+from gleaner.urls import join
 from gleaner.feeds import FeedSyntaxError, parse_xml
 
 NAME = "feed"
@@ -264,7 +264,7 @@ def _collapse(text):
 def _join(base, href):
     """urljoin that keeps a malformed URL as written instead of raising."""
     try:
-        return _urljoin(base, href)
+        return join(base, href)
     except ValueError:
         return href or base
 

@@ -94,3 +94,23 @@ def test_host_json_interface_runs_builtins_and_user_plugins():
 )
 def test_html_is_decoded_like_a_browser(data, content_type, expected):
     assert decode_html(data, content_type) == expected
+
+
+@pytest.mark.parametrize(
+    "href, expected",
+    [
+        ("#", "http://h/p/q?z#"),
+        ("?", "http://h/p/q?"),
+        ("?#", "http://h/p/q?#"),
+        ("a?", "http://h/p/a?"),
+        ("a#", "http://h/p/a#"),
+        ("#x", "http://h/p/q?z#x"),
+        ("", "http://h/p/q?z#f"),
+        ("//h/p?", "http://h/p?"),
+        ("b?x#", "http://h/p/b?x#"),
+    ],
+)
+def test_url_joins_keep_empty_query_and_fragment_like_python_314_and_browsers(href, expected):
+    from gleaner.urls import join
+
+    assert join("http://h/p/q?z#f", href) == expected

@@ -3,9 +3,10 @@
 import codecs
 import re
 from functools import cached_property
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from .errors import MissingPackage
+from .urls import join
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
@@ -89,8 +90,8 @@ class Page:
     """One captured page or feed.
 
     ``html`` holds the document as text (for a feed, its XML; ``xml`` is the
-    same string). ``soup`` parses it with the standard library's
-    ``html.parser`` on first use, so scrapers that never touch it pay nothing,
+    same string). ``soup`` parses it with ``html.parser`` (CPython 3.14's,
+    bundled, see gleaner/soup.py) on first use, so scrapers that never touch it pay nothing,
     and all scrapers in one run share the same tree: treat it as read-only.
     """
 
@@ -108,9 +109,9 @@ class Page:
 
     @cached_property
     def soup(self):
-        from bs4 import BeautifulSoup
+        from .soup import make_soup
 
-        return BeautifulSoup(self.html, "html.parser")
+        return make_soup(self.html)
 
     def absolute(self, href):
         """Resolve ``href`` against the page's base (``<base href>`` included)."""
@@ -118,7 +119,7 @@ class Page:
             return None
         href = href.strip()
         try:
-            return urljoin(self.base_url, href) if href else self.base_url
+            return join(self.base_url, href) if href else self.base_url
         except ValueError:
             # urljoin refuses some hrefs a browser would also fail on
             # (http://[::1 with its bracket unclosed): keep what the page says.
@@ -130,7 +131,7 @@ class Page:
             return self.url
         base = self.soup.find("base", href=True)
         try:
-            resolved = urljoin(self.url, base["href"].strip()) if base else self.url
+            resolved = join(self.url, base["href"].strip()) if base else self.url
         except ValueError:
             return self.url  # a <base href> urljoin cannot read is ignored, as browsers do
         # Browsers ignore a javascript: or data: base; links then resolve against the page.
