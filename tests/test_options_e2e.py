@@ -147,11 +147,38 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
         }""",
         books,
     )
+    options.wait_for_selector("#editor-title:text-is('Install books.py')", timeout=WAIT_MS)
     options.wait_for_selector("#editor-pane[data-validation=ok]", timeout=WAIT_MS)
-    assert options.inner_text("#editor-title") == "Install books.py"
     options.click("#save")
     wait_notice(options, "Saved books 1.0.0.")
     assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+
+    # A newer version of an installed scraper: both versions and the diff before replacing.
+    newer = tmp_path / "books.py"
+    newer.write_text(books.replace('VERSION = "1.0.0"', 'VERSION = "1.1.0"'), encoding="utf-8")
+    options.set_input_files("#install-file", str(newer))
+    options.wait_for_selector("#editor-title:text-is('Install books.py')", timeout=WAIT_MS)
+    options.wait_for_selector("#editor-pane[data-validation=ok]", timeout=WAIT_MS)
+    options.keyboard.press("Control+s")
+    options.wait_for_selector("#replace-box:not([hidden])", timeout=WAIT_MS)
+    assert options.inner_text("#replace-text") == (
+        "books is already installed. Installed: version 1.0.0; this one: version 1.1.0 (newer than the installed one). Replace it?"
+    )
+    diff = options.inner_text("#replace-diff").splitlines()
+    assert '-VERSION = "1.0.0"' in diff and '+VERSION = "1.1.0"' in diff
+    options.click("#replace-confirm")
+    wait_notice(options, "Saved books 1.1.0.")
+    assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
+
+    # A built-in duplicated to customise it gets a name of its own.
+    options.click("tr[data-name=links] button[data-action=duplicate]")
+    options.wait_for_selector("#editor-title:text-is('links-custom (copy of links)')", timeout=WAIT_MS)
+    options.wait_for_selector("#editor-pane[data-validation=ok]", timeout=WAIT_MS)
+    assert options.locator(".cm-line", has_text="NAME =").first.inner_text() == 'NAME = "links-custom"'
+    options.click("#save")
+    wait_notice(options, "Saved links-custom 1.0.0.")
+    options.click("tr[data-name=links-custom] button[data-action=delete]")
+    options.wait_for_selector("tr[data-name=links-custom]", state="detached", timeout=WAIT_MS)
 
     # The URL tester says which scrapers would run, without running them.
     options.fill("#test-url", quotes_url)
@@ -225,7 +252,7 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
     archive = json.loads(original)
     assert [(s["name"], s["version"], s["enabled"], s["offSites"]) for s in archive["scrapers"]] == [
         ("local-quotes", "1.0.0", True, ["127.0.0.1"]),
-        ("books", "1.0.0", True, []),
+        ("books", "1.1.0", True, []),
     ]
     assert archive["scrapers"][0]["source"] == local_quotes_source()
     assert archive["builtins"]["tables"] == {"enabled": False, "offSites": []}
