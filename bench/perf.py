@@ -152,14 +152,15 @@ def cold_runs(base, runs, log):
 
 
 def warm_runs(browser, base, runs, after_page=lambda name: None):
-    """Per page: scrape again in an open popup, `runs` times; and each run's per-scraper ms."""
-    warm, scraper_ms, captured = {}, {}, {}
+    """Per page: scrape again in an open popup, `runs` times; each run's per-scraper ms; and,
+    right after each, the same scrapers natively, so both sides see the same machine load."""
+    warm, scraper_ms, captured, native = {}, {}, {}, {}
     for name in PAGES:
         page, tab_id = browser.open_tab(page_url(base, name))
         captured[name] = {"url": page.url, "html": page.evaluate(SERIALISED_DOM), "title": page.title()}
         popup, _ = click(browser, tab_id)
-        times, per_scraper = [], []
-        for _ in range(runs):
+        times, per_scraper, native[name] = [], [], []
+        for i in range(runs):
             outcome = popup.evaluate(SCRAPE_AGAIN)
             if outcome["state"] != "done":
                 raise SystemExit(f"scrape again on {name} ended in {outcome['state']}")
@@ -170,15 +171,16 @@ def warm_runs(browser, base, runs, after_page=lambda name: None):
             # the parse is not in any scraper's ms: count it as Python time.
             ms[PARSE] = (run.get("parsed") or {}).get("parseMs", 0)
             per_scraper.append(ms)
+            native[name] += native_ms(captured[name], sorted(ms), 1, warm_up=i == 0)
         warm[name] = times
         scraper_ms[name] = per_scraper
         popup.close()
         page.close()
         after_page(name)
-    return warm, scraper_ms, captured
+    return warm, scraper_ms, captured, native
 
 
-def native_ms(captured, scrapers, runs):
+def native_ms(captured, scrapers, runs, warm_up=True):
     """The same built-in plugins on the same HTML in native CPython: per run, the sum of their ms.
 
     The host and scrapers come from the built extension's python/gleaner.zip
@@ -190,11 +192,12 @@ def native_ms(captured, scrapers, runs):
 
     builtins = load_builtins(NATIVE / "scrapers")
     sums = []
-    # Untimed first run: the browser's worker imported bs4 at boot too.
-    page = Page(captured["url"], captured["html"], title=captured["title"])
-    for name in scrapers:
-        if name != PARSE:
-            run_plugin(builtins[name], page)
+    if warm_up:
+        # Untimed first run: the browser's worker imported bs4 at boot too.
+        page = Page(captured["url"], captured["html"], title=captured["title"])
+        for name in scrapers:
+            if name != PARSE:
+                run_plugin(builtins[name], page)
     for _ in range(runs):
         started = time.perf_counter()
         page = Page(captured["url"], captured["html"], title=captured["title"])
@@ -302,7 +305,7 @@ def main(argv=None):
                     if name in ("200k", "1.4M"):
                         readings[name] = (settle_pss(profile), offscreen_open(browser))
 
-                warm, scraper_ms, captured = warm_runs(browser, base, args.runs, read_memory)
+                warm, scraper_ms, captured, native = warm_runs(browser, base, args.runs, read_memory)
                 last_command = time.monotonic()
                 (mem_warm, warm_open), (mem_largest, _) = readings["200k"], readings["1.4M"]
                 if not warm_open:
@@ -318,8 +321,7 @@ def main(argv=None):
     for name in PAGES:
         scrapers = sorted(scraper_ms[name][0])
         browser_sums = [sum(run[s] for s in scrapers) for run in scraper_ms[name]]
-        native_sums = native_ms(captured[name], scrapers, args.runs)
-        ratios[name] = (statistics.median(browser_sums), statistics.median(native_sums))
+        ratios[name] = (statistics.median(browser_sums), statistics.median(native[name]))
     chrome_mb, firefox_mb = package_sizes()
 
     print(f"Gleaner performance, headless Chromium, {args.runs} runs each (median, min–max, ms)")
