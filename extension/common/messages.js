@@ -17,7 +17,7 @@ export const Target = Object.freeze({
 // Popup and options pages -> service worker. Content scripts may call none of
 // these: the service worker refuses any sender that is not an extension page.
 export const Command = Object.freeze({
-  // { tabId } -> { page: {url, title, kind}, scrapers: [metadata], lastRun }
+  // { tabId } -> { page: {url, title, kind}, scrapers: [metadata], offHere: [metadata turned off for this site], lastRun }
   DescribeTab: 'DescribeTab',
   // { tabId, feedUrl? } -> run: { url, tabUrl, title, kind, feeds, startedAt, results: [result], boot }
   // With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
