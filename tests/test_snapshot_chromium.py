@@ -1,16 +1,11 @@
 """Python's memory snapshot and the idle release, in real headless Chromium.
 
-A browser of its own (a fresh profile): these tests close the offscreen
-document and change the keep-warm setting, which the shared session browser
-must not see.
+Runs in the session's browser (one sync Playwright per process): it starts
+from no snapshot by deleting it, and puts the keep-warm setting back after.
 """
 
 import json
 import time
-
-import pytest
-
-from gleaner_cli.browser import ExtensionBrowser
 
 CORRUPT_SNAPSHOT = """async (key) => {
   const db = await new Promise((resolve, reject) => {
@@ -35,13 +30,13 @@ STORED_KEY = """() => new Promise((resolve) => {
     get.onsuccess = () => { db.close(); resolve(get.result ? { key: get.result.key, size: get.result.bytes.size } : null); };
   };
 })"""
+DELETE_SNAPSHOT = """() => new Promise((resolve, reject) => {
+  const request = indexedDB.deleteDatabase('gleaner-python');
+  request.onsuccess = resolve;
+  request.onerror = () => reject(request.error);
+  request.onblocked = resolve;
+})"""
 OFFSCREEN_OPEN = "async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length > 0"
-
-
-@pytest.fixture(scope="module")
-def browser(extension_dir):
-    with ExtensionBrowser(extension_dir) as browser:
-        yield browser
 
 
 def scrape(browser, page, tab_id):
@@ -67,16 +62,28 @@ def build_key(extension_dir):
 
 
 def close_offscreen(browser):
-    browser.service_worker.evaluate("() => chrome.offscreen.closeDocument()")
+    if browser.service_worker.evaluate(OFFSCREEN_OPEN):
+        browser.service_worker.evaluate("() => chrome.offscreen.closeDocument()")
     assert wait_for(lambda: not browser.service_worker.evaluate(OFFSCREEN_OPEN), 10) is True
 
 
-def test_snapshot_made_restored_replaced_and_memory_released(browser, site, extension_dir):
+def test_snapshot_made_restored_replaced_and_memory_released(chromium, site, extension_dir):
+    browser = chromium
     page, tab_id = browser.open_tab(f"{site}/shop.html")
     options = browser.context.new_page()
     options.goto(browser.url("extension/options/options.html"))
+    try:
+        check_snapshot_life(browser, options, tab_id, extension_dir)
+    finally:
+        browser.service_worker.evaluate("() => chrome.storage.local.remove('keepWarmMinutes')")
+        options.close()
+        page.close()
 
-    # First boot after install: a full boot that leaves a snapshot of this build.
+
+def check_snapshot_life(browser, options, tab_id, extension_dir):
+    # As after an install: no snapshot, so a full boot that leaves one of this build.
+    close_offscreen(browser)
+    options.evaluate(DELETE_SNAPSHOT)
     boot, first = scrape(browser, options, tab_id)
     assert boot["snapshot"] == "made" and not boot["warm"]
     assert {"links", "metadata"} <= set(first) and all(ok for ok, _ in first.values())
