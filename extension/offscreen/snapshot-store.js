@@ -21,11 +21,24 @@ export function buildKey() {
   return buildKeyPromise;
 }
 
-function openDatabase() {
+// Opened at its current version; a database that exists without our store
+// (opened first by something that only looked) is upgraded to hold it.
+function openDatabase(version = undefined) {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
+    const request = indexedDB.open(DB_NAME, version);
+    request.onupgradeneeded = () => {
+      if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE);
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      if (db.objectStoreNames.contains(STORE)) {
+        resolve(db);
+        return;
+      }
+      const next = db.version + 1;
+      db.close();
+      openDatabase(next).then(resolve, reject);
+    };
     request.onerror = () => reject(request.error);
   });
 }
