@@ -8,6 +8,7 @@ import the archive and get the same bytes back, and find it all still there
 after the service worker is stopped, the extension reloaded and the browser restarted.
 """
 
+import concurrent.futures
 import json
 import re
 import time
@@ -328,6 +329,13 @@ def reload_extension(browser, page):
 
 
 def test_manage_scrapers_from_the_options_page(extension_dir, fixtures_site, tmp_path):
+    # Playwright's sync API allows one instance per thread, and the session's
+    # shared browser (the chromium fixture) may already hold this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(manage_then_restart, extension_dir, fixtures_site, tmp_path).result()
+
+
+def manage_then_restart(extension_dir, fixtures_site, tmp_path):
     profile = tmp_path / "profile"
     # Extensions.loadUnpacked (the reload) needs this switch.
     with ExtensionBrowser(extension_dir, profile_dir=profile, extra_args=["--enable-unsafe-extension-debugging"]) as browser:
