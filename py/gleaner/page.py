@@ -56,8 +56,9 @@ def decode_html(data, content_type=None):
 
     Used natively (CLI, tests); in the browser the page arrives already decoded.
     """
+    # Browsers know no UTF-32 (WHATWG Encoding), so FF FE 00 00 is UTF-16LE here.
     for bom, name in _BOMS:
-        if data.startswith(bom):
+        if data.startswith(bom) and not name.startswith("utf-32"):
             return data[len(bom):].decode(name, errors="replace")
     # Bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever a
     # header or <meta> claims: legacy encodings almost never produce valid
