@@ -42,3 +42,32 @@ def corpus_site():
 
     with serve_directory(CORPUS) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def offline(chromium):
+    """Saved pages reference the live web: refuse those requests at once instead of waiting."""
+    chromium.context.route(
+        lambda url: not url.startswith(("http://127.0.0.1", "chrome-extension://", "data:", "blob:")),
+        lambda route: route.abort(),
+    )
+    yield
+    chromium.context.unroute_all()
+
+
+def run_on_corpus(scraper, name, url=None):
+    """A built-in's result on a corpus file, natively: an .xml feed decoded as a feed, a page as a browser would."""
+    from gleaner.feeds import decode_xml
+    from gleaner.host import load_builtins, run_plugin
+    from gleaner.page import Page, decode_html
+
+    if not BUILTINS:
+        BUILTINS.update(load_builtins(ROOT / "scrapers"))
+    is_feed = name.endswith(".xml")
+    data = (CORPUS / ("feeds" if is_feed else "html") / name).read_bytes()
+    url = url or f"https://example.org/{'feeds/' if is_feed else ''}{name}"
+    page = Page(url, decode_xml(data), kind="feed") if is_feed else Page(url, decode_html(data))
+    return run_plugin(BUILTINS[scraper], page)
+
+
+BUILTINS = {}  # name -> Plugin, loaded on first use

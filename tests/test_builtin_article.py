@@ -6,16 +6,11 @@ from collections import Counter
 
 import pytest
 
-from conftest import CORPUS, ROOT
-from gleaner.host import load_builtins, run_plugin
-from gleaner.page import Page, decode_html
-
-ARTICLE = load_builtins(ROOT / "scrapers")["article"]
+from conftest import CORPUS, run_on_corpus
 
 
 def scrape(name):
-    page = Page(f"https://example.org/{name}", decode_html((CORPUS / "html" / name).read_bytes()))
-    result = run_plugin(ARTICLE, page)
+    result = run_on_corpus("article", name)
     assert result["ok"], result["error"]
     return result["records"]
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, ROOT
-from gleaner.feeds import decode_xml, parse_xml, repair_xml, sniff_encoding
+from conftest import CORPUS, ROOT, run_on_corpus
+from gleaner.feeds import decode_xml, parse_xml, repair_xml
 from gleaner.host import load_builtins, run_plugin
 from gleaner.page import Page
 
@@ -18,9 +18,7 @@ EMPTY = {"feed_title": None, "feed_link": None, "title": None, "link": None, "id
 
 
 def scrape(name, url=None):
-    data = (CORPUS / "feeds" / name).read_bytes()
-    page = Page(url or f"https://example.org/feeds/{name}", decode_xml(data), kind="feed")
-    return run_plugin(FEED, page)
+    return run_on_corpus("feed", name, url)
 
 
 def test_atom_xml_base_and_html_title():

@@ -3,9 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, ROOT
+from conftest import ROOT, run_on_corpus
 from gleaner.host import load_builtins, run_plugin
-from gleaner.page import Page, decode_html
+from gleaner.page import Page
 
 METADATA = load_builtins(ROOT / "scrapers")["metadata"]
 KEYS = {"title", "description", "canonical", "lang", "author", "published", "modified", "opengraph", "twitter",
@@ -13,8 +13,7 @@ KEYS = {"title", "description", "canonical", "lang", "author", "published", "mod
 
 
 def scrape(name, url=None):
-    page = Page(url or f"https://example.org/{name}", decode_html((CORPUS / "html" / name).read_bytes()))
-    result = run_plugin(METADATA, page)
+    result = run_on_corpus("metadata", name, url)
     assert result["ok"], result["error"]
     [record] = result["records"]
     return record

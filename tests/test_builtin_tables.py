@@ -1,15 +1,10 @@
 """The tables built-in on corpus pages: data tables kept row by row, layout tables skipped."""
 
-from conftest import CORPUS, ROOT
-from gleaner.host import load_builtins, run_plugin
-from gleaner.page import Page, decode_html
-
-TABLES = load_builtins(ROOT / "scrapers")["tables"]
+from conftest import run_on_corpus
 
 
 def scrape(name):
-    page = Page(f"https://example.org/{name}", decode_html((CORPUS / "html" / name).read_bytes()))
-    result = run_plugin(TABLES, page)
+    result = run_on_corpus("tables", name)
     assert result["ok"], result["error"]
     return result["records"]
 

@@ -22,14 +22,6 @@ TITLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def offline(chromium):
-    chromium.context.route(
-        lambda url: not url.startswith(("http://127.0.0.1", "chrome-extension://", "data:", "blob:")),
-        lambda route: route.abort(),
-    )
-    yield
-    chromium.context.unroute_all()
 
 
 @pytest.mark.parametrize("name", sorted(TITLES))

@@ -20,15 +20,6 @@ def comparable(result):
     return {"ok": False, "type": result["error"]["type"], "message": result["error"]["message"]}
 
 
-@pytest.fixture(scope="module")
-def offline(chromium):
-    # The saved pages reference the live web; answer those requests locally at once.
-    chromium.context.route(
-        lambda url: not url.startswith(("http://127.0.0.1", "chrome-extension://", "data:", "blob:")),
-        lambda route: route.abort(),
-    )
-    yield
-    chromium.context.unroute_all()
 
 
 @pytest.mark.parametrize("name", PAGES)

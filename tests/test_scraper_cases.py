@@ -1,7 +1,5 @@
 """Every built-in and example scraper's own TESTS, run natively (the browser runs the same cases)."""
 
-from pathlib import Path
-
 import pytest
 
 from conftest import ROOT

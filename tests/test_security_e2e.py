@@ -11,7 +11,6 @@ import pytest
 
 from conftest import ROOT
 from gleaner.plugins import load_plugin
-from gleaner_cli.browser import popup_results
 from hostile.recorder import recording_server
 
 HOSTILE = ROOT / "tests" / "hostile"

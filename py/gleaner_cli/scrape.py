@@ -72,7 +72,7 @@ def select(results, names):
 
 def run_native(args):
     from gleaner.feeds import decode_xml
-    from gleaner.host import load_builtins, run_plugin
+    from gleaner.host import load_builtins
     from gleaner.page import Page, decode_html
 
     target = args.target
