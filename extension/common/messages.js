@@ -22,7 +22,8 @@ export const Command = Object.freeze({
   // { tabId, feedUrl? } -> run: { url, tabUrl, title, kind, feeds, startedAt, results: [result], boot }
   // With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
   ScrapeTab: 'ScrapeTab',
-  // { tabId, scraper, format } -> { text, filename, mediaType }
+  // { tabId?, runId?, scraper, format } -> { text, filename, mediaType }
+  // With runId, that run from the history is exported; else the tab's last run.
   ExportRecords: 'ExportRecords',
   // { tabId } -> the tab's last run (as ScrapeTab returned it) or null
   GetLastRun: 'GetLastRun',
@@ -54,6 +55,16 @@ export const Command = Object.freeze({
   ExportArchive: 'ExportArchive',
   // { text, choices?: { [name]: 'replace' | 'keep-both' | 'skip' } } -> { conflicts } | { imported, skipped }
   ImportArchive: 'ImportArchive',
+
+  // The history of recent runs (see service-worker/run-history.js).
+  // {} -> { runs: [{ id, url, tabUrl, title, kind, startedAt, size, counts: [{ scraper, title, ok, count, error }] }], limitBytes, totalBytes }
+  ListRuns: 'ListRuns',
+  // { runId } -> the run as ScrapeTab returned it, with historyId
+  GetRun: 'GetRun',
+  // { runId } -> {}
+  DeleteRun: 'DeleteRun',
+  // {} -> {}
+  ClearRuns: 'ClearRuns',
 });
 
 // Service worker -> Python host (offscreen document in Chrome, event page in Firefox).

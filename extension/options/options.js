@@ -4,6 +4,7 @@
 
 import { Target, Command, request } from '../common/messages.js';
 import { createEditor } from './editor.bundle.js';
+import { initHistory } from './history.js';
 
 const $ = (id) => document.getElementById(id);
 const SHOWN_ROWS = 100;
@@ -556,6 +557,7 @@ function main() {
   window.addEventListener('beforeunload', (event) => {
     if (dirty()) event.preventDefault();
   });
+  initHistory().catch((error) => notify(error.message, { error: true }));
   return load();
 }
 

@@ -106,7 +106,8 @@ function showRun(run) {
   $('results').replaceChildren(...run.results.map(resultSection), ...[feedsSection(run)].filter(Boolean));
   const failed = run.results.filter((r) => !r.ok).length;
   const seconds = run.boot?.totalMs && !run.boot.warm ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
-  setStatus(`${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}`);
+  // historyError: the records are here, but the history (IndexedDB) refused them.
+  setStatus(`${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
   document.body.dataset.state = 'done';
 }
 

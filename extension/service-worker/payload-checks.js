@@ -19,12 +19,13 @@ const bool = (v) => (typeof v === 'boolean' ? null : 'true or false');
 const oneOf = (...values) => (v) => (values.includes(v) ? null : values.map((x) => JSON.stringify(x)).join(' or '));
 const object = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? null : 'an object');
 const list = (v) => (Array.isArray(v) ? null : 'a list');
+const runId = (v) => (Number.isSafeInteger(v) && v > 0 ? null : 'a history run id (a whole number)');
 const index = (v) => (Number.isSafeInteger(v) && v >= 0 ? null : 'a position (a whole number)');
 
 export const SHAPES = Object.freeze({
   [Command.DescribeTab]: { tabId },
   [Command.ScrapeTab]: { tabId, feedUrl: optional(url) },
-  [Command.ExportRecords]: { tabId, scraper: name, format: oneOf('json', 'csv') },
+  [Command.ExportRecords]: { tabId: optional(tabId), runId: optional(runId), scraper: name, format: oneOf('json', 'csv') },
   [Command.GetLastRun]: { tabId },
   [Command.WarmUp]: {},
   [Command.ListScrapers]: {},
@@ -39,6 +40,10 @@ export const SHAPES = Object.freeze({
   [Command.TryScraper]: { source: text(MAX_SOURCE_CHARS), tabId: optional(tabId), page: optional(object) },
   [Command.ExportArchive]: {},
   [Command.ImportArchive]: { text: text(MAX_ARCHIVE_CHARS), choices: optional(object) },
+  [Command.ListRuns]: {},
+  [Command.GetRun]: { runId },
+  [Command.DeleteRun]: { runId },
+  [Command.ClearRuns]: {},
 });
 
 export class InvalidMessage extends Error {

@@ -10,6 +10,7 @@ import { createHostClient } from './host-client.js';
 import { capturePage } from '../content/capture.js';
 import * as store from './scraper-store.js';
 import { checkPayload } from './payload-checks.js';
+import * as history from './run-history.js';
 
 const host = createHostClient({
   onProgress: (payload) => chrome.runtime.sendMessage({ target: Target.Popup, name: Event.HostProgress, payload }).catch(() => {}),
@@ -150,6 +151,33 @@ async function lastRun(tabId) {
   return stored ? JSON.parse(stored) : memoryRuns.get(tabId) ?? null;
 }
 
+// The tab's last run for the page it shows: from session storage, else (after
+// a browser restart clears it) the newest run of that URL in the history.
+async function lastRunForPage(tabId, url) {
+  const run = await lastRun(tabId);
+  if (run && run.tabUrl === url) return run;
+  try {
+    return await history.newestRunFor(url);
+  } catch {
+    return null; // an unreadable history only means no earlier results to show
+  }
+}
+
+// A failure to keep the run in the history never costs the scrape its records:
+// the run carries historyError, which the popup shows.
+async function addToHistory(run) {
+  try {
+    run.historyId = await history.addRun(run, await history.limitBytes());
+  } catch (error) {
+    run.historyError = `History could not be saved (${error?.message || error}).`;
+  }
+}
+
+// A smaller limit set in the options applies at once, not at the next scrape.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes[history.LIMIT_SETTING]) history.limitBytes().then(history.prune).catch(() => {});
+});
+
 function summarize(scraper) {
   const { source, ...metadata } = scraper;
   return metadata;
@@ -175,7 +203,7 @@ async function withTimeouts(scrapers) {
 const commands = {
   async [Command.DescribeTab]({ tabId }) {
     const tab = await chrome.tabs.get(tabId);
-    const run = await lastRun(tabId);
+    const run = await lastRunForPage(tabId, tab.url);
     return {
       page: { url: tab.url, title: tab.title },
       unreadable: unreadableReason(tab.url),
@@ -193,6 +221,7 @@ const commands = {
     const startedAt = new Date().toISOString();
     const { results, boot, page: parsed } = await host.run(page, await withTimeouts(scrapers));
     const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot, parsed };
+    await addToHistory(run);
     await saveLastRun(tabId, run);
     await store.update((state) => {
       for (const result of results) {
@@ -202,14 +231,37 @@ const commands = {
     return run;
   },
 
-  async [Command.ExportRecords]({ tabId, scraper, format }) {
-    const run = await lastRun(tabId);
+  async [Command.ExportRecords]({ tabId = null, runId = null, scraper, format }) {
+    let run = null;
+    if (runId !== null) run = await history.getRun(runId);
+    else if (tabId !== null) run = await lastRunForPage(tabId, (await chrome.tabs.get(tabId)).url);
     const result = run?.results.find((r) => r.scraper === scraper);
     if (!result) throw new UserError('There are no records to export; scrape the page first.');
     // Formula neutralisation is on unless the person turned it off (options page).
     const { csvNeutralizeFormulas = true } = await chrome.storage.local.get('csvNeutralizeFormulas');
     const { text } = await host.exportRecords(result.records, format, format === 'csv' ? { neutralize_formulas: csvNeutralizeFormulas !== false } : {});
     return { text, filename: exportFilename(run.url, scraper, format, run.startedAt), mediaType: format === 'csv' ? 'text/csv' : 'application/json' };
+  },
+
+  async [Command.ListRuns]() {
+    const runs = await history.listRuns();
+    return { runs, limitBytes: await history.limitBytes(), totalBytes: runs.reduce((sum, run) => sum + run.size, 0) };
+  },
+
+  async [Command.GetRun]({ runId }) {
+    const run = await history.getRun(runId);
+    if (!run) throw new UserError('That run is no longer in the history.');
+    return run;
+  },
+
+  async [Command.DeleteRun]({ runId }) {
+    await history.deleteRun(runId);
+    return {};
+  },
+
+  async [Command.ClearRuns]() {
+    await history.clearRuns();
+    return {};
   },
 
   async [Command.GetLastRun]({ tabId }) {

@@ -1,0 +1,127 @@
+// The History section of the options page: recent runs kept by the service
+// worker in IndexedDB (service-worker/run-history.js), each exportable per
+// scraper, deletable, and the size limit they are pruned to.
+
+import { Target, Command, request } from '../common/messages.js';
+import { DEFAULT_LIMIT_MB, LIMIT_SETTING } from '../service-worker/run-history.js';
+
+const $ = (id) => document.getElementById(id);
+const send = (name, payload) => request(Target.ServiceWorker, name, payload);
+
+function el(tag, { dataset, ...props } = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  Object.assign(node.dataset, dataset);
+  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  return node;
+}
+
+function status(text, { error = false } = {}) {
+  $('history-status').textContent = text;
+  $('history-status').classList.toggle('error', error);
+}
+
+export function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// As the popup does: through chrome.downloads, keeping the blob until written.
+async function exportRun(runId, scraper, format) {
+  try {
+    const { text, filename, mediaType } = await send(Command.ExportRecords, { runId, scraper, format });
+    const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
+    const downloadId = await chrome.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
+    const finished = (delta) => {
+      if (delta.id === downloadId && delta.state && delta.state.current !== 'in_progress') {
+        chrome.downloads.onChanged.removeListener(finished);
+        URL.revokeObjectURL(url);
+        status(delta.state.current === 'complete' ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: delta.state.current !== 'complete' });
+      }
+    };
+    chrome.downloads.onChanged.addListener(finished);
+  } catch (error) {
+    status(error.message, { error: true });
+  }
+}
+
+function countCell(runId, count) {
+  const label = count.ok ? `${count.count} ${count.count === 1 ? 'record' : 'records'}` : `failed: ${count.error}`;
+  const item = el('li', { dataset: { scraper: count.scraper, ok: String(count.ok), count: String(count.count) } },
+    el('span', { className: 'scraper-name', textContent: count.title || count.scraper }), ` ${label} `);
+  if (count.count) {
+    for (const format of ['json', 'csv']) {
+      item.append(el('button', { type: 'button', textContent: format.toUpperCase(), dataset: { action: 'export', format }, onclick: () => exportRun(runId, count.scraper, format) }));
+    }
+  }
+  return item;
+}
+
+function runRow(run) {
+  const page = el('td', {}, el('div', { textContent: run.title || run.url }), el('div', { className: 'muted', textContent: run.url }));
+  const remove = el('button', { type: 'button', textContent: 'Delete', dataset: { action: 'delete' }, onclick: () => deleteRun(run.id) });
+  return el('tr', { dataset: { runId: String(run.id), url: run.tabUrl } },
+    el('td', { textContent: new Date(run.startedAt).toLocaleString(), title: run.startedAt }),
+    page,
+    el('td', {}, el('ul', { className: 'counts' }, ...run.counts.map((count) => countCell(run.id, count)))),
+    el('td', { className: 'size', textContent: formatBytes(run.size) }),
+    el('td', {}, remove));
+}
+
+export async function showHistory() {
+  const section = $('history');
+  delete section.dataset.loaded;
+  try {
+    const { runs, limitBytes, totalBytes } = await send(Command.ListRuns);
+    $('history-runs').querySelector('tbody').replaceChildren(...runs.map(runRow));
+    $('history-summary').textContent = runs.length
+      ? `${runs.length} ${runs.length === 1 ? 'run' : 'runs'}, ${formatBytes(totalBytes)} of ${formatBytes(limitBytes)}.`
+      : 'No runs yet: results appear here after each scrape.';
+    $('history-clear').disabled = !runs.length;
+  } catch (error) {
+    status(`The history could not be read: ${error.message}`, { error: true });
+  }
+  section.dataset.loaded = 'true';
+}
+
+async function deleteRun(runId) {
+  try {
+    await send(Command.DeleteRun, { runId });
+    status('Deleted the run.');
+  } catch (error) {
+    status(error.message, { error: true });
+  }
+  await showHistory();
+}
+
+async function clearRuns() {
+  if (!window.confirm('Delete every run in the history? Their records cannot be brought back.')) return;
+  try {
+    await send(Command.ClearRuns);
+    status('The history is empty.');
+  } catch (error) {
+    status(error.message, { error: true });
+  }
+  await showHistory();
+}
+
+async function showLimit() {
+  const { [LIMIT_SETTING]: mb } = await chrome.storage.local.get(LIMIT_SETTING);
+  $('history-limit').value = mb ?? DEFAULT_LIMIT_MB;
+}
+
+export function initHistory() {
+  $('history-clear').onclick = clearRuns;
+  $('history-refresh').onclick = showHistory;
+  $('history-limit').onchange = async () => {
+    const mb = Number($('history-limit').value);
+    if (!Number.isFinite(mb) || mb <= 0) {
+      await showLimit();
+      return;
+    }
+    await chrome.storage.local.set({ [LIMIT_SETTING]: mb });
+    // The service worker prunes on this change; give it a moment, then redraw.
+    setTimeout(showHistory, 300);
+  };
+  return Promise.all([showLimit(), showHistory()]);
+}

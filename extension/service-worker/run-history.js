@@ -1,0 +1,141 @@
+// The history of recent runs, in IndexedDB (the service worker's in Chrome,
+// the event page's in Firefox), so results outlive the service worker, the
+// offscreen document, a browser restart and an extension reload.
+//
+// Two stores keyed by the same auto-incremented id (so newer runs have
+// larger ids): `summaries` holds what the history list shows, `results`
+// holds each run as JSON text. Listing never reads the records, and JSON
+// text keeps every record's key order (and so the CSV columns).
+//
+// The size limit counts the bytes of the JSON text. Pruning keeps the newest
+// runs that fit; the newest run is always kept, even alone and larger than
+// the limit, so the last results a person saw are never the ones lost.
+
+const DB_NAME = 'gleaner-history';
+const DB_VERSION = 1;
+const SUMMARIES = 'summaries';
+const RESULTS = 'results';
+
+export const DEFAULT_LIMIT_MB = 50;
+export const LIMIT_SETTING = 'historyLimitMB';
+
+let dbPromise = null;
+
+function open() {
+  dbPromise ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(SUMMARIES)) db.createObjectStore(SUMMARIES, { keyPath: 'id', autoIncrement: true });
+      if (!db.objectStoreNames.contains(RESULTS)) db.createObjectStore(RESULTS, { keyPath: 'id' });
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      // Another context upgrading the database: let it, and reopen next time.
+      db.onversionchange = () => {
+        db.close();
+        dbPromise = null;
+      };
+      resolve(db);
+    };
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error('the history database is blocked by another Gleaner page'));
+  }).catch((error) => {
+    dbPromise = null;
+    throw error;
+  });
+  return dbPromise;
+}
+
+// Run `work(stores)` in one transaction; resolves with its value once the
+// transaction has committed (so a quota error rejects instead of vanishing).
+async function transact(mode, work) {
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction([SUMMARIES, RESULTS], mode);
+    let value;
+    tx.oncomplete = () => resolve(value);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('the history transaction was aborted'));
+    Promise.resolve(work({ summaries: tx.objectStore(SUMMARIES), results: tx.objectStore(RESULTS) }))
+      .then((result) => { value = result; }, (error) => {
+        reject(error);
+        tx.abort();
+      });
+  });
+}
+
+const done = (request) => new Promise((resolve, reject) => {
+  request.onsuccess = () => resolve(request.result);
+  request.onerror = () => reject(request.error);
+});
+
+function summaryOf(run, size) {
+  return {
+    url: run.url,
+    tabUrl: run.tabUrl,
+    title: run.title,
+    kind: run.kind,
+    startedAt: run.startedAt,
+    size,
+    counts: run.results.map((r) => ({ scraper: r.scraper, title: r.title ?? r.scraper, ok: r.ok, count: r.records.length, error: r.ok ? null : r.error?.message ?? 'failed' })),
+  };
+}
+
+// Store a run (as ScrapeTab returns it); returns its id. Prunes to `limitBytes`.
+export async function addRun(run, limitBytes) {
+  const resultsJson = JSON.stringify(run);
+  const size = new TextEncoder().encode(resultsJson).length;
+  const id = await transact('readwrite', async ({ summaries, results }) => {
+    const key = await done(summaries.add(summaryOf(run, size)));
+    await done(results.put({ id: key, resultsJson }));
+    return key;
+  });
+  await prune(limitBytes);
+  return id;
+}
+
+// Summaries, newest first: { id, url, tabUrl, title, kind, startedAt, size, counts }.
+export async function listRuns() {
+  const all = await transact('readonly', ({ summaries }) => done(summaries.getAll()));
+  return all.reverse();
+}
+
+// The run as it was stored, with its id; null when it is gone.
+export async function getRun(id) {
+  const stored = await transact('readonly', ({ results }) => done(results.get(id)));
+  return stored ? { ...JSON.parse(stored.resultsJson), historyId: id } : null;
+}
+
+export async function newestRunFor(tabUrl) {
+  const match = (await listRuns()).find((summary) => summary.tabUrl === tabUrl);
+  return match ? getRun(match.id) : null;
+}
+
+export async function deleteRun(id) {
+  await transact('readwrite', ({ summaries, results }) => Promise.all([done(summaries.delete(id)), done(results.delete(id))]));
+}
+
+export async function clearRuns() {
+  await transact('readwrite', ({ summaries, results }) => Promise.all([done(summaries.clear()), done(results.clear())]));
+}
+
+// Delete the oldest runs until the rest fit in `limitBytes` (the newest always stays).
+export async function prune(limitBytes) {
+  const runs = await listRuns();
+  let total = 0;
+  const doomed = [];
+  runs.forEach((summary, position) => {
+    total += summary.size;
+    if (position > 0 && total > limitBytes) doomed.push(summary.id);
+  });
+  if (!doomed.length) return [];
+  await transact('readwrite', ({ summaries, results }) => Promise.all(doomed.flatMap((id) => [done(summaries.delete(id)), done(results.delete(id))])));
+  return doomed;
+}
+
+export async function limitBytes() {
+  const { [LIMIT_SETTING]: mb } = await chrome.storage.local.get(LIMIT_SETTING);
+  const value = Number(mb) > 0 ? Number(mb) : DEFAULT_LIMIT_MB;
+  return Math.round(value * 1024 * 1024);
+}
