@@ -3,7 +3,7 @@
 One story in a browser of its own (it stops the service worker and restarts
 the browser, which would disturb the session's shared one): a scrape lands in
 the options page's History with its exact counts, survives the service worker
-stopping and a browser restart (the popup then shows the last results from
+stopping, an extension reload and a browser restart (the popup then shows the last results from
 the history), exports byte for byte, is pruned by the size limit, deleted and
 cleared.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gleaner.exporters import export
 from gleaner_cli.browser import ExtensionBrowser, popup_results
-from test_options_e2e import WAIT_MS, open_options, stop_service_worker
+from test_options_e2e import WAIT_MS, open_options, reload_extension, stop_service_worker
 
 
 def scrape(browser, url):
@@ -85,7 +85,8 @@ def test_history_survives_and_is_managed(extension_dir, site, tmp_path):
 def history_story(extension_dir, site, tmp_path):
     url = f"{site}/shop.html"
     profile = tmp_path / "profile"
-    with ExtensionBrowser(extension_dir, profile_dir=profile) as browser:
+    # Extensions.loadUnpacked (the reload) needs this switch.
+    with ExtensionBrowser(extension_dir, profile_dir=profile, extra_args=["--enable-unsafe-extension-debugging"]) as browser:
         _, first = scrape(browser, url)
         counts = counts_of(first)
         assert counts["links"] == 4 and counts["metadata"] == 1
@@ -107,6 +108,11 @@ def history_story(extension_dir, site, tmp_path):
         name, data = download(browser, options, f"#history-runs tr[data-run-id='{run_id}'] li[data-scraper=links] button[data-format=json]")
         assert name.endswith(".json") and "-links-" in name
         assert data == export(records, "json")
+
+        # The extension reloads (as after an update); the history stays.
+        reload_extension(browser, options)
+        options = open_history(browser)
+        assert history_rows(options) == [(url, counts)]
 
     # A browser restart on the same profile (session storage is gone).
     with ExtensionBrowser(extension_dir, profile_dir=profile) as browser:
