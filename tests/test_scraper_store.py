@@ -54,3 +54,39 @@ def test_store_pure_functions():
     assert out["refused"][0][1].startswith("This file is not a Gleaner archive: it is not JSON")
     assert out["refused"][1][1] == 'This file is not a Gleaner archive (export one with "Export all").'
     assert "archive version 99" in out["refused"][2][1]
+
+
+FAILING_WRITE = """
+import * as store from '%s';
+// chrome.storage.local as Chrome behaves when a write fails (quota, disk):
+// set() rejects and nothing of it lands. With unlimitedStorage a real browser
+// cannot be made to fail, so this is the one place the path is exercised.
+let saved = { scrapers: [{ metadata: { name: 'kept', version: '1.0' }, enabled: true, source: 'NAME = "kept"' }] };
+let failNext = true;
+globalThis.chrome = { storage: { local: {
+  get: async (keys) => Object.fromEntries(keys.filter((k) => k in saved).map((k) => [k, structuredClone(saved[k])])),
+  set: async (items) => {
+    if (failNext) { failNext = false; throw new Error('QUOTA_BYTES quota exceeded'); }
+    saved = { ...saved, ...structuredClone(items) };
+  },
+} } };
+const add = (name) => store.update((state) => { state.scrapers.push({ metadata: { name, version: '1.0' }, enabled: true, source: '' }); });
+let refused = null;
+try { await add('too-big'); } catch (error) { refused = [error.name, error.user, error.message]; }
+const afterFailure = (await store.read()).scrapers.map((s) => s.metadata.name);
+await add('next');
+console.log(JSON.stringify({ refused, afterFailure, afterRetry: (await store.read()).scrapers.map((s) => s.metadata.name) }));
+"""
+
+
+def test_a_failed_write_keeps_the_previous_state_says_so_and_later_writes_work():
+    module = (ROOT / "extension" / "service-worker" / "scraper-store.js").as_uri()
+    done = subprocess.run(["node", "--input-type=module", "-e", FAILING_WRITE % module], capture_output=True, text=True, check=True)
+    out = json.loads(done.stdout)
+    assert out["refused"] == [
+        "UserError",
+        True,
+        "Gleaner could not save your change (QUOTA_BYTES quota exceeded); your scrapers and settings are as they were before.",
+    ]
+    assert out["afterFailure"] == ["kept"]
+    assert out["afterRetry"] == ["kept", "next"]
