@@ -74,6 +74,8 @@ def test_reopened_popup_shows_last_results_without_running_again(chromium, site)
     popup.close()
     reopened = chromium.open_popup(tab_id)
     assert popup_results(reopened) == first
+    # Shown again, the run says when it ran, so it is not taken for a fresh one.
+    assert reopened.inner_text("#status").startswith("Results from ")
 
 
 def test_failing_plugin_shows_its_traceback_and_others_still_show(chromium, site):

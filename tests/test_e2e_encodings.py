@@ -26,7 +26,7 @@ TITLES = {
 
 @pytest.mark.parametrize("name", sorted(TITLES))
 def test_title_text_is_correct(chromium, corpus_site, offline, name):
-    page, tab_id = chromium.open_tab(f"{corpus_site}/html/{name}")
+    page, tab_id = chromium.open_tab(f"{corpus_site}/html/{name}?encoding")
     popup = chromium.open_popup(tab_id)
     try:
         assert popup.evaluate("document.body.dataset.state") == "done", popup.inner_text("#status")

@@ -102,12 +102,15 @@ function resultSection(result) {
   return section;
 }
 
-function showRun(run) {
+// A run shown again (reopened popup, or from the history after a restart)
+// says when it ran, so old records are never taken for fresh ones.
+function showRun(run, { earlier = false } = {}) {
   $('results').replaceChildren(...run.results.map(resultSection), ...[feedsSection(run)].filter(Boolean));
   const failed = run.results.filter((r) => !r.ok).length;
-  const seconds = run.boot?.totalMs && !run.boot.warm ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
+  const seconds = run.boot?.totalMs && !run.boot.warm && !earlier ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
+  const when = earlier ? `Results from ${new Date(run.startedAt).toLocaleString()}; Scrape again for fresh ones. ` : '';
   // historyError: the records are here, but the history (IndexedDB) refused them.
-  setStatus(`${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
+  setStatus(`${when}${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
   document.body.dataset.state = 'done';
 }
 
@@ -189,7 +192,7 @@ async function main() {
     return;
   }
   showApplies(info);
-  if (info.lastRun) showRun(info.lastRun);
+  if (info.lastRun) showRun(info.lastRun, { earlier: true });
   else await scrape();
 }
 

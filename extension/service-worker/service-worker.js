@@ -265,7 +265,7 @@ const commands = {
   },
 
   async [Command.GetLastRun]({ tabId }) {
-    return lastRun(tabId);
+    return lastRunForPage(tabId, (await chrome.tabs.get(tabId)).url);
   },
 
   async [Command.WarmUp]() {
