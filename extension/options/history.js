@@ -3,17 +3,11 @@
 // scraper, deletable, and the size limit they are pruned to.
 
 import { Target, Command, request } from '../common/messages.js';
+import { el, saveFile } from '../common/ui.js';
 import { DEFAULT_LIMIT_MB, LIMIT_SETTING } from '../service-worker/run-history.js';
 
 const $ = (id) => document.getElementById(id);
 const send = (name, payload) => request(Target.ServiceWorker, name, payload);
-
-function el(tag, { dataset, ...props } = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  Object.assign(node.dataset, dataset);
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
-  return node;
-}
 
 function status(text, { error = false } = {}) {
   $('history-status').textContent = text;
@@ -30,16 +24,8 @@ export function formatBytes(bytes) {
 async function exportRun(runId, scraper, format) {
   try {
     const { text, filename, mediaType } = await send(Command.ExportRecords, { runId, scraper, format });
-    const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
-    const downloadId = await chrome.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
-    const finished = (delta) => {
-      if (delta.id === downloadId && delta.state && delta.state.current !== 'in_progress') {
-        chrome.downloads.onChanged.removeListener(finished);
-        URL.revokeObjectURL(url);
-        status(delta.state.current === 'complete' ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: delta.state.current !== 'complete' });
-      }
-    };
-    chrome.downloads.onChanged.addListener(finished);
+    const saved = await saveFile(text, filename, mediaType);
+    status(saved ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: !saved });
   } catch (error) {
     status(error.message, { error: true });
   }

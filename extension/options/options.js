@@ -3,6 +3,7 @@
 // happen in Python (through the service worker), storage in scraper-store.js.
 
 import { Target, Command, request } from '../common/messages.js';
+import { el } from '../common/ui.js';
 import { createEditor } from './editor.bundle.js';
 import { initHistory } from './history.js';
 
@@ -45,13 +46,6 @@ let validateTimer = null;
 let pendingSave = null;
 
 const send = (name, payload) => request(Target.ServiceWorker, name, payload);
-
-function el(tag, { dataset, ...props } = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  Object.assign(node.dataset, dataset);
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
-  return node;
-}
 
 function notify(text, { error = false } = {}) {
   $('notice').textContent = text;

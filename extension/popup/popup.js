@@ -3,6 +3,7 @@
 // toolbar click); otherwise on the active tab of its window.
 
 import { Target, Command, Event, request } from '../common/messages.js';
+import { el, saveFile } from '../common/ui.js';
 
 const SHOWN_ROWS = 100;
 const $ = (id) => document.getElementById(id);
@@ -10,12 +11,6 @@ const $ = (id) => document.getElementById(id);
 let tabId = null;
 let bootClock = null;
 
-function el(tag, { dataset, ...props } = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  Object.assign(node.dataset, dataset);
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
 
 function setStatus(text, { error = false } = {}) {
   $('status').textContent = text;
@@ -65,17 +60,8 @@ async function exportRecords(scraper, format, { copy = false } = {}) {
       setStatus(`Copied ${scraper} as ${format.toUpperCase()}.`);
       return;
     }
-    const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
-    const downloadId = await chrome.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
-    // Keep the blob alive until the file is written.
-    const finished = (delta) => {
-      if (delta.id === downloadId && delta.state && delta.state.current !== 'in_progress') {
-        chrome.downloads.onChanged.removeListener(finished);
-        URL.revokeObjectURL(url);
-        setStatus(delta.state.current === 'complete' ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: delta.state.current !== 'complete' });
-      }
-    };
-    chrome.downloads.onChanged.addListener(finished);
+    const saved = await saveFile(text, filename, mediaType);
+    setStatus(saved ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: !saved });
   } catch (error) {
     setStatus(error.message, { error: true });
   }
