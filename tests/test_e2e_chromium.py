@@ -1,8 +1,6 @@
 """End to end in real headless Chromium: popup, records, errors, exports."""
 
 import json
-import time
-from pathlib import Path
 
 from conftest import ROOT
 from gleaner.exporters import export
@@ -17,20 +15,9 @@ def scrape_in_popup(chromium, url):
 
 def download(chromium, popup, scraper, fmt):
     """Click the export button and return the name and bytes of the file chrome.downloads wrote."""
-    chromium.restore_downloads(popup)
-    known = chromium.service_worker.evaluate("async () => (await chrome.downloads.search({})).map((d) => d.id)")
-    popup.click(f"section[data-scraper='{scraper}'] button[data-format='{fmt}'][data-copy='false']")
-    deadline = time.monotonic() + 20
-    while True:
-        new = [d for d in chromium.service_worker.evaluate("async () => chrome.downloads.search({})") if d["id"] not in known]
-        if new and new[0]["state"] != "in_progress" or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    [item] = new
-    assert item["state"] == "complete"
-    path = Path(item["filename"])
+    path, data = chromium.download_by_click(popup, f"section[data-scraper='{scraper}'] button[data-format='{fmt}'][data-copy='false']")
     assert path.parent == chromium.downloads_dir
-    return path.name, path.read_bytes()
+    return path.name, data
 
 
 def test_popup_shows_exact_records_and_exports_files(chromium, site):

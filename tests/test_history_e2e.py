@@ -9,8 +9,6 @@ cleared.
 """
 
 import concurrent.futures
-import time
-from pathlib import Path
 
 from gleaner.exporters import export
 from gleaner_cli.browser import ExtensionBrowser, popup_results
@@ -55,19 +53,8 @@ def counts_of(shown):
 
 def download(browser, page, selector):
     """Click an export button on an extension page; return the name and bytes chrome.downloads wrote."""
-    browser.restore_downloads(page)
-    known = browser.service_worker.evaluate("async () => (await chrome.downloads.search({})).map((d) => d.id)")
-    page.click(selector)
-    deadline = time.monotonic() + 20
-    while True:
-        new = [d for d in browser.service_worker.evaluate("async () => chrome.downloads.search({})") if d["id"] not in known]
-        if new and new[0]["state"] != "in_progress" or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    [item] = new
-    assert item["state"] == "complete"
-    path = Path(item["filename"])
-    return path.name, path.read_bytes()
+    path, data = browser.download_by_click(page, selector)
+    return path.name, data
 
 
 def set_limit(options, mb):

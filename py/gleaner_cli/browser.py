@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 CHROMIUM = os.environ.get("GLEANER_CHROMIUM", "/usr/bin/chromium")
@@ -139,6 +140,22 @@ class ExtensionBrowser:
         cdp = self.context.new_cdp_session(page)
         cdp.send("Browser.setDownloadBehavior", {"behavior": "default"})
         cdp.detach()
+
+    def download_by_click(self, page, selector, timeout=20):
+        """Click an export button on an extension page; return the (path, bytes) chrome.downloads wrote."""
+        self.restore_downloads(page)
+        known = self.service_worker.evaluate("async () => (await chrome.downloads.search({})).map((d) => d.id)")
+        page.click(selector)
+        deadline = time.monotonic() + timeout
+        while True:
+            new = [d for d in self.service_worker.evaluate("async () => chrome.downloads.search({})") if d["id"] not in known]
+            if new and new[0]["state"] != "in_progress" or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        if len(new) != 1 or new[0]["state"] != "complete":
+            raise AssertionError(f"expected one complete download, got {new}")
+        path = Path(new[0]["filename"])
+        return path, path.read_bytes()
 
     def set_user_scrapers(self, scrapers):
         self.service_worker.evaluate("(scrapers) => chrome.storage.local.set({ scrapers })", scrapers)
