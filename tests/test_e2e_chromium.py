@@ -91,3 +91,14 @@ def test_browser_pages_get_a_plain_sentence(chromium):
     )
     assert popup.evaluate("document.body.dataset.state") == "unreadable"
     assert "Gleaner cannot read this tab: it shows a browser page" in popup.inner_text("#status")
+
+
+def test_copy_puts_the_export_on_the_clipboard(chromium, site):
+    _, tab_id, popup = scrape_in_popup(chromium, f"{site}/shop.html?copy")
+    chromium.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    popup.click("section[data-scraper='links'] button[data-format='csv'][data-copy='true']")
+    popup.wait_for_function("() => /^Copied links as CSV/.test(document.getElementById('status').textContent)")
+    copied = popup.evaluate("navigator.clipboard.readText()")
+    exported = chromium.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": "links", "format": "csv"})["result"]["text"]
+    assert copied == exported
+    assert copied.startswith("url,text,rel\r\n") and "Über uns" in copied
