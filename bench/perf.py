@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "py"))
 from gleaner_cli.browser import ExtensionBrowser, serve_directory  # noqa: E402
 
 BUILT = ROOT / "dist" / "chrome-automation"
-# A private copy (made in main): other engineers' test runs rebuild dist/ while this runs.
+# A private copy (made in main): a test run started meanwhile rebuilds dist/ under the browser.
 WORK = Path(tempfile.mkdtemp(prefix="gleaner-bench-"))
 EXTENSION = WORK / "chrome-automation"
 NATIVE = WORK / "native"
