@@ -44,13 +44,21 @@ def corpus_site():
         yield base
 
 
+def _without_page_scripts(route):
+    response = route.fetch()
+    route.fulfill(response=response, headers={**response.headers, "content-security-policy": "script-src 'none'"})
+
+
 @pytest.fixture(scope="module")
 def offline(chromium):
-    """Saved pages reference the live web: refuse those requests at once instead of waiting."""
+    """Saved pages, still and offline: their requests to the live web are refused at once,
+    and their own scripts may not run (an ad script adding a link between two captures
+    would make the same page two inputs). Gleaner's capture, an extension script, still runs."""
     chromium.context.route(
         lambda url: not url.startswith(("http://127.0.0.1", "chrome-extension://", "data:", "blob:")),
         lambda route: route.abort(),
     )
+    chromium.context.route(lambda url: url.startswith("http://127.0.0.1") and "/html/" in url, _without_page_scripts)
     yield
     chromium.context.unroute_all()
 
