@@ -477,6 +477,16 @@ export function exportFilename(url, scraper, format, isoDate) {
   return `${safe(site)}-${safe(scraper)}-${isoDate.slice(0, 10)}.${format}`;
 }
 
+// Python's first boot after an install or an update is the slow one (it
+// makes the memory snapshot that every later start restores). Done now, it
+// is usually over before the first click, which then finds Python warm, or
+// shares the boot in progress. Python is let go after the keep-warm period,
+// as after any use.
+chrome.runtime.onInstalled.addListener(({ reason }) => {
+  if (reason !== 'install' && reason !== 'update') return;
+  host.describe().catch((error) => console.warn('Gleaner: Python could not start after the install', error));
+});
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message?.target !== Target.ServiceWorker) return false;
   if (!fromExtensionPage(sender)) {

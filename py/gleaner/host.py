@@ -107,6 +107,19 @@ class Host:
             self._user[key] = load_plugin(source, f"user/{name}.py")
         return self._user[key]
 
+    def warm_up(self):
+        """Do now what a first scrape would otherwise pay for: execute every
+        built-in (its imports included) and parse a small page and a small
+        feed. The browser worker calls this before it makes its memory
+        snapshot, so a restored Python has all of it already; build.py
+        compiles the bytecode of every module it imports."""
+        from .feeds import parse_xml
+
+        for plugin in self.builtins.values():
+            plugin.module  # noqa: B018
+        Page("https://example.invalid/", "<!DOCTYPE html><title>t</title><p class='a b'>x &amp; y</p>").soup  # noqa: B018
+        parse_xml("<rss version='2.0'><channel><title>t &amp; u</title><item><title>i</title></item></channel></rss>")
+
     def applicable(self, url, kind="html", user_plugins=()):
         plugins = list(self.builtins.values()) + list(user_plugins)
         return [p for p in plugins if p.applies_to(url, kind)]

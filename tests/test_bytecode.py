@@ -1,0 +1,80 @@
+"""Precompiled bytecode (py/gleaner_cli/bytecode.py): what the build ships, and that the browser's Python uses it."""
+
+import io
+import json
+import zipfile
+
+from gleaner.plugins import load_plugin
+
+PYTHON_314_MAGIC = (3627).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of CPython 3.14
+UNCHECKED_HASH_BASED = (1).to_bytes(4, "little")  # PEP 552 flags: hash-based, source not checked
+
+# A user scraper that reports, from inside the browser's Python, where modules came from.
+WHERE_FROM = '''
+NAME = "where-from"
+VERSION = "1"
+MATCHES = ["*://*/*"]
+
+
+def scrape(page):
+    import importlib.util
+    import os
+    import sys
+
+    for name in ("json", "html.parser", "bs4", "soupsieve", "gleaner.host", "gleaner.page"):
+        spec = sys.modules[name].__spec__
+        cached = spec.cached if spec.cached and os.path.exists(spec.cached) else None
+        fresh = None
+        if cached and spec.origin.endswith(".py"):
+            with open(spec.cached, "rb") as pyc, open(spec.origin, "rb") as source:
+                fresh = pyc.read(16)[8:] == importlib.util.source_hash(source.read())
+        yield {"module": name, "origin": spec.origin, "cached": cached, "matches_source": fresh}
+'''
+
+
+def pycs(archive_bytes):
+    with zipfile.ZipFile(io.BytesIO(archive_bytes)) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name.endswith(".pyc")}
+
+
+def test_build_ships_python_314_bytecode_for_the_modules_a_start_needs(extension_dir):
+    stdlib = pycs((extension_dir / "pyodide" / "python_stdlib.zip").read_bytes())
+    # What Pyodide's own start and the host import, compiled in place of their source.
+    for module in ("json/__init__.pyc", "html/parser.pyc", "asyncio/base_events.pyc", "pyodide/ffi/__init__.pyc", "xml/sax/saxutils.pyc"):
+        assert module in stdlib
+    with zipfile.ZipFile(extension_dir / "pyodide" / "python_stdlib.zip") as archive:
+        names = set(archive.namelist())
+    assert "json/__init__.py" not in names
+    assert "pydoc.py" in names and "pydoc.pyc" not in names  # never imported by a start: left as source
+    lock = json.loads((extension_dir / "python" / "pyodide-lock.json").read_text())
+    wheels = {pkg["file_name"]: pycs((extension_dir / "python" / pkg["file_name"]).read_bytes()) for pkg in lock["packages"].values()}
+    assert "bs4/__init__.pyc" in wheels["beautifulsoup4-4.15.0-py3-none-any.whl"]
+    app = pycs((extension_dir / "python" / "gleaner.zip").read_bytes())
+    assert "gleaner/__pycache__/host.cpython-314.pyc" in app
+    every = [*stdlib.values(), *app.values(), *(data for wheel in wheels.values() for data in wheel.values())]
+    assert len(every) > 200
+    for data in every:
+        assert data[:4] == PYTHON_314_MAGIC and data[4:8] == UNCHECKED_HASH_BASED
+
+
+def test_the_browsers_python_imports_the_bytecode(chromium, site):
+    chromium.set_user_scrapers([{"source": WHERE_FROM, "metadata": load_plugin(WHERE_FROM, "where-from.py").metadata(), "enabled": True}])
+    try:
+        page, tab_id = chromium.open_tab(f"{site}/shop.html?bytecode")
+        popup = chromium.open_popup(tab_id)
+        reply = chromium.send(popup, "GetLastRun", {"tabId": tab_id})
+        popup.close()
+        page.close()
+    finally:
+        chromium.set_user_scrapers([])
+    result = next(r for r in reply["result"]["results"] if r["scraper"] == "where-from")
+    assert result["ok"], result
+    where = {record["module"]: record for record in result["records"]}
+    assert where["json"]["origin"] == "/lib/python314.zip/json/__init__.pyc"
+    assert where["html.parser"]["origin"] == "/lib/python314.zip/html/parser.pyc"
+    assert where["bs4"]["origin"].endswith("/site-packages/bs4/__init__.pyc")
+    assert where["soupsieve"]["origin"].endswith("/site-packages/soupsieve/__init__.pyc")
+    for name in ("gleaner.host", "gleaner.page"):
+        assert where[name]["origin"].endswith(f"/{name.replace('.', '/')}.py")
+        assert where[name]["cached"].endswith(f"/__pycache__/{name.split('.')[1]}.cpython-314.pyc")
+        assert where[name]["matches_source"] is True
