@@ -7,11 +7,21 @@ import pytest
 
 from conftest import CORPUS, ROOT
 from gleaner.host import load_builtins, run_plugin
+from gleaner.dom_tree import soup_from_dom
 from gleaner.page import Page
+from gleaner.soup import make_soup
 
 PAGES = sorted(p.name for p in (CORPUS / "html").glob("*.html"))
 FEEDS = sorted(p.name for p in (CORPUS / "feeds").glob("*.xml"))
 BUILTINS = load_builtins(ROOT / "scrapers")
+
+
+def tree_shape(soup):
+    """Every node in document order: its kind, name, attributes (class as a list) and text."""
+    return [
+        (type(node).__name__, node.name, dict(node.attrs), None) if node.name else (type(node).__name__, None, None, str(node))
+        for node in soup.descendants
+    ]
 
 
 def comparable(result):
@@ -38,6 +48,12 @@ def test_browser_equals_native(chromium, corpus_site, offline, name):
             }""",
             tab_id,
         )
+        # The browser built its tree from the DOM (capture's "tree"); native
+        # parses the captured HTML: the two trees are the same, node for node.
+        tree = captured.pop("tree", None)
+        if captured.get("decodedFrom") != "bytes":
+            assert tree and run["parsed"]["soup"] == "dom"
+            assert tree_shape(soup_from_dom(tree)) == tree_shape(make_soup(captured["html"]))
         native_page = Page.from_dict(captured)
         browser = {r["scraper"]: comparable(r) for r in run["results"]}
         native = {

@@ -66,10 +66,72 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
       // Not UTF-8 after all (or not re-readable): the browser's decoding stands.
     }
   }
-  const doctype = document.doctype
-    ? `<!DOCTYPE ${document.doctype.name}${document.doctype.publicId ? ` PUBLIC "${document.doctype.publicId}"` : ''}${document.doctype.systemId ? ` "${document.doctype.systemId}"` : ''}>\n`
-    : '';
-  const html = doctype + document.documentElement.outerHTML;
+  const { doctype } = document;
+  const declaration = doctype
+    ? `${doctype.name}${doctype.publicId ? ` PUBLIC "${doctype.publicId}"` : ''}${doctype.systemId ? ` "${doctype.systemId}"` : ''}`
+    : null;
+  const html = (declaration ? `<!DOCTYPE ${declaration}>\n` : '') + document.documentElement.outerHTML;
   if (html.length > limitChars) return tooLarge(html.length);
-  return { ...page, html };
+  return { ...page, html, tree: domTree(declaration, limitChars - html.length) };
+
+  // The DOM itself, as JSON text of a flat list of events (a start, text,
+  // an end...), so Python builds its tree without parsing the HTML a second
+  // time (py/gleaner/dom_tree.py reads it and says what each event means).
+  // Flat, because a page may nest elements deeper than JSON readers recurse.
+  // It is the tree html.parser makes of the HTML above, not a new one: names
+  // lowercased as that parser does, a void element's children left out as
+  // the serialiser leaves them out, and a noscript's text (raw markup in a
+  // page that runs scripts, which the parser would parse) handed over to be
+  // parsed. Null when the walk cannot finish or the page's size limit leaves
+  // no room for it beside the HTML: Python then parses the HTML.
+  function domTree(declaration, budget) {
+    const END = 0;
+    const COMMENT = 1;
+    const MARKUP = 2;
+    const DOCTYPE = 3;
+    const PROCESSING_INSTRUCTION = 4;
+    // The serialiser writes no children for these (HTML's void elements).
+    const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+    try {
+      const events = declaration ? [[DOCTYPE, declaration], '\n'] : [];
+      // Depth first without recursion: nodes still to visit, and END where an element closes.
+      const pending = [document.documentElement];
+      while (pending.length) {
+        const node = pending.pop();
+        if (node === END) {
+          events.push(END);
+        } else if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.CDATA_SECTION_NODE) {
+          if (!node.data) continue;
+          if (typeof events[events.length - 1] === 'string') events[events.length - 1] += node.data;
+          else events.push(node.data);
+        } else if (node.nodeType === Node.COMMENT_NODE) {
+          events.push([COMMENT, node.data]);
+        } else if (node.nodeType === Node.PROCESSING_INSTRUCTION_NODE) {
+          // Serialised as <?target data?>; html.parser keeps all between <? and >.
+          events.push([PROCESSING_INSTRUCTION, `${node.target} ${node.data}?`]);
+        } else if (node.nodeType === Node.ELEMENT_NODE) {
+          const name = node.localName.toLowerCase();
+          const attributes = [];
+          for (const attribute of node.attributes) attributes.push(attribute.name.toLowerCase(), attribute.value);
+          events.push([name, attributes]);
+          if (VOID.has(name)) {
+            events.push(END);
+          } else if (name === 'noscript' && node.childElementCount === 0) {
+            if (node.textContent) events.push([MARKUP, node.textContent]);
+            events.push(END);
+          } else {
+            pending.push(END);
+            const children = name === 'template' && node.content ? node.content.childNodes : node.childNodes;
+            for (let i = children.length - 1; i >= 0; i -= 1) pending.push(children[i]);
+          }
+        } else {
+          throw new Error(`no event for a node of type ${node.nodeType}`);
+        }
+      }
+      const text = JSON.stringify(events);
+      return text.length <= budget ? text : null;
+    } catch {
+      return null;
+    }
+  }
 }

@@ -196,7 +196,7 @@ export class PythonHost {
   async setPage(page) {
     const chars = pageChars(page);
     try {
-      await this.call(WorkerOp.SetPage, { page }, pageTimeoutMs(chars));
+      return await this.call(WorkerOp.SetPage, { page }, pageTimeoutMs(chars));
     } catch (error) {
       if (/MemoryError/.test(error.message) || error.type === 'MemoryError') {
         throw new UserError(`The page (${(chars / 1_048_576).toFixed(1)} MB) is too large for Python's memory; Python was restarted.`);
@@ -267,9 +267,9 @@ export class PythonHost {
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
     const parseStarted = performance.now();
-    await this.setPage(page);
+    const { soup } = await this.setPage(page);
     const chars = pageChars(page);
-    const pageInfo = { chars, parseMs: Math.round(performance.now() - parseStarted) };
+    const pageInfo = { chars, parseMs: Math.round(performance.now() - parseStarted), soup };
     // A scraper's work grows with the page: each MB past the first adds a
     // second to every time limit, so built-ins finish on a 20 MB page.
     const allowanceMs = Math.max(0, Math.floor(chars / 1_048_576) - 1) * 1000;

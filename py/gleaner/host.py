@@ -149,7 +149,8 @@ class Host:
                 # Markup the parser rejects fails each scraper that reads
                 # page.soup, with the parser's own error, not the whole run.
                 pass
-        return "null"
+        # How the tree was made ("dom", "html", or null when not yet), for the run's record.
+        return json.dumps({"soup": self.page.soup_source})
 
     def run_json(self, name, source=None):
         try:
