@@ -21,6 +21,19 @@ let pyodide = null;
 let host = null;
 let booting = null;
 
+// Started as the worker loads, while the host is still reading the memory
+// snapshot from IndexedDB: Pyodide's large JS module (loadPyodide imports
+// the same URL, so it finds it loaded) and the files every boot unpacks.
+const pyodideModule = import('../../pyodide/pyodide.asm.mjs');
+const downloads = fetchLock().then(async (lock) => {
+  const packages = Object.values(lock.packages);
+  const [app, ...wheels] = await Promise.all([`${PYTHON_URL}gleaner.zip`, ...packages.map((pkg) => `${PYTHON_URL}${pkg.file_name}`)].map(fetchBytes));
+  return { lock, packages, app, wheels };
+});
+// Awaited at boot, where a failure is reported; not an unhandled rejection before that.
+pyodideModule.catch(() => {});
+downloads.catch(() => {});
+
 function progress(stage, ms) {
   postMessage({ progress: { stage, ms: Math.round(ms) } });
 }
@@ -47,11 +60,11 @@ async function fetchBytes(url) {
 // pinned with the Pyodide version; any failure falls back to a full boot.
 async function boot({ snapshot = null, makeSnapshot = false } = {}) {
   const stages = {};
-  const lock = fetchLock();
+  await pyodideModule;
   if (snapshot) {
     try {
       [pyodide, stages.restore] = await timed('restore', () => loadRuntime({ _loadSnapshot: new Uint8Array(snapshot) }));
-      [, stages.files] = await timed('files', async () => unpackFiles(await lock));
+      [, stages.files] = await timed('files', unpackFiles);
       host = pyodide.globals.get('_gleaner_host');
       stages.snapshot = 'restored';
       return { stages };
@@ -65,9 +78,9 @@ async function boot({ snapshot = null, makeSnapshot = false } = {}) {
   }
   // A wheel with compiled code (lxml) loads shared libraries a snapshot
   // cannot carry: such builds boot fully every time.
-  makeSnapshot &&= snapshotSafe(await lock);
+  makeSnapshot &&= snapshotSafe((await downloads).lock);
   [pyodide, stages.runtime] = await timed('runtime', () => loadRuntime(makeSnapshot ? { _makeSnapshot: true } : {}));
-  [, stages.packages] = await timed('packages', async () => unpackFiles(await lock));
+  [, stages.packages] = await timed('packages', unpackFiles);
   [, stages.host] = await timed('host', () => {
     pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(APP_DIR)})`);
     pyodide.runPython(`from gleaner.host import Host; _gleaner_host = Host(${JSON.stringify(`${APP_DIR}/scrapers`)})`);
@@ -108,9 +121,8 @@ const snapshotSafe = (lock) => Object.values(lock.packages).every((pkg) => pkg.f
 // The wheels into site-packages and the host package into APP_DIR, written
 // from JS (see zip-files.js); a wheel with compiled code goes through
 // unpackArchive, which also loads its shared libraries.
-async function unpackFiles(lock) {
-  const packages = Object.values(lock.packages);
-  const [app, ...wheels] = await Promise.all([`${PYTHON_URL}gleaner.zip`, ...packages.map((pkg) => `${PYTHON_URL}${pkg.file_name}`)].map(fetchBytes));
+async function unpackFiles() {
+  const { packages, app, wheels } = await downloads;
   const sitePackages = pyodide.runPython('import sysconfig; sysconfig.get_path("purelib")');
   await Promise.all(wheels.map((wheel, i) => (packages[i].file_name.endsWith('-none-any.whl')
     ? unpackZip(pyodide.FS, wheel, sitePackages)
