@@ -157,7 +157,7 @@ def cold_runs(base, runs, log):
 def warm_runs(browser, base, runs, after_page=lambda name: None):
     """Per page: scrape again in an open popup, `runs` times; each run's per-scraper ms; and,
     right after each, the same scrapers natively, so both sides see the same machine load."""
-    warm, scraper_ms, captured, native = {}, {}, {}, {}
+    warm, scraper_ms, captured, native, splits = {}, {}, {}, {}, {}
     for name in PAGES:
         page, tab_id = browser.open_tab(page_url(base, name))
         captured[name] = {"url": page.url, "html": page.evaluate(SERIALISED_DOM), "title": page.title()}
@@ -174,13 +174,14 @@ def warm_runs(browser, base, runs, after_page=lambda name: None):
             # the parse is not in any scraper's ms: count it as Python time.
             ms[PARSE] = (run.get("parsed") or {}).get("parseMs", 0)
             per_scraper.append(ms)
+            splits.setdefault(name, []).append({**run.get("timings", {}), "parseMs": ms[PARSE], "totalMs": outcome["ms"]})
             native[name] += native_ms(captured[name], sorted(ms), 1, warm_up=i == 0)
         warm[name] = times
         scraper_ms[name] = per_scraper
         popup.close()
         page.close()
         after_page(name)
-    return warm, scraper_ms, captured, native
+    return warm, scraper_ms, captured, native, splits
 
 
 def native_ms(captured, scrapers, runs, warm_up=True):
@@ -319,7 +320,7 @@ def main(argv=None):
                     if name in ("200k", "1.4M"):
                         readings[name] = (settle_pss(profile), offscreen_open(browser))
 
-                warm, scraper_ms, captured, native = warm_runs(browser, base, args.runs, read_memory)
+                warm, scraper_ms, captured, native, splits = warm_runs(browser, base, args.runs, read_memory)
                 last_command = time.monotonic()
                 (mem_warm, warm_open), (mem_largest, _) = readings["200k"], readings["1.4M"]
                 if not warm_open:
@@ -349,6 +350,13 @@ def main(argv=None):
     print(f"{'Python time per run (sum of scrapers)':<42}{'browser':>8}  {'native':>6}  ratio")
     for name, (in_browser, native) in ratios.items():
         print(f"{f'  {name} page':<42}{in_browser:8.0f}  {native:6.0f}  {in_browser / native:.2f}×")
+    print()
+    print("where a warm click goes (ms, median): capture in the tab; the Python host's run (page transfer,")
+    print("tree, scrapers), of which the page and its tree; the rest (messages, storage, drawing the popup)")
+    for name in PAGES:
+        median = {key: statistics.median(split.get(key, 0) for split in splits[name]) for key in ("captureMs", "hostMs", "parseMs", "totalMs")}
+        rest = median["totalMs"] - median["captureMs"] - median["hostMs"]
+        print(f"  {name + ' page':<12} capture {median['captureMs']:4.0f}  host {median['hostMs']:4.0f} (page + tree {median['parseMs']:4.0f})  rest {rest:4.0f}")
     print()
     for label, runs in (("first ever", boots["first"]), ("later", boots["later"])):
         how = ", ".join(sorted({str(boot.get("snapshot", "none")) for boot in runs}))

@@ -152,7 +152,7 @@ const ops = {
     return { stages };
   },
   [WorkerOp.Describe]: async () => JSON.parse(host.describe_json()),
-  [WorkerOp.SetPage]: async ({ page }) => JSON.parse(host.set_page_json(JSON.stringify(page))),
+  [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),
   [WorkerOp.RunScraper]: async ({ name, source }) => JSON.parse(host.run_json(name, source ?? undefined)),
   [WorkerOp.Export]: async ({ records, format, options }) => ({
     text: host.export_text(JSON.stringify(records), format, JSON.stringify(options ?? {})),

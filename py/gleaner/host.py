@@ -137,8 +137,16 @@ class Host:
             }
         )
 
-    def set_page_json(self, page_json):
-        self.page = Page.from_dict(json.loads(page_json))
+    def set_page_json(self, page_json, html=None, tree=None):
+        """The page to scrape next; its two large strings, the HTML and the DOM
+        walk, may come as arguments of their own rather than inside the JSON,
+        which would escape and unescape them once more for nothing."""
+        page = json.loads(page_json)
+        if html is not None:
+            page["html"] = html
+        if tree is not None:
+            page["tree"] = tree
+        self.page = Page.from_dict(page)
         if self.page.kind == "html":
             # Parse now, under the page's own time limit (it scales with the
             # page), so a large page's parse is not charged to the first
