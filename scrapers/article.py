@@ -18,6 +18,7 @@ text gives no record.
 import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
+from gleaner.tag_search import attribute_matches, first
 
 NAME = "article"
 TITLE = "Article text"
@@ -40,8 +41,15 @@ NEGATIVE = re.compile(
     r"meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|caption",
     re.I,
 )
+# re.IGNORECASE makes these long alternations some ten times slower; see _search().
+_CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE)}
+AUTHOR_ITEMPROP = re.compile(r"\bauthor\b")
+BYLINE_CLASS = re.compile(r"byline|author", re.I)
 SKIPPED_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "dialog", "figure", "figcaption", "select", "button"}
 PARAGRAPH_TAGS = ("p", "pre", "td", "blockquote")
+CANDIDATE_TAGS = frozenset(PARAGRAPH_TAGS + ("div", "section"))
+# Visible text; bs4 gives comments, doctypes and script or style contents string types of their own.
+TEXT_TYPES = ("NavigableString", "CData")
 MIN_PARAGRAPH = 25
 
 
@@ -66,10 +74,12 @@ def scrape(page):
     text = "\n\n".join(t for t in texts if t)
     if not text:
         return
+    tags = soup.find_all(True)  # every element, in document order; see first()
+    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
     yield {
-        "title": _title(soup),
-        "byline": _byline(soup),
-        "published": _published(soup),
+        "title": _title(tags, metas),
+        "byline": _byline(tags, metas),
+        "published": _published(tags, metas),
         "text": text,
     }
 
@@ -77,23 +87,26 @@ def scrape(page):
 def _measure(root):
     """Text length and linked-text length of every element, in one pass (keyed by id())."""
     sizes = {}
-    order, stack = [], [root]
+    if root.name in INVISIBLE_TAGS:
+        return sizes
+    order, stack = [], [root]  # order: (element, length of its own text, its visible child elements)
     while stack:
         node = stack.pop()
-        if getattr(node, "name", None) is None or node.name in INVISIBLE_TAGS:
-            continue
-        order.append(node)
-        stack.extend(node.children)
-    for node in reversed(order):  # children before parents
-        text = links = 0
-        for child in node.children:
-            if getattr(child, "name", None) is None:
-                if type(child).__name__ in ("NavigableString", "CData"):
+        text, elements = 0, []
+        for child in node.contents:
+            if isinstance(child, str):  # bs4's strings are str, its elements are not
+                if type(child).__name__ in TEXT_TYPES:
                     text += len(" ".join(child.split()))
-            elif id(child) in sizes:
-                child_text, child_links = sizes[id(child)]
-                text += child_text
-                links += child_links
+            elif child.name not in INVISIBLE_TAGS:
+                elements.append(child)
+        order.append((node, text, elements))
+        stack.extend(elements)
+    for node, text, elements in reversed(order):  # children before parents
+        links = 0
+        for child in elements:
+            child_text, child_links = sizes[id(child)]
+            text += child_text
+            links += child_links
         sizes[id(node)] = (text, text if node.name == "a" else links)
     return sizes
 
@@ -103,13 +116,28 @@ def _class_and_id(tag):
 
 
 def _is_unlikely(tag):
+    if not tag.attrs:  # no class, id, role or style: nothing below can hold (most tags in a story)
+        return False
     names = _class_and_id(tag)
     role = (tag.get("role") or "").lower()
     if role in ("navigation", "complementary", "banner", "contentinfo", "menu", "menubar", "dialog", "alert"):
         return True
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true" or "display:none" in (tag.get("style") or "").replace(" ", ""):
         return True
-    return bool(UNLIKELY.search(names)) and not MAYBE.search(names) and tag.name not in ("body", "article", "main")
+    return bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+
+
+def _search(pattern, text):
+    """pattern.search(text) for the case-insensitive patterns above, without re.IGNORECASE where it can.
+
+    The patterns are lowercase ASCII words, so for ASCII text (nearly every
+    class and id) a case-sensitive search of the text lowercased finds the
+    same match; other text may hold letters that fold to ASCII ones (the
+    Kelvin sign, a dotted capital I), which only re.IGNORECASE knows.
+    """
+    if text.isascii():
+        return _CASE_SENSITIVE[pattern].search(text.lower())
+    return pattern.search(text)
 
 
 def _is_furniture(tag, sizes):
@@ -129,9 +157,9 @@ def _link_density(tag, sizes):
 def _class_weight(tag):
     names = _class_and_id(tag)
     weight = 0
-    if POSITIVE.search(names):
+    if _search(POSITIVE, names):
         weight += 25
-    if NEGATIVE.search(names):
+    if _search(NEGATIVE, names):
         weight -= 25
     return weight
 
@@ -150,7 +178,9 @@ def _score_containers(body, sizes):
                 tag.parent is not None and tag.parent is not body and excluded(tag.parent))
         return unlikely[id(tag)]
 
-    for paragraph in body.find_all(PARAGRAPH_TAGS + ("div", "section")):
+    # Not body.find_all(names): for a list of names bs4 takes its generic
+    # matcher, several times slower than testing each tag's name here.
+    for paragraph in (tag for tag in body.find_all(True) if tag.name in CANDIDATE_TAGS):
         if paragraph.name in ("div", "section"):
             # Text sitting directly in a div (not in its block children) is a paragraph too.
             if _loose_text_length(paragraph, sizes) < MIN_PARAGRAPH or excluded(paragraph):
@@ -159,12 +189,14 @@ def _score_containers(body, sizes):
             continue
         text = inline_text(paragraph)
         points = 1 + text.count(",") + text.count("，") + text.count("、") + min(len(text) // 100, 3)
-        for level, ancestor in enumerate(list(paragraph.parents)[:3]):
-            if ancestor.name in (None, "[document]", "html"):
+        ancestor = paragraph.parent
+        for divisor in (1, 2, 6):
+            if ancestor is None or ancestor.name in ("[document]", "html"):
                 break
             if id(ancestor) not in scores:
                 scores[id(ancestor)] = (ancestor, _initial_score(ancestor))
-            scores[id(ancestor)] = (ancestor, scores[id(ancestor)][1] + points / (1, 2, 6)[level])
+            scores[id(ancestor)] = (ancestor, scores[id(ancestor)][1] + points / divisor)
+            ancestor = ancestor.parent
     # Text mostly inside links is navigation, however long.
     return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
 
@@ -208,21 +240,24 @@ def _with_siblings(top, scores, sizes):
     return parts
 
 
-def _meta(soup, *names):
+def _meta(metas, *names):
     for name in names:
-        tag = soup.find("meta", attrs={"property": name}, content=True) or soup.find("meta", attrs={"name": name}, content=True)
+        tag = first(metas, lambda tag: attribute_matches(tag.get("property"), name.__eq__)) or first(
+            metas, lambda tag: attribute_matches(tag.get("name"), name.__eq__)
+        )
         if tag and tag["content"].strip():
             return " ".join(tag["content"].split())
     return None
 
 
-def _title(soup):
+def _title(tags, metas):
     """og:title, else the <h1> that the <title> starts with, else the <title> without its site suffix."""
-    title = inline_text(soup.title) if soup.title else ""
-    og_title = _meta(soup, "og:title", "twitter:title")
+    title_tag = first(tags, lambda tag: tag.name == "title")
+    title = inline_text(title_tag) if title_tag else ""
+    og_title = _meta(metas, "og:title", "twitter:title")
     if og_title:
         return og_title
-    for h1 in soup.find_all("h1"):
+    for h1 in (tag for tag in tags if tag.name == "h1"):
         heading = inline_text(h1)
         if heading and (not title or heading in title):
             return heading
@@ -232,12 +267,14 @@ def _title(soup):
     return None
 
 
-def _byline(soup):
-    meta = _meta(soup, "author", "article:author", "byl", "parsely-author", "dc.creator")
+def _byline(tags, metas):
+    meta = _meta(metas, "author", "article:author", "byl", "parsely-author", "dc.creator")
     if meta and not meta.startswith("http"):
         return re.sub(r"^by\s+", "", meta, flags=re.I)
-    tag = soup.find(attrs={"rel": "author"}) or soup.find(attrs={"itemprop": re.compile(r"\bauthor\b")}) or soup.find(
-        class_=re.compile(r"byline|author", re.I)
+    tag = (
+        first(tags, lambda tag: attribute_matches(tag.get("rel"), "author".__eq__))
+        or first(tags, lambda tag: attribute_matches(tag.get("itemprop"), AUTHOR_ITEMPROP.search))
+        or first(tags, lambda tag: attribute_matches(tag.get("class"), BYLINE_CLASS.search))
     )
     if tag is not None:
         text = inline_text(tag)
@@ -246,14 +283,14 @@ def _byline(soup):
     return None
 
 
-def _published(soup):
-    meta = _meta(soup, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")
+def _published(tags, metas):
+    meta = _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")
     if meta:
         return meta
-    tag = soup.find(attrs={"itemprop": "datePublished"})
+    tag = first(tags, lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
     if tag is not None:
         return tag.get("content") or tag.get("datetime") or inline_text(tag) or None
-    tag = soup.find("time", datetime=True)
+    tag = first(tags, lambda tag: tag.name == "time" and tag.get("datetime") is not None)
     return tag["datetime"].strip() if tag is not None else None
 
 

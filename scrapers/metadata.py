@@ -12,6 +12,8 @@ import html
 import json
 import re
 
+from gleaner.tag_search import attribute_matches, first
+
 NAME = "metadata"
 TITLE = "Page metadata"
 VERSION = "1.1.0"
@@ -23,6 +25,7 @@ REQUIRES = []
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
               "application/rss", "text/xml", "application/xml")
+JSON_LD_TYPE = re.compile(r"^\s*application/ld\+json\s*(;.*)?$", re.I)
 ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|Review|Posting", re.I)
 # Wrappers people put around JSON-LD so old parsers skip it.
 _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
@@ -32,37 +35,41 @@ _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 def scrape(page):
     soup = page.soup
+    tags = soup.find_all(True)  # every element, in document order; see first()
+    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
+    links = [tag for tag in tags if tag.name == "link" and tag.get("href") is not None]
+    with_itemprop = [tag for tag in tags if tag.get("itemprop") is not None]
     head_title = (soup.head.title if soup.head else None) or soup.title
-    opengraph = _properties(soup, "og:")
-    twitter = _properties(soup, "twitter:")
-    json_ld = _json_ld(soup)
-    microdata = _microdata(soup, page)
+    opengraph = _properties(metas, "og:")
+    twitter = _properties(metas, "twitter:")
+    json_ld = _json_ld(tags)
+    microdata = _microdata(tags, soup, page)
     article = _main_json_ld_item(json_ld)
-    canonical = soup.find("link", rel="canonical", href=True)
-    root = soup.find("html")
+    canonical = first(links, lambda link: attribute_matches(link.get("rel"), "canonical".__eq__))
+    root = first(tags, lambda tag: tag.name == "html")
     yield {
         "title": _collapse(head_title.get_text(" ") if head_title else page.title) or opengraph.get("title"),
-        "description": _meta(soup, "description") or opengraph.get("description") or twitter.get("description"),
+        "description": _meta(metas, "description") or opengraph.get("description") or twitter.get("description"),
         "canonical": _absolute(page, canonical["href"]) if canonical else None,
         "lang": (root.get("lang") or root.get("xml:lang") or "").strip() or None if root else None,
-        "author": _meta(soup, "author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
+        "author": _meta(metas, "author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
         or _person_names(article.get("author"))
-        or _not_a_url(_meta(soup, "article:author"))
-        or _itemprop_text(soup, "author"),
-        "published": _meta(soup, "article:published_time", "datePublished", "pubdate", "publishdate", "date",
+        or _not_a_url(_meta(metas, "article:author"))
+        or _itemprop_text(with_itemprop, "author"),
+        "published": _meta(metas, "article:published_time", "datePublished", "pubdate", "publishdate", "date",
                            "dc.date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date")
         or _string(article.get("datePublished"))
-        or _itemprop_text(soup, "datePublished")
-        or _time_pubdate(soup),
-        "modified": _meta(soup, "article:modified_time", "og:updated_time", "dateModified", "last-modified",
+        or _itemprop_text(with_itemprop, "datePublished")
+        or _time_pubdate(tags),
+        "modified": _meta(metas, "article:modified_time", "og:updated_time", "dateModified", "last-modified",
                           "dcterms.modified")
         or _string(article.get("dateModified"))
-        or _itemprop_text(soup, "dateModified"),
+        or _itemprop_text(with_itemprop, "dateModified"),
         "opengraph": opengraph,
         "twitter": twitter,
         "json_ld": json_ld,
         "microdata": microdata,
-        "feeds": _feeds(soup, page),
+        "feeds": _feeds(links, page),
     }
 
 
@@ -78,11 +85,11 @@ def _collapse(text):
     return " ".join((text or "").split()) or None
 
 
-def _meta(soup, *names):
+def _meta(metas, *names):
     """The first <meta name|property|itemprop=NAME content> among ``names``, case-insensitively."""
     wanted = [n.lower() for n in names]
     found = {}
-    for tag in soup.find_all("meta", content=True):
+    for tag in metas:
         for attribute in ("name", "property", "itemprop"):
             key = (tag.get(attribute) or "").strip().lower()
             if key in wanted and key not in found and tag["content"].strip():
@@ -90,10 +97,10 @@ def _meta(soup, *names):
     return next((found[n] for n in wanted if n in found), None)
 
 
-def _properties(soup, prefix):
+def _properties(metas, prefix):
     """OpenGraph or Twitter meta tags as a dict, keyed without the prefix; the first value wins."""
     values = {}
-    for tag in soup.find_all("meta", content=True):
+    for tag in metas:
         # RDFa lets one tag carry several properties: property="dc:description og:description"
         for key in (tag.get("property") or tag.get("name") or "").split():
             if key.lower().startswith(prefix):
@@ -101,9 +108,10 @@ def _properties(soup, prefix):
     return values
 
 
-def _json_ld(soup):
+def _json_ld(tags):
     blocks = []
-    for script in soup.find_all("script", type=re.compile(r"^\s*application/ld\+json\s*(;.*)?$", re.I)):
+    scripts = [tag for tag in tags if tag.name == "script" and attribute_matches(tag.get("type"), JSON_LD_TYPE.search)]
+    for script in scripts:
         data = _parse_json(script.string or script.get_text() or "")
         if isinstance(data, list):  # a top-level array holds separate items
             blocks.extend(data)
@@ -182,8 +190,9 @@ def _not_a_url(value):
     return None if not value or re.match(r"https?://", value) else value
 
 
-def _itemprop_text(soup, name):
-    tag = soup.find(attrs={"itemprop": re.compile(rf"(^|\s){name}(\s|$)")})
+def _itemprop_text(with_itemprop, name):
+    pattern = re.compile(rf"(^|\s){name}(\s|$)")
+    tag = first(with_itemprop, lambda tag: attribute_matches(tag["itemprop"], pattern.search))
     if tag is None:
         return None
     if tag.get("itemscope") is not None:
@@ -192,14 +201,14 @@ def _itemprop_text(soup, name):
     return _collapse(tag.get("content") or tag.get("datetime") or tag.get_text(" "))
 
 
-def _time_pubdate(soup):
-    tag = soup.find("time", pubdate=True)
+def _time_pubdate(tags):
+    tag = first(tags, lambda tag: tag.name == "time" and tag.get("pubdate") is not None)
     return _collapse(tag.get("datetime") or tag.get_text(" ")) if tag else None
 
 
-def _feeds(soup, page):
+def _feeds(links, page):
     feeds = []
-    for link in soup.find_all("link", href=True):
+    for link in links:
         rel = [r.lower() for r in link.get("rel") or []]
         kind = (link.get("type") or "").strip().lower()
         if "alternate" in rel and kind in FEED_TYPES:
@@ -215,11 +224,11 @@ URL_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "audio": "src", "
                   "img": "src", "source": "src", "track": "src", "video": "src", "object": "data"}
 
 
-def _microdata(soup, page):
+def _microdata(tags, soup, page):
     """Top-level items: every itemscope that is not already a property of another item."""
     seen = set()
     items = []
-    for element in soup.find_all(itemscope=True):
+    for element in (tag for tag in tags if tag.get("itemscope") is not None):
         if id(element) not in seen:
             items.append(_item(element, soup, page, seen, ()))
     return items

@@ -42,7 +42,7 @@ def scrape(page):
         grid = _grid(rows)
         header_count = _header_row_count(table, rows)
         headers, grid = grid[:header_count], grid[header_count:]
-        caption = table.find("caption")
+        caption = _first(table, "caption")
         caption = _text(caption) if caption is not None and _owner(caption) is table else None
         if len(headers) > 1 and _is_title_row(headers[0]):
             caption = caption or headers[0][0]
@@ -60,7 +60,20 @@ def scrape(page):
 
 def _owner(tag):
     """The table a row or cell belongs to: its nearest <table> ancestor."""
-    return tag.find_parent("table")
+    return _ancestor(tag, "table")
+
+
+def _ancestor(tag, name):
+    """tag.find_parent(name), without building bs4's matcher for every call."""
+    parent = tag.parent
+    while parent is not None and parent.name != name:
+        parent = parent.parent
+    return parent
+
+
+def _first(root, name):
+    """root.find(name): with a limit of one, bs4 takes its generic matcher, several times slower."""
+    return next((tag for tag in root.descendants if tag.name == name), None)
 
 
 def _rows(table):
@@ -68,7 +81,7 @@ def _rows(table):
     rows = []
     for tr in table.find_all("tr"):
         if _owner(tr) is table:
-            cells = [c for c in tr.find_all(["td", "th"], recursive=False)]
+            cells = [c for c in tr.contents if c.name in ("td", "th")]
             rows.append((tr, cells))
     return rows
 
@@ -110,19 +123,31 @@ def _span(value):
 def _text(tag):
     """A cell's text with whitespace collapsed, without scripts or nested tables."""
     parts = []
-    for string in tag.find_all(string=True):
+    for string in tag.descendants:
+        if not isinstance(string, str):  # bs4's strings are str, its elements are not
+            continue
         parent = string.parent
         if parent.name in ("script", "style", "template") or type(string).__name__ in ("Comment", "Doctype"):
             continue
-        if _owner(string) is not _owner(tag) and tag.name != "table" and tag.name != "caption":
-            continue  # text of a nested table
+        if tag.name != "table" and tag.name != "caption" and _in_nested_table(string, tag):
+            continue
         parts.append(str(string))
     return " ".join(" ".join(parts).split())
 
 
+def _in_nested_table(string, cell):
+    """Whether a <table> lies between ``string`` and the ``cell`` it is in (then the string belongs to that table)."""
+    parent = string.parent
+    while parent is not cell:
+        if parent.name == "table":
+            return True
+        parent = parent.parent
+    return False
+
+
 def _header_row_count(table, rows):
     # ids, not tags: bs4 compares tags by serialising them
-    in_head = {id(tr) for tr, _ in rows if tr.find_parent("thead") is not None}
+    in_head = {id(tr) for tr, _ in rows if _ancestor(tr, "thead") is not None}
     if in_head:
         count = 0
         for tr, _ in rows:
@@ -144,7 +169,7 @@ def _is_title_row(row):
 
 
 def _looks_like_layout(table, data, width):
-    return width < 2 or table.find("table") is not None or any(len(value) > PROSE_LENGTH for row in data for value in row)
+    return width < 2 or _first(table, "table") is not None or any(len(value) > PROSE_LENGTH for row in data for value in row)
 
 
 def _keys(headers, width):

@@ -15,6 +15,8 @@ BLOCK_TAGS = frozenset(
 )
 INVISIBLE_TAGS = frozenset("script style noscript template head title svg math iframe object embed canvas button select option".split())
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
+# Visible text; bs4 gives comments, doctypes and script or style contents string types of their own.
+_TEXT_TYPES = ("NavigableString", "CData")
 
 
 def block_text(tag, skip=None):
@@ -56,11 +58,11 @@ def _walk(node, chunks, skip):
         if item is _CELL_END:
             chunks.append(" ")
             continue
-        name = getattr(item, "name", None)
-        if name is None:
-            if type(item).__name__ in ("NavigableString", "CData"):
+        if isinstance(item, str):  # bs4's strings are str, its elements are not
+            if type(item).__name__ in _TEXT_TYPES:
                 chunks.append(str(item))
             continue
+        name = item.name
         if name in INVISIBLE_TAGS or (skip is not None and item is not node and skip(item)):
             continue
         if name == "br":
@@ -71,12 +73,15 @@ def _walk(node, chunks, skip):
             stack.append(_BLOCK_END)
         elif name in ("td", "th"):
             stack.append(_CELL_END)
-        stack.extend(reversed(list(item.children)))
+        stack.extend(reversed(item.contents))
 
 
 def inline_text(tag):
     """All text of ``tag`` on one line, without scripts and styles."""
     if tag is None:
         return ""
-    parts = [s for s in tag.find_all(string=True) if s.parent.name not in INVISIBLE_TAGS and type(s).__name__ in ("NavigableString", "CData")]
+    # A plain walk of .descendants: find_all(string=True) visits the same
+    # strings in the same order through bs4's generic matcher, several times
+    # slower, and article scoring calls this for every paragraph.
+    parts = [s for s in tag.descendants if type(s).__name__ in _TEXT_TYPES and s.parent.name not in INVISIBLE_TAGS]
     return _SPACES.sub(" ", " ".join(parts)).strip()
