@@ -25,6 +25,10 @@ let booting = null;
 // snapshot from IndexedDB: Pyodide's large JS module (loadPyodide imports
 // the same URL, so it finds it loaded) and the files every boot unpacks.
 const pyodideModule = import('../../pyodide/pyodide.asm.mjs');
+// V8 shares compiled WebAssembly between modules made from the same bytes:
+// compiled now, Pyodide's own compile of pyodide.asm.wasm later finds it
+// done. Held until the boot ends, so it is not collected before that.
+let compiledWasm = WebAssembly.compileStreaming(fetch(new URL('../../pyodide/pyodide.asm.wasm', import.meta.url)));
 const downloads = fetchLock().then(async (lock) => {
   const packages = Object.values(lock.packages);
   const [app, ...wheels] = await Promise.all([`${PYTHON_URL}gleaner.zip`, ...packages.map((pkg) => `${PYTHON_URL}${pkg.file_name}`)].map(fetchBytes));
@@ -33,6 +37,7 @@ const downloads = fetchLock().then(async (lock) => {
 // Awaited at boot, where a failure is reported; not an unhandled rejection before that.
 pyodideModule.catch(() => {});
 downloads.catch(() => {});
+compiledWasm.catch(() => {});
 
 function progress(stage, ms) {
   postMessage({ progress: { stage, ms: Math.round(ms) } });
@@ -133,6 +138,7 @@ async function unpackFiles() {
 function ensureBooted(options) {
   // Sealed after boot (which may use storage) and before any plugin runs.
   booting ??= boot(options).then((booted) => {
+    compiledWasm = null;
     sealWorkerScope();
     return booted;
   });
