@@ -123,14 +123,18 @@ async function load() {
   if ($('test-url').value) testUrl();
 }
 
+// Each change reloads the list before its notice shows: when the notice
+// says it is done, the list says so too.
 async function setEnabled(name, enabled) {
+  let notice;
   try {
     await send(Command.SetScraperEnabled, { name, enabled });
-    notify(`${name} is ${enabled ? 'on' : 'off'}.`);
+    notice = [`${name} is ${enabled ? 'on' : 'off'}.`];
   } catch (error) {
-    notify(error.message, { error: true });
+    notice = [error.message, { error: true }];
   }
   await load();
+  notify(...notice);
 }
 
 async function setOffForSite(name, site, off) {
@@ -285,8 +289,9 @@ async function commitSave(source, replace) {
   $('replace-box').hidden = true;
   $('editor-title').textContent = `${saved.title || saved.name} ${saved.version}`;
   setEditorState();
-  notify(`Saved ${saved.name} ${saved.version}.`);
+  // The list first: when the notice says saved, the list shows it.
   await load();
+  notify(`Saved ${saved.name} ${saved.version}.`);
 }
 
 function diffLines(diff) {
@@ -401,12 +406,14 @@ function toast(text, undo) {
   $('toast').hidden = false;
   $('toast-undo').onclick = async () => {
     $('toast').hidden = true;
+    let notice;
     try {
-      await undo();
+      notice = [await undo()];
     } catch (error) {
-      notify(error.message, { error: true });
+      notice = [error.message, { error: true }];
     }
     await load();
+    notify(...notice);
   };
   toastTimer = setTimeout(() => { $('toast').hidden = true; }, TOAST_MS);
 }
@@ -422,7 +429,7 @@ async function remove(scraper) {
     await load();
     toast(`Deleted ${scraper.name}.`, async () => {
       await send(Command.RestoreScraper, deleted);
-      notify(`Restored ${scraper.name}.`);
+      return `Restored ${scraper.name}.`;
     });
   } catch (error) {
     notify(error.message, { error: true });
@@ -473,11 +480,12 @@ async function importArchive(file) {
       }
       reply = await send(Command.ImportArchive, { text, choices });
     }
+    await load();
     notify(`Imported ${reply.imported.length} ${reply.imported.length === 1 ? 'scraper' : 'scrapers'}${reply.skipped.length ? `, skipped ${reply.skipped.join(', ')}` : ''}.`);
   } catch (error) {
+    await load();
     notify(error.message, { error: true });
   }
-  await load();
 }
 
 function takeFile(file) {
