@@ -1,10 +1,12 @@
-"""How fast Gleaner is in headless Chromium: cold starts, warm scrapes, Python vs native, memory, size.
+"""How fast Gleaner is in headless Chromium and Firefox: cold starts, warm scrapes, Python vs native, memory, size.
 
-Uses the extension already built in dist/chrome-automation (run ``python build.py``
-first); builds nothing itself. From the repository root::
+Uses the extension already built in dist/chrome-automation and
+dist/automation/ (run ``python build.py`` first); builds nothing itself.
+From the repository root::
 
     python bench/perf.py             # 5 runs of each measurement
     python bench/perf.py --runs 7
+    python bench/perf.py --no-firefox
 
 Prints one table (median and min-max per row) and, last, one machine-readable line:
 
@@ -12,10 +14,13 @@ Prints one table (median and min-max per row) and, last, one machine-readable li
 
 What each row measures:
 
-- cold first ever: a fresh profile (the extension just installed), browser
-  started, then the click (the popup opened on the tab) until the records show.
+- cold first ever: a fresh profile (the extension just installed, which
+  starts Python), browser started, then at once the click (the popup opened
+  on the tab) until the records show.
 - cold later: the same profile after a browser restart (Python's memory
-  snapshot, made on the first boot, is in IndexedDB), click until records.
+  snapshot, made on the first boot, is in IndexedDB), click until records,
+  on a URL never scraped before (the popup shows an earlier run's records
+  for a URL it scraped before).
 - warm: *Scrape again* in the open popup on a tab already scraped, until the
   records show again, for a small page, a ~200 KB page and the largest
   corpus page (1.4 MB).
@@ -25,6 +30,11 @@ What each row measures:
 - memory: proportional set size (PSS, /proc/<pid>/smaps_rollup) of all of the
   browser's processes, warm minus before Python first booted; then again after
   the idle release (keepWarmMinutes set short for the measurement).
+- where a warm click goes: the capture in the tab, the Python host's run
+  and, inside it, the page's trip to Python and its tree (each run records them).
+- Firefox: tests/firefox/bench-scrape.mjs on the small page: a cold click in
+  a fresh profile, Scrape again, and Scrape again after Firefox unloaded the
+  idle event page (Python restored from its snapshot).
 - size: the Chrome package, and the Firefox one when the build made it.
 
 Timings on a shared 2-core machine are noisy: compare medians, rerun when in doubt.
@@ -34,6 +44,7 @@ import argparse
 import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -286,6 +297,7 @@ def package_sizes():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (at least 5 for the README)")
+    parser.add_argument("--no-firefox", action="store_true", help="leave out the Firefox rows")
     args = parser.parse_args(argv)
     if not (BUILT / "python" / "build-info.json").exists():
         raise SystemExit("dist/chrome-automation is missing or stale: run 'python build.py' first")
@@ -328,6 +340,7 @@ def main(argv=None):
                 time.sleep(max(0, last_command + IDLE_MINUTES * 60 + 2 - time.monotonic()))
                 mem_idle = settle_pss(profile)
                 released = not offscreen_open(browser)
+        firefox = None if args.no_firefox else (log("Firefox…") or firefox_runs(base, args.runs, log))
     finally:
         for server in servers:
             server.__exit__(None, None, None)
@@ -364,6 +377,12 @@ def main(argv=None):
         print(f"boot stages, {label} (ms, median; snapshot {how}): {json.dumps(median_stages(runs))}")
         for error in errors:
             print(f"  snapshot refused: {error}")
+    if firefox:
+        print()
+        print(f"Firefox (headless firefox-esr, small page, {args.runs} fresh profiles; median, min–max, ms)")
+        for key, label in (("cold", "cold first ever: click → records"), ("warm", "warm: scrape again"),
+                           ("unloaded", "after the idle event page unloaded")):
+            print(f"{label:<42}{spread(firefox[key]['runsMs'])}")
     print()
     print(f"memory (PSS of all browser processes, MB): before Python {mem_before:.0f}; warm after the small and 200 KB "
           f"pages {mem_warm:.0f} (+{mem_warm - mem_before:.0f}); after the 1.4 MB page {mem_largest:.0f} "
@@ -378,6 +397,22 @@ def main(argv=None):
         f"warm_mem_mb={mem_warm - mem_before:.0f} chrome_zip_mb={chrome_mb:.1f}"
     )
     return 0
+
+
+def firefox_runs(base, runs, log):
+    """The same clicks in headless firefox-esr (tests/firefox/bench-scrape.mjs): medians in ms, or None."""
+    packages = sorted((ROOT / "dist" / "automation").glob("gleaner-firefox-automation-*.zip"))
+    if not packages or not shutil.which("firefox-esr"):
+        log("note: no Firefox package or no firefox-esr; Firefox rows left out")
+        return None
+    done = subprocess.run(
+        ["node", str(ROOT / "tests" / "firefox" / "bench-scrape.mjs"), str(packages[-1]), page_url(base, "small"), str(runs)],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT,
+    )
+    if done.returncode != 0:
+        log(f"note: the Firefox runs failed: {done.stderr.strip()[-500:]}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def median_stages(boots):
