@@ -58,8 +58,9 @@ async function fetchBytes(url) {
 }
 
 // Boot from a memory snapshot when the host has one for this exact build:
-// the heap of a Python that already imported the host and the built-ins
-// (~0.3 s instead of ~2 s). Files live outside the heap, so they are written
+// the heap of a Python that already imported the host and warmed up the
+// built-ins (restoring took 0.4-0.8 s here, a full boot 1.6-3 s). Files live
+// outside the heap, so they are written
 // again after a restore. The snapshot API is Pyodide 314's private one
 // (loadPyodide's _loadSnapshot/_makeSnapshot, pyodide.makeMemorySnapshot),
 // pinned with the Pyodide version; any failure falls back to a full boot.
