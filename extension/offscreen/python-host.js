@@ -267,9 +267,9 @@ export class PythonHost {
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
     const parseStarted = performance.now();
-    const { soup } = await this.setPage(page);
+    const { soup, pythonMs } = await this.setPage(page);
     const chars = pageChars(page);
-    const pageInfo = { chars, parseMs: Math.round(performance.now() - parseStarted), soup };
+    const pageInfo = { chars, parseMs: Math.round(performance.now() - parseStarted), pythonMs, soup };
     // A scraper's work grows with the page: each MB past the first adds a
     // second to every time limit, so built-ins finish on a 20 MB page.
     const allowanceMs = Math.max(0, Math.floor(chars / 1_048_576) - 1) * 1000;

@@ -141,6 +141,7 @@ class Host:
         """The page to scrape next; its two large strings, the HTML and the DOM
         walk, may come as arguments of their own rather than inside the JSON,
         which would escape and unescape them once more for nothing."""
+        started = time.perf_counter()
         page = json.loads(page_json)
         if html is not None:
             page["html"] = html
@@ -157,8 +158,9 @@ class Host:
                 # Markup the parser rejects fails each scraper that reads
                 # page.soup, with the parser's own error, not the whole run.
                 pass
-        # How the tree was made ("dom", "html", or null when not yet), for the run's record.
-        return json.dumps({"soup": self.page.soup_source})
+        # For the run's record: how the tree was made ("dom", "html", or null
+        # when not yet), and the time Python spent on the page and its tree.
+        return json.dumps({"soup": self.page.soup_source, "pythonMs": round((time.perf_counter() - started) * 1000, 1)})
 
     def run_json(self, name, source=None):
         try:
