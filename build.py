@@ -172,7 +172,7 @@ def compile_bytecode(core, pyodide_lock, wheels, app):
     by the hash of everything it depends on: a rebuild without changes
     stays fast. Returns (stdlib zip, {wheel name: wheel}, gleaner zip).
     """
-    tools = [ROOT / "py" / "gleaner_cli" / "bytecode.py", ROOT / "py" / "gleaner_cli" / "in-pyodide.mjs"]
+    tools = [ROOT / "py" / "gleaner_cli" / name for name in ("bytecode.py", "in-pyodide.mjs", "archives.py")]
     digest = hashlib.sha256()
     for data in [*core.values(), *wheels.values(), app, *(path.read_bytes() for path in tools)]:
         digest.update(sha256(data).encode())

@@ -78,3 +78,17 @@ def test_the_browsers_python_imports_the_bytecode(chromium, site):
         assert where[name]["origin"].endswith(f"/{name.replace('.', '/')}.py")
         assert where[name]["cached"].endswith(f"/__pycache__/{name.split('.')[1]}.cpython-314.pyc")
         assert where[name]["matches_source"] is True
+
+
+def test_the_archives_unpacked_at_every_boot_are_stored_uncompressed(extension_dir):
+    # The worker writes them into Pyodide's file system at each start;
+    # inflating them there cost ~0.2 s (extension/offscreen/zip-files.js).
+    lock = json.loads((extension_dir / "python" / "pyodide-lock.json").read_text())
+    archives = [extension_dir / "python" / pkg["file_name"] for pkg in lock["packages"].values()]
+    archives.append(extension_dir / "python" / "gleaner.zip")
+    for path in archives:
+        with zipfile.ZipFile(path) as archive:
+            assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}, path.name
+    # The standard library stays deflated: Python reads it through zipimport, and it is large.
+    with zipfile.ZipFile(extension_dir / "pyodide" / "python_stdlib.zip") as archive:
+        assert zipfile.ZIP_DEFLATED in {info.compress_type for info in archive.infolist()}

@@ -6,14 +6,20 @@ import zipfile
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so archives are reproducible
 
 
-def deterministic_zip(entries):
-    """A zip of {name: bytes} with fixed dates and order."""
+def deterministic_zip(entries, compress=True):
+    """A zip of {name: bytes} with fixed dates and order.
+
+    ``compress=False`` stores the files as they are: for archives the worker
+    unpacks on every boot, where inflating costs more than the bytes saved
+    (the extension package compresses them anyway).
+    """
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", method, compresslevel=9 if compress else None) as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, ZIP_DATE)
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = method
             archive.writestr(info, entries[name])
     return buffer.getvalue()
 

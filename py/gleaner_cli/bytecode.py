@@ -92,7 +92,9 @@ def main(work):
 
     stdlib = read_zip((work / "in" / STDLIB_ZIP).read_bytes())
     (out / STDLIB_ZIP).write_bytes(deterministic_zip(with_bytecode(stdlib, STDLIB_PREFIX.rstrip("/"), hot, keep_source=False)))
+    # The worker unpacks the wheels and the host at every boot: stored, not
+    # deflated (see extension/offscreen/zip-files.js).
     for name, data in wheels.items():
-        (out / name).write_bytes(deterministic_zip(with_bytecode(read_zip(data), site_packages, hot, keep_source=False)))
-    (out / APP_ZIP).write_bytes(deterministic_zip(with_bytecode(read_zip(app), APP_DIR, hot, keep_source=True)))
+        (out / name).write_bytes(deterministic_zip(with_bytecode(read_zip(data), site_packages, hot, keep_source=False), compress=False))
+    (out / APP_ZIP).write_bytes(deterministic_zip(with_bytecode(read_zip(app), APP_DIR, hot, keep_source=True), compress=False))
     print(f"bytecode: {len(hot)} modules ({sum(STDLIB_PREFIX + n in hot for n in stdlib)} of the standard library's {len(stdlib)} files)")
