@@ -125,6 +125,33 @@ def fetch_pyodide():
     return files
 
 
+# Pyodide restores a memory snapshot with one copy of all of it into the new
+# heap, zero pages included (13 of its ~31 MB), and writing a page makes it
+# the process's own: those 13 MB then count as memory used while Python is
+# warm, for nothing (a fresh heap reads as zeros). The copy is replaced by
+# one that skips zero pages. The exact text is required once: another
+# Pyodide version fails the build here rather than shipping unpatched.
+SNAPSHOT_COPY = b"return Module.HEAP8.set(t),l};"
+SNAPSHOT_COPY_SKIPPING_ZERO_PAGES = (
+    b"return gleanerCopyNonZeroPages(Module.HEAP8,t),l};"
+    b"function gleanerCopyNonZeroPages(heap,bytes){"
+    b"if(bytes.byteOffset%4){heap.set(bytes);return}"
+    b"const words=new Uint32Array(bytes.buffer,bytes.byteOffset,bytes.byteLength>>2);"
+    b"for(let start=0;start<words.length;start+=1024){"
+    b"const end=Math.min(start+1024,words.length);"
+    b"for(let i=start;i<end;i++)if(words[i]!==0){heap.set(bytes.subarray(start*4,end*4),start*4);break}}"
+    b"heap.set(bytes.subarray(words.length*4),words.length*4)}"
+)
+
+
+def patch_pyodide(core):
+    """Pyodide's files as shipped: see SNAPSHOT_COPY."""
+    module = core["pyodide.asm.mjs"]
+    if module.count(SNAPSHOT_COPY) != 1:
+        raise SystemExit(f"pyodide {PYODIDE_VERSION}: pyodide.asm.mjs does not restore snapshots as build.py expects; review patch_pyodide")
+    return {**core, "pyodide.asm.mjs": module.replace(SNAPSHOT_COPY, SNAPSHOT_COPY_SKIPPING_ZERO_PAGES)}
+
+
 def fetch_wheels():
     """The pinned pure-Python wheels, verified by sha256."""
     folder = CACHE / "wheels"
@@ -342,7 +369,7 @@ def build_firefox(files, version):
 
 
 def build(wheels_dir=None):
-    core = fetch_pyodide()
+    core = patch_pyodide(fetch_pyodide())
     pyodide_lock = json.loads(core.pop("pyodide-lock.json"))
     wheels = fetch_wheels()
     lxml = find_lxml(pyodide_lock, wheels_dir)
