@@ -33,8 +33,10 @@ What each row measures:
   the browser against native CPython running the same built-in plugins on the
   same HTML (the tab's serialised DOM, as capture.js sends it).
 - memory: proportional set size (PSS, /proc/<pid>/smaps_rollup) of all of the
-  browser's processes, warm minus before Python first booted; then again after
-  the idle release (keepWarmMinutes set short for the measurement).
+  browser's processes, minus before Python first booted: right after the
+  clicks, then warm (SETTLE_S later, once V8 has collected the runs'
+  garbage; the BENCH line's figure); then again after the idle release
+  (keepWarmMinutes set short for the measurement).
 - where a warm click goes: the capture in the tab, the Python host's run
   and, inside it, the page's trip to Python and its tree (each run records them).
 - Firefox: tests/firefox/bench-scrape.mjs on the small page: a cold click in
@@ -78,7 +80,13 @@ TARGETS = {"cold_first_ms": 2000, "cold_later_ms": 800, "warm_200k_ms": 250, "py
 INSTALL_LISTENER = "chrome.runtime.onInstalled.addListener("
 # For the idle-release measurement only (the user's default is 5 minutes):
 # long enough to read the warm memory first, short enough to wait for.
-IDLE_MINUTES = 0.5
+IDLE_MINUTES = 1
+# V8 gives back the garbage of a run's copies of the page (JS strings and
+# messages in the service worker, the offscreen document and the worker)
+# some seconds after the activity stops: ~60 MB after the 200 KB page's
+# runs, measured. Memory is read right after the clicks and again this long
+# after, when what is left is what Python holds while kept warm.
+SETTLE_S = 20
 PARSE = "(parse)"
 SERIALISED_DOM = """() => {
   const d = document.doctype;
@@ -377,11 +385,13 @@ def main(argv=None):
                     # Warm memory after a typical page; Python's heap never
                     # shrinks, so the largest page's reading is kept apart.
                     if name in ("200k", "1.4M"):
-                        readings[name] = (settle_pss(profile), offscreen_open(browser))
+                        right_after = settle_pss(profile, seconds=1, readings=2)
+                        settled = settle_pss(profile, seconds=SETTLE_S - 3)
+                        readings[name] = (right_after, settled, offscreen_open(browser))
 
                 warm, scraper_ms, captured, native, splits = warm_runs(browser, base, args.runs, read_memory)
                 last_command = time.monotonic()
-                (mem_warm, warm_open), (mem_largest, _) = readings["200k"], readings["1.4M"]
+                (mem_clicks, mem_warm, warm_open), (mem_largest_clicks, mem_largest, _) = readings["200k"], readings["1.4M"]
                 if not warm_open:
                     log("note: the offscreen document closed before the warm reading; raise IDLE_MINUTES")
                 time.sleep(max(0, last_command + IDLE_MINUTES * 60 + 2 - time.monotonic()))
@@ -433,10 +443,11 @@ def main(argv=None):
                            ("unloaded", "after the idle event page unloaded")):
             print(f"{label:<42}{spread(firefox[key]['runsMs'])}")
     print()
-    print(f"memory (PSS of all browser processes, MB): before Python {mem_before:.0f}; warm after the small and 200 KB "
-          f"pages {mem_warm:.0f} (+{mem_warm - mem_before:.0f}); after the 1.4 MB page {mem_largest:.0f} "
-          f"(+{mem_largest - mem_before:.0f}); {IDLE_MINUTES * 60:.0f} s idle later {mem_idle:.0f} "
-          f"(+{mem_idle - mem_before:.0f}; offscreen document {'closed' if released else 'still open'})")
+    added = lambda mb: f"+{mb - mem_before:.0f}"  # noqa: E731
+    print(f"memory (PSS of all browser processes, MB; before Python {mem_before:.0f}), added: after the small and 200 KB pages "
+          f"{added(mem_clicks)} right after the clicks, {added(mem_warm)} warm {SETTLE_S} s later; after the 1.4 MB page "
+          f"{added(mem_largest_clicks)}, {added(mem_largest)}; {IDLE_MINUTES * 60:.0f} s idle later {added(mem_idle)} "
+          f"(offscreen document {'closed' if released else 'still open'})")
     print(f"packages: Chrome zip {chrome_mb:.1f} MB" + (f", Firefox {firefox_mb:.1f} MB" if firefox_mb else ", Firefox: not built"))
     print("targets: " + ", ".join(f"{k} ≤ {v}" for k, v in TARGETS.items()))
     py_ratio = ratios["200k"][0] / ratios["200k"][1]
