@@ -1,4 +1,4 @@
-"""Accuracy of the built-in scrapers on the shared corpus, against established libraries.
+"""Accuracy of the built-in scrapers on the test corpus (tests/corpus), against established libraries.
 
 Run natively from the repository root, after
 ``pip install -r bench/requirements-accuracy.txt``::
@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "corpus"
 sys.path.insert(0, str(ROOT / "py"))
 
 from gleaner.feeds import decode_xml  # noqa: E402

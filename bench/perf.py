@@ -69,7 +69,7 @@ BUILT = ROOT / "dist" / "chrome-automation"
 WORK = Path(tempfile.mkdtemp(prefix="gleaner-bench-"))
 EXTENSION = WORK / "chrome-automation"
 NATIVE = WORK / "native"
-CORPUS_HTML = ROOT.parent / "shared" / "corpus" / "html"
+CORPUS_HTML = ROOT / "tests" / "corpus" / "html"
 PAGES = {
     "small": ROOT / "demo" / "demo-page.html",
     "200k": CORPUS_HTML / "news-ctvnews-20-tables.html",  # 206 KB

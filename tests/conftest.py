@@ -2,8 +2,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+# Saved pages and feeds (with their sources, licences and index.json), kept in the
+# repository so a clone runs the tests on its own.
+CORPUS = ROOT / "tests" / "corpus"
 sys.path.insert(0, str(ROOT / "py"))
 sys.path.insert(0, str(ROOT))
 
