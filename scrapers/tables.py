@@ -6,9 +6,10 @@ span columns or rows are copied into every slot they cover, so each row has
 one value per column.
 
 Headers are the rows in <thead>, or else the leading rows made only of <th>
-cells; several header rows are joined per column with " / ". A header row
-that is one cell across the whole table becomes the caption when there is
-none. Empty headers become "column_N" and repeated ones get "_2", "_3", ...
+cells; several header rows are joined per column with " / ". Leading header
+rows that are one cell across the whole table are a title: they become the
+caption when there is none (joined with a space), not column names. Empty
+headers become "column_N" and repeated ones get "_2", "_3", ...
 (so do headers named "table" or "caption", which the record already uses).
 A table without header rows has keys "column_1", "column_2", ...
 
@@ -44,9 +45,10 @@ def scrape(page):
         headers, grid = grid[:header_count], grid[header_count:]
         caption = _first(table, "caption")
         caption = _text(caption) if caption is not None and _owner(caption) is table else None
-        if len(headers) > 1 and _is_title_row(headers[0]):
-            caption = caption or headers[0][0]
-            headers = headers[1:]
+        titles = []
+        while headers and _is_title_row(headers[0]):
+            titles.append(headers.pop(0)[0])
+        caption = caption or " ".join(titles)
         width = max((len(row) for row in headers + grid), default=0)
         data = [row + [""] * (width - len(row)) for row in grid if any(row)]
         if not data or (not headers and _looks_like_layout(table, data, width)):
