@@ -80,3 +80,25 @@ def run_on_corpus(scraper, name, url=None):
 
 
 BUILTINS = {}  # name -> Plugin, loaded on first use
+
+
+def shop_links_export(site, fmt):
+    """The exact bytes of tests/pages/shop.html's links exported as JSON or CSV, written out by hand:
+    JSON indented by two, not ASCII-escaped, ending in a newline; CSV with CRLF rows and the formula
+    cell neutralised (JSON is never altered)."""
+    if fmt == "json":
+        return (
+            "[\n"
+            f'  {{\n    "url": "{site}/about",\n    "text": "Über uns",\n    "rel": ""\n  }},\n'
+            '  {\n    "url": "https://example.org/x?a=1&b=2",\n    "text": "Extern, mit \\"Zitat\\"",\n    "rel": "nofollow"\n  },\n'
+            f'  {{\n    "url": "{site}/=cmd|\' /C calc\'!A0",\n    "text": "=formula",\n    "rel": ""\n  }},\n'
+            f'  {{\n    "url": "{site}/added-by-script",\n    "text": "Live DOM",\n    "rel": ""\n  }}\n'
+            "]\n"
+        ).encode("utf-8")
+    return (
+        "url,text,rel\r\n"
+        f"{site}/about,Über uns,\r\n"
+        'https://example.org/x?a=1&b=2,"Extern, mit ""Zitat""",nofollow\r\n'
+        f"{site}/=cmd|' /C calc'!A0,'=formula,\r\n"
+        f"{site}/added-by-script,Live DOM,\r\n"
+    ).encode("utf-8")

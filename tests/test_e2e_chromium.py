@@ -1,9 +1,7 @@
 """End to end in real headless Chromium: popup, records, errors, exports."""
 
-import json
 
-from conftest import ROOT
-from gleaner.exporters import export
+from conftest import ROOT, shop_links_export
 from gleaner_cli.browser import popup_results
 
 
@@ -38,21 +36,14 @@ def test_popup_shows_exact_records_and_exports_files(chromium, site):
     metadata = shown["metadata"]
     assert metadata["rows"][0][:4] == ["Käse & Co — Preise", "Preisliste für Käse.", f"{site}/kaese", "de"]
 
+    today = popup.evaluate("new Date().toISOString().slice(0, 10)")
     name, data = download(chromium, popup, "links", "json")
-    assert name == f"127.0.0.1-links-{popup.evaluate('new Date().toISOString().slice(0, 10)')}.json"
-    records = [dict(zip(links["columns"], row)) for row in links["rows"]]
-    assert data == export(records, "json")
-    assert json.loads(data)[0] == {"url": f"{site}/about", "text": "Über uns", "rel": ""}
+    assert name == f"127.0.0.1-links-{today}.json"
+    assert data == shop_links_export(site, "json")
 
     name, data = download(chromium, popup, "links", "csv")
-    assert name.endswith("-links-" + name.split("-links-")[1]) and name.endswith(".csv")
-    assert data == (
-        "url,text,rel\r\n"
-        f"{site}/about,Über uns,\r\n"
-        'https://example.org/x?a=1&b=2,"Extern, mit ""Zitat""",nofollow\r\n'
-        f"{site}/=cmd|' /C calc'!A0,'=formula,\r\n"
-        f"{site}/added-by-script,Live DOM,\r\n"
-    ).encode("utf-8")
+    assert name == f"127.0.0.1-links-{today}.csv"
+    assert data == shop_links_export(site, "csv")
 
 
 def test_reopened_popup_shows_last_results_without_running_again(chromium, site):

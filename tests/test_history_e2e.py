@@ -10,7 +10,7 @@ cleared.
 
 import concurrent.futures
 
-from gleaner.exporters import export
+from conftest import shop_links_export
 from gleaner_cli.browser import ExtensionBrowser, popup_results
 from test_options_e2e import WAIT_MS, open_options, reload_extension, stop_service_worker
 
@@ -89,12 +89,10 @@ def history_story(extension_dir, site, tmp_path):
         options.wait_for_selector("#history[data-loaded=true]", timeout=WAIT_MS)
         assert history_rows(options) == [(url, counts)]
 
-        # A history run's links export as the same bytes the Python exporter writes.
-        links = next(r for r in first if r["scraper"] == "links")
-        records = [dict(zip(links["columns"], row)) for row in links["rows"]]
+        # A history run's links export as the same bytes as the popup's export.
         name, data = download(browser, options, f"#history-runs tr[data-run-id='{run_id}'] li[data-scraper=links] button[data-format=json]")
-        assert name.endswith(".json") and "-links-" in name
-        assert data == export(records, "json")
+        assert name == f"127.0.0.1-links-{options.evaluate('new Date().toISOString().slice(0, 10)')}.json"
+        assert data == shop_links_export(site, "json")
 
         # The extension reloads (as after an update); the history stays.
         reload_extension(browser, options)

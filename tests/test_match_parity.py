@@ -60,6 +60,9 @@ def test_python_includes_and_excludes(includes, excludes, url, expected):
 
 
 def test_js_matcher_agrees_with_the_table(js_answers):
+    # zip stops at the shorter list: the JS side must answer every case, not only the first few.
+    assert [len(js_answers[key]) for key in ("matches", "invalid", "combined")] == [
+        len(CASES[key]) for key in ("matches", "invalid", "url_matches")]
     wrong = [
         f"{pattern} {url}: JS says {got}, the table {expected}"
         for (pattern, url, expected), got in zip(CASES["matches"], js_answers["matches"])
