@@ -47,8 +47,15 @@ def validate(host, source, previous=None):
         (GOOD.replace('NAME = "headings"', 'NAME = "links"'), "NAME 'links' is taken by a built-in scraper; choose another name", 1, 1),
         (GOOD.replace('"*://*/*"', '"https://*.*.example.org/*"'), "MATCHES: 'https://*.*.example.org/*': '*' in the host must be alone or lead as '*.'", 3, 1),
         (GOOD.replace('MATCHES = ["*://*/*"]', 'MATCHES = ["*://*/*"]\nREQUIRES = ["no-such-package"]'), "this build does not bundle no-such-package, which 'headings' requires", 4, 1),
+        (GOOD.replace('{"html": "<h1>A</h1>", "records": [{"text": "Z"}]}', '{"name": "smoke", "html": "<h1>A</h1>"}'),
+         'test case \'smoke\' checks nothing: give it "records" (the exact list), "count" or "expect", '
+         "or it would pass whatever the scraper returns", 13, 5),
+        (GOOD.replace('"records": [{"text": "Z"}]}', '"expect": []}'),
+         'test case 2 checks nothing: give it "records" (the exact list), "count" or "expect", '
+         "or it would pass whatever the scraper returns", 13, 5),
     ],
-    ids=["syntax", "compile-only", "missing-metadata", "builtin-name", "bad-pattern", "missing-package"],
+    ids=["syntax", "compile-only", "missing-metadata", "builtin-name", "bad-pattern", "missing-package", "case-checks-nothing",
+         "case-expects-nothing"],
 )
 def test_validate_refuses_with_the_line(host, source, message, line, column):
     reply = validate(host, source)
@@ -68,6 +75,15 @@ def test_run_tests_json_reports_pass_and_a_diff_for_failure(host):
     assert [r["ok"] for r in results] == [True, False]
     assert results[0]["records"] == 2
     assert '-  "text": "Z"' in results[1]["problems"][0] and '+  "text": "A"' in results[1]["problems"][0]
+
+
+def test_a_case_built_by_code_that_checks_nothing_fails_when_it_runs(host):
+    source = GOOD[:GOOD.index("TESTS = [")] + 'TESTS = [dict(name="smoke", html="<h1>A</h1>")]\n'
+    assert validate(host, source)["ok"] is True  # not a literal: known only when it runs
+    [result] = json.loads(host.run_tests_json("headings", source))
+    assert result["ok"] is False
+    assert result["problems"] == ['test case \'smoke\' checks nothing: give it "records" (the exact list), "count" or '
+                                  '"expect", or it would pass whatever the scraper returns']
 
 
 def test_run_tests_json_resolves_fixture_files_against_scrapers(host):

@@ -197,6 +197,9 @@ def validate_user_source(source, builtins=()):
         compile(source, plugin.filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise PluginInvalid(f"syntax error: {exc.msg}", line=exc.lineno, column=exc.offset) from None
+    from .testing import refuse_cases_that_check_nothing  # testing imports the host, which imports this module
+
+    refuse_cases_that_check_nothing(source)
     if plugin.name in builtins:
         raise PluginInvalid(
             f"NAME {plugin.name!r} is taken by a built-in scraper; choose another name",

@@ -15,13 +15,19 @@ Matchers, as in yt-dlp's extractor tests: a plain value must be equal;
 ``"re:PATTERN"`` must match (re.search); ``"startswith:X"`` / ``"contains:X"``;
 ``"count:N"`` / ``"mincount:N"`` on lists; a type such as ``str`` or ``int``
 must be the value's type.
+
+A case must say something about the records: one with none of ``records``,
+``count`` or a non-empty ``expect`` would pass whenever the scraper does not
+raise, so it is refused, at validation when TESTS is written out in the file,
+and when it runs otherwise.
 """
 
+import ast
 import json
 import re
 from pathlib import Path
 
-from .errors import describe_exception
+from .errors import PluginInvalid, describe_exception
 from .host import run_plugin
 from .page import Page, decode_html
 
@@ -64,6 +70,37 @@ def _count_problems(expected, records):
     return check_value(expected, records, "records")
 
 
+def checks_nothing(case):
+    """A case that would pass as long as the scraper raises nothing."""
+    return isinstance(case, dict) and not ("records" in case or "count" in case or case.get("expect"))
+
+
+def _nothing_checked(name):
+    return (f"test case {name} checks nothing: give it \"records\" (the exact list), \"count\" or \"expect\", "
+            "or it would pass whatever the scraper returns")
+
+
+def refuse_cases_that_check_nothing(source):
+    """Raise PluginInvalid, at the case's line, for a case in the file's TESTS list that checks nothing.
+
+    Read from the source without running it; cases built by code are checked when they run.
+    """
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "TESTS" for t in node.targets)):
+            continue
+        if not isinstance(node.value, (ast.List, ast.Tuple)):
+            continue
+        for number, case in enumerate(node.value.elts, 1):
+            if not isinstance(case, ast.Dict) or None in case.keys:  # {**other}: known only when it runs
+                continue
+            keys = {key.value: value for key, value in zip(case.keys, case.values) if isinstance(key, ast.Constant)}
+            empty_expect = isinstance(keys.get("expect"), (ast.List, ast.Tuple)) and not keys["expect"].elts
+            if not ("records" in keys or "count" in keys or ("expect" in keys and not empty_expect)):
+                name = keys.get("name")
+                label = repr(name.value) if isinstance(name, ast.Constant) else f"{number}"
+                raise PluginInvalid(_nothing_checked(label), line=case.lineno, column=case.col_offset + 1)
+
+
 def page_for_case(case, base_dir):
     url = case.get("url", "https://example.org/")
     kind = "feed" if "xml" in case or str(case.get("file", "")).endswith((".xml", ".rss", ".atom")) else "html"
@@ -82,6 +119,8 @@ def page_for_case(case, base_dir):
 def run_case(plugin, case, base_dir="."):
     """Run one case; the result says pass/fail with readable differences."""
     name = case.get("name") or case.get("url") or "case"
+    if checks_nothing(case):
+        return {"name": name, "ok": False, "problems": [_nothing_checked(repr(name))], "error": None}
     try:
         page = page_for_case(case, base_dir)
     except Exception as exc:
