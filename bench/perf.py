@@ -57,6 +57,7 @@ Timings on a shared 2-core machine are noisy: compare medians, rerun when in dou
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -367,6 +368,7 @@ def main(argv=None):
         archive.extractall(NATIVE)
     sys.path.insert(0, str(NATIVE))
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    load_at_start = os.getloadavg()[0]
     folders = {path.parent for path in PAGES.values()}
     servers = [serve_directory(folder) for folder in folders]
     base = {folder: server.__enter__() for folder, server in zip(folders, servers)}
@@ -412,7 +414,8 @@ def main(argv=None):
     ratios = {name: (med(python[name], "tree", "scrapers"), med(native[name], "tree", "scrapers")) for name in PAGES}
     chrome_mb, firefox_mb = package_sizes()
 
-    print(f"Gleaner performance, headless Chromium, {args.runs} runs each (median, min–max, ms)")
+    print(f"Gleaner performance, headless Chromium, {args.runs} runs each (median, min–max, ms); "
+          f"load average when it started {load_at_start:.1f} on {os.cpu_count()} cores")
     print(f"{'measurement':<42}{'median':>8}  {'min–max':<13}")
     print(f"{'cold first ever (fresh profile): click → records':<42}{spread(cold_first)}")
     print(f"{'cold later start (browser restarted)':<42}{spread(cold_later)}")
@@ -426,6 +429,11 @@ def main(argv=None):
     for name in PAGES:
         cells = [f"{med(python[name], *keys):6.0f} /{med(native[name], *keys):6.0f}" for keys in (("tree",), ("scrapers",), ("tree", "scrapers"))]
         print(f"  {name + ' page':<12}{cells[0]:>14}  {cells[1]:>14}  {cells[2]:>14}  {ratios[name][0] / ratios[name][1]:.2f}×")
+    print()
+    print("native CPython, the tree from the DOM walk against parsing the HTML (ms, median)")
+    for name in PAGES:
+        tree_ms, parse_ms = med(native[name], "tree"), med(native[name], "parse")
+        print(f"  {name + ' page':<12} from the walk {tree_ms:5.0f}  parsed {parse_ms:5.0f}  ({tree_ms / parse_ms:.2f} of a parse)")
     print()
     print("the whole warm click in the browser against native CPython parsing the HTML and running the same")
     print("scrapers (ms, median; the click also holds the capture, the page's trip and the popup)")
