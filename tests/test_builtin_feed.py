@@ -193,6 +193,8 @@ def test_decode_xml_round_trips_declared_text(text, encoding):
                                                                           codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return
     expected = f'<?xml version="1.0" encoding="{encoding}"?><a>{text}</a>'
+    if data.decode(encoding).lstrip("\ufeff") != expected:
+        return  # the codec itself does not carry this text both ways (Shift_JIS writes ¥ as the byte of \\)
     if encoding in ("cp1252", "koi8_r") and not data.isascii():
         try:  # documented exception: valid UTF-8 wins over a declared single-byte encoding
             expected = data.decode("utf-8")
