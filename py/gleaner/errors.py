@@ -44,6 +44,12 @@ class UnsupportedOutput(GleanerError):
     user = False
 
 
+class WrongPage(GleanerError):
+    """A run named a page other than the one Python holds (two runs overlapped): refused, never answered with the wrong page."""
+
+    user = False
+
+
 def describe_exception(exc, plugin_filename=None):
     """Turn a plugin's exception into the error dict the UI shows.
 
