@@ -71,7 +71,9 @@ export const Command = Object.freeze({
 export const HostCommand = Object.freeze({
   // {} -> { python, packages, builtins }
   Describe: 'HostDescribe',
-  // { page, scrapers: [{ name, source? }] } -> { results, boot }
+  // { page: { id?, data?, ...capture }, scrapers: [{ name, source? }], callback? }
+  //   -> { results: [{ scraper, title, ok, records, follows, ms, error? }], boot, page }
+  // Runs take turns (first come, first run); each names its page by id.
   Run: 'HostRun',
   // { transfer, index, count, text }: one part of a large Run payload's page,
   // as JSON text. Chrome caps one extension message at 64 MiB of JSON, so

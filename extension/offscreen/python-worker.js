@@ -164,7 +164,7 @@ const ops = {
   },
   [WorkerOp.Describe]: async () => JSON.parse(host.describe_json()),
   [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),
-  [WorkerOp.RunScraper]: async ({ name, source }) => JSON.parse(host.run_json(name, source ?? undefined)),
+  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined)),
   [WorkerOp.Export]: async ({ records, format, options }) => ({
     text: host.export_text(JSON.stringify(records), format, JSON.stringify(options ?? {})),
   }),
