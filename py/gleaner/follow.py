@@ -48,9 +48,15 @@ def make_follow(base_url, url, callback=None, data=None):
         raise FollowInvalid(f"page.follow({url!r}): not a URL ({exc})") from None
     # Cut by hand: urldefrag also drops an empty "?" on Python < 3.14, which browsers keep.
     absolute = absolute.partition("#")[0]
-    scheme = urlsplit(absolute).scheme.lower()
+    parts = urlsplit(absolute)
+    scheme = parts.scheme.lower()
     if scheme not in FOLLOW_SCHEMES:
         raise FollowInvalid(f"page.follow({url!r}) leads to {absolute!r}; only http and https pages can be followed")
+    # Scheme and host are case-blind: written as browsers write them, so one
+    # page has one URL (the crawl's visited set compares URLs as text).
+    prefix = len(scheme) + 3 + len(parts.netloc)  # "scheme://netloc", as the URL spells it
+    userinfo, at, host = parts.netloc.rpartition("@")
+    absolute = f"{scheme}://{userinfo}{at}{host.lower()}{absolute[prefix:]}"
     if callback is None:
         callback = DEFAULT_CALLBACK
     if not isinstance(callback, str) or not callback.isidentifier():
