@@ -186,3 +186,24 @@ def test_the_page_factory_decodes_bytes_as_a_browser_would():
     assert make_page("<p>Grüße</p>".encode("cp1252"), "https://e.example/", "text/html; charset=windows-1252").html == "<p>Grüße</p>"
     feed = make_page('<?xml version="1.0" encoding="koi8-r"?><rss><title>Привет</title></rss>'.encode("koi8-r"), "https://e.example/f.xml")
     assert feed.kind == "feed" and "<title>Привет</title>" in feed.html
+
+
+def test_the_native_cli_says_how_many_follows_each_scraper_made(tmp_path):
+    import subprocess
+    import sys
+
+    from gleaner_cli.browser import serve_directory
+
+    out = tmp_path / "out.json"
+    # The example, allowed to run on the local server that stands in for its site.
+    laptops = tmp_path / "laptops.py"
+    source = (ROOT / "scrapers" / "examples" / "laptops.py").read_text(encoding="utf-8")
+    laptops.write_text(source.replace('MATCHES = ["', 'MATCHES = ["http://127.0.0.1/*", "'), encoding="utf-8")
+    with serve_directory(ROOT / "scrapers" / "fixtures") as base:
+        done = subprocess.run(
+            [sys.executable, "build.py", "scrape", f"{base}/example-laptops.html", "--native", "--plugin", str(laptops), "-o", str(out)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "laptops: 0 (+3 follows)" in done.stderr and "links: 4," in done.stderr
+    assert json.loads(out.read_text())["laptops"] == []
