@@ -3,6 +3,8 @@
 // in its event page. Both answer the HostCommand messages of common/messages.js.
 
 import { HostCommand, WorkerOp, UserError } from '../common/messages.js';
+import { SETTINGS } from '../common/settings.js';
+import { scraperResult, failedResult } from '../common/scraper-result.js';
 import { loadSnapshot, saveSnapshot } from './snapshot-store.js';
 
 // Pyodide hangs without a word when the CSP lacks 'wasm-unsafe-eval' (or a
@@ -25,7 +27,7 @@ const SIGINT = 2;
 const TESTS_TIMEOUT_MS = 60_000;
 // Python's memory is given back after this long without a command (the
 // user's keepWarmMinutes setting, sent with each command, overrides it).
-export const DEFAULT_KEEP_WARM_MINUTES = 5;
+const DEFAULT_KEEP_WARM_MINUTES = SETTINGS.keepWarmMinutes.default;
 
 // Pyodide needs a SharedArrayBuffer for its interrupt buffer; extension pages
 // have one without cross-origin isolation. Where they do not, only the hard
@@ -215,22 +217,15 @@ export class PythonHost {
   // Run one scraper under its time limit. Past the limit: KeyboardInterrupt
   // first; a plugin that swallows it (or never returns to Python) loses the
   // worker. Returns the scraper's result, never throws for the plugin's sake.
-  async runScraper(scraper, timeoutMs, pageId, callback) {
+  async runScraper(scraper, timeoutMs, pageId) {
     const worker = this.worker;
-    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback });
-    const stopped = (how, records = [], follows = []) => ({
-      scraper: scraper.name,
-      title: scraper.title || scraper.name,
-      ok: false,
-      records,
-      follows,
-      error: {
-        type: 'Timeout',
-        message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
-        user: true,
-        stopped: true,
-      },
-    });
+    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback: scraper.callback });
+    const stopped = (how, records = [], follows = []) => failedResult(scraper, {
+      type: 'Timeout',
+      message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
+      user: true,
+      stopped: true,
+    }, records, follows);
     try {
       return checkResult(await withTimeout(reply, timeoutMs), scraper);
     } catch (error) {
@@ -255,19 +250,12 @@ export class PythonHost {
   brokenWorker(scraper, error, result = null) {
     this.replace();
     if (result) return result;
-    return {
-      scraper: scraper.name,
-      title: scraper.title || scraper.name,
-      ok: false,
-      records: [],
-      follows: [],
-      error: {
-        type: error.type || error.name || 'Error',
-        message: `${scraper.title || scraper.name} broke the Python worker (${String(error.message).split('\n').slice(-2).join(' ').trim()}); Python was restarted.`,
-        user: false,
-        traceback: error.traceback || (typeof error.message === 'string' && error.message.includes('Traceback') ? error.message : null),
-      },
-    };
+    return failedResult(scraper, {
+      type: error.type || error.name || 'Error',
+      message: `${scraper.title || scraper.name} broke the Python worker (${String(error.message).split('\n').slice(-2).join(' ').trim()}); Python was restarted.`,
+      user: false,
+      traceback: error.traceback || (typeof error.message === 'string' && error.message.includes('Traceback') ? error.message : null),
+    });
   }
 
   // Runs wait for the one before them to end (FIFO): two scrapes at once,
@@ -278,10 +266,10 @@ export class PythonHost {
     return turn;
   }
 
-  // Run each scraper in turn through its entry point `callback` (scrape when
-  // absent); one that fails, overruns its time or breaks the worker is
-  // reported, and the others still run on a sound worker.
-  async run({ page: captured, scrapers, callback = null }) {
+  // Run each scraper in turn (through its entry point `scraper.callback`,
+  // scrape when absent); one that fails, overruns its time or breaks the
+  // worker is reported, and the others still run on a sound worker.
+  async run({ page: captured, scrapers }) {
     // Every run message names its page; Python refuses a run for a page it does not hold.
     this.pagesSeen += 1;
     const page = { ...captured, id: captured.id ?? `page-${this.pagesSeen}` };
@@ -301,7 +289,7 @@ export class PythonHost {
         await this.boot();
         await this.setPage(page);
       }
-      const result = await this.runScraper(scraper, timeoutMs, page.id, callback);
+      const result = await this.runScraper(scraper, timeoutMs, page.id);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
       const size = JSON.stringify(result.records).length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {
@@ -395,12 +383,13 @@ const MAX_TRANSFERS = 8;
 const MAX_RUN_OUTPUT_CHARS = 40 * 1024 * 1024;
 
 function tooMuchOutput(result) {
-  return {
+  return scraperResult({
     ...result,
     ok: false,
     records: [],
+    follows: [],
     error: { type: 'OutputTooLarge', message: `${result.title || result.scraper}'s records were dropped: with the scrapers before it, this run's records passed ${MAX_RUN_OUTPUT_CHARS / 1_048_576} MB, more than one run can carry.`, user: true },
-  };
+  });
 }
 
 // The worker answers a RunScraper with the result of the scraper it was
@@ -408,7 +397,8 @@ function tooMuchOutput(result) {
 // (js.postMessage) cannot pass off anything else.
 function checkResult(result, scraper) {
   const shaped = result && typeof result === 'object' && result.scraper === scraper.name
-    && typeof result.ok === 'boolean' && Array.isArray(result.records);
+    && typeof result.ok === 'boolean' && Array.isArray(result.records)
+    && (result.follows === undefined || Array.isArray(result.follows));
   if (!shaped) throw Object.assign(new Error(`the worker answered ${scraper.name} with a malformed result`), { type: 'ProtocolError' });
-  return result;
+  return scraperResult(result);
 }
