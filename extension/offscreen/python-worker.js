@@ -165,9 +165,7 @@ const ops = {
   [WorkerOp.Describe]: async () => JSON.parse(host.describe_json()),
   [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),
   [WorkerOp.RunScraper]: async ({ name, source }) => JSON.parse(host.run_json(name, source ?? undefined)),
-  [WorkerOp.Export]: async ({ records, format, options }) => ({
-    text: host.export_text(JSON.stringify(records), format, JSON.stringify(options ?? {})),
-  }),
+  [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
   [WorkerOp.Validate]: async ({ source, previous }) => JSON.parse(host.validate_json(source, previous ?? undefined)),
   [WorkerOp.RunTests]: async ({ name, source }) => JSON.parse(host.run_tests_json(name, source ?? undefined)),
 };

@@ -237,16 +237,23 @@ const commands = {
     return run;
   },
 
-  async [Command.ExportRecords]({ tabId = null, runId = null, scraper, format }) {
+  // Without a scraper, every scraper of the run goes into one file (XLSX:
+  // a sheet each). A binary format comes back as base64 (see HostCommand.Export).
+  async [Command.ExportRecords]({ tabId = null, runId = null, scraper = null, format }) {
     let run = null;
     if (runId !== null) run = await history.getRun(runId);
     else if (tabId !== null) run = await lastRunForPage(tabId, (await chrome.tabs.get(tabId)).url);
-    const result = run?.results.find((r) => r.scraper === scraper);
-    if (!result) throw new UserError('There are no records to export; scrape the page first.');
-    // Formula neutralisation is on unless the person turned it off (options page).
-    const { csvNeutralizeFormulas = true } = await chrome.storage.local.get('csvNeutralizeFormulas');
-    const { text } = await host.exportRecords(result.records, format, format === 'csv' ? { neutralize_formulas: csvNeutralizeFormulas !== false } : {});
-    return { text, filename: exportFilename(run.url, scraper, format, run.startedAt), mediaType: format === 'csv' ? 'text/csv' : 'application/json' };
+    const result = scraper === null ? null : run?.results.find((r) => r.scraper === scraper);
+    if (!run || (scraper !== null && !result) || !run.results.some((r) => r.records.length)) {
+      throw new UserError('There are no records to export; scrape the page first.');
+    }
+    const exported = await host.exportRecords({
+      ...(result ? { records: result.records } : { results: run.results }),
+      format,
+      options: await exportOptions(format, scraper),
+    });
+    const { mediaType, extension, ...content } = exported;
+    return { ...content, filename: exportFilename(run.url, scraper ?? 'all', extension, run.startedAt), mediaType };
   },
 
   async [Command.ListRuns]() {
@@ -471,8 +478,20 @@ const commands = {
   },
 };
 
+// Formula neutralisation is on unless the person turned it off (options
+// page); it applies to every format a spreadsheet opens.
+async function exportOptions(format, scraper) {
+  const options = {};
+  if (['csv', 'tsv', 'xlsx'].includes(format)) {
+    const { csvNeutralizeFormulas = true } = await chrome.storage.local.get('csvNeutralizeFormulas');
+    options.neutralize_formulas = csvNeutralizeFormulas !== false;
+  }
+  if (format === 'xlsx' && scraper) options.sheet_name = scraper;
+  return options;
+}
+
 // site + scraper + date, safe on every file system: example.com-links-2026-11-26.json
-export function exportFilename(url, scraper, format, isoDate) {
+export function exportFilename(url, scraper, extension, isoDate) {
   let site = 'page';
   try {
     site = new URL(url).hostname.replace(/^www\./, '') || 'page';
@@ -480,7 +499,7 @@ export function exportFilename(url, scraper, format, isoDate) {
     // keep 'page'
   }
   const safe = (text) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
-  return `${safe(site)}-${safe(scraper)}-${isoDate.slice(0, 10)}.${format}`;
+  return `${safe(site)}-${safe(scraper)}-${isoDate.slice(0, 10)}.${extension}`;
 }
 
 // Python's first boot after an install or an update is the slow one (it
