@@ -1,13 +1,17 @@
 """The everyday things, end to end in real headless Chromium: icons, the
-shortcut, the badge, XLSX and JSONL downloads, Copy as table, dark mode and
-keyboard focus. One shared browser (the session's ``chromium``)."""
+shortcut, the badge, XLSX and JSONL downloads, Copy as table, dark mode,
+keyboard focus and the right-click menu. One shared browser (the session's
+``chromium``)."""
 
 import io
 import json
 import struct
+import time
 
 import openpyxl
 import pytest
+
+from gleaner_cli.browser import popup_results
 
 HARVEST = "harvest.html"
 
@@ -207,3 +211,126 @@ def test_the_keyboard_reaches_every_control_in_order_with_a_visible_focus(chromi
         assert labels == ["new", "install", "export-all", "import", "test-url"]
     finally:
         options.close()
+
+
+# --- the right-click menu -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sender(chromium):
+    """An extension page to send commands from (the options page scrapes nothing by itself)."""
+    page = chromium.context.new_page()
+    page.goto(chromium.url("extension/options/options.html"))
+    yield page
+    page.close()
+
+
+def choose_menu_item(chromium, sender, tab_id, item, timeout=120):
+    """The item chosen on the tab, through the service worker's own onClicked
+    listeners; returns the run it kept as the tab's last, once it is there."""
+    before = chromium.service_worker.evaluate("() => new Date().toISOString()")
+    chromium.service_worker.evaluate(
+        """async ([tabId, menuItemId]) => {
+            const tab = await chrome.tabs.get(tabId);
+            chrome.contextMenus.onClicked.dispatch({ menuItemId, frameId: 0, pageUrl: tab.url, editable: false }, tab);
+        }""",
+        [tab_id, item],
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = chromium.send(sender, "GetLastRun", {"tabId": tab_id})["result"]
+        if run and run.get("scope") == item and run["startedAt"] >= before:
+            return run
+        if badge(chromium, tab_id)[0] == "!":
+            return None
+        time.sleep(0.2)
+    raise AssertionError(f"no {item} run within {timeout} s")
+
+
+def badge(chromium, tab_id):
+    return chromium.service_worker.evaluate(
+        "async (tabId) => [await chrome.action.getBadgeText({ tabId }), await chrome.action.getTitle({ tabId })]", tab_id
+    )
+
+
+def results_by_scraper(run):
+    return {r["scraper"]: r["records"] for r in run["results"]}
+
+
+def test_scrape_this_page_from_the_menu(chromium, site, sender):
+    page, tab_id = chromium.open_tab(f"{site}/{HARVEST}?menu-page")
+    run = choose_menu_item(chromium, sender, tab_id, "page")
+    found = results_by_scraper(run)
+    assert [r["url"] for r in found["links"]] == [f"{site}/market", f"{site}/archive"]
+    assert len(found["tables"]) == 4
+    # The badge counts the records; the popup, opened on the tab, shows them.
+    assert badge(chromium, tab_id) == [str(sum(len(records) for records in found.values())), "Scrape this page with Gleaner"]
+    page.close()
+
+
+def test_scrape_this_table_gives_only_its_rows(chromium, site, sender):
+    page, tab_id = chromium.open_tab(f"{site}/{HARVEST}?menu-table")
+    # Chrome does not say which element was right-clicked: the pointer is still over it.
+    page.hover("#fruit tbody td")
+    run = choose_menu_item(chromium, sender, tab_id, "table")
+    assert [r["scraper"] for r in run["results"]] == ["tables"]
+    assert run["results"][0]["records"] == [
+        {"table": 0, "caption": "Fruit", "Fruit": "Apples", "Crates": "40"},
+        {"table": 0, "caption": "Fruit", "Fruit": "Pears", "Crates": "12"},
+    ]
+    assert badge(chromium, tab_id)[0] == "2"
+    # A word selected in the other table chooses that one, header and caption kept.
+    page.evaluate("""() => {
+        const range = document.createRange();
+        range.selectNodeContents(document.querySelector('#grain tbody td'));
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+    }""")
+    run = choose_menu_item(chromium, sender, tab_id, "table")
+    assert run["results"][0]["records"] == [
+        {"table": 0, "caption": "Grain", "Crop": "Wheat", "Price": "212.5", "Note": "=rising"},
+        {"table": 0, "caption": "Grain", "Crop": "Barley", "Price": "180", "Note": "steady"},
+    ]
+    page.close()
+
+
+def test_scrape_this_table_where_there_is_none_says_so(chromium, site, sender):
+    page, tab_id = chromium.open_tab(f"{site}/shop.html?menu-no-table")
+    assert choose_menu_item(chromium, sender, tab_id, "table") is None
+    assert badge(chromium, tab_id) == ["!", "Gleaner: Gleaner could not tell which table you right-clicked. Select a word in the table, then choose Scrape this table again."]
+    page.close()
+
+
+def test_scrape_selection_runs_the_scrapers_on_the_selected_part_only(chromium, site, sender):
+    page, tab_id = chromium.open_tab(f"{site}/{HARVEST}?menu-selection")
+    page.evaluate("""() => {
+        const range = document.createRange();
+        range.selectNodeContents(document.getElementById('intro'));
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+    }""")
+    run = choose_menu_item(chromium, sender, tab_id, "selection")
+    found = results_by_scraper(run)
+    # The page has two links and two tables; the selected paragraph holds one link and no table.
+    assert found["links"] == [{"url": f"{site}/market", "text": "market hall", "rel": ""}]
+    assert found["tables"] == []
+    # Opened on the tab, the popup shows this run and says it was the selection.
+    popup = chromium.open_popup(tab_id)
+    assert popup.inner_text("#status").startswith("The selection from ")
+    assert {r["scraper"] for r in popup_results(popup)} == set(found)
+    popup.close()
+    # Two selected rows of a table stay rows of that table, under its header.
+    page.evaluate("""() => {
+        const rows = document.querySelectorAll('#grain tbody tr');
+        const range = document.createRange();
+        range.setStartBefore(rows[0]);
+        range.setEndAfter(rows[1]);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+    }""")
+    run = choose_menu_item(chromium, sender, tab_id, "selection")
+    assert results_by_scraper(run)["tables"] == [
+        {"table": 0, "caption": "Grain", "Crop": "Wheat", "Price": "212.5", "Note": "=rising"},
+        {"table": 0, "caption": "Grain", "Crop": "Barley", "Price": "180", "Note": "steady"},
+    ]
+    page.close()

@@ -93,6 +93,9 @@ function resultSection(result) {
   return section;
 }
 
+// A right-click scrape of part of the page (service-worker/context-menu.js) says which part.
+const PART_SCRAPED = { table: 'The table you chose', selection: 'The selection' };
+
 // A run shown again (reopened popup, or from the history after a restart)
 // says when it ran, so old records are never taken for fresh ones.
 function showRun(run, { earlier = false } = {}) {
@@ -101,7 +104,7 @@ function showRun(run, { earlier = false } = {}) {
   $('export-all').replaceChildren(...(withRecords > 1 ? [exportButton('All as XLSX', null, 'xlsx', false, 'One workbook, a sheet per scraper')] : []));
   const failed = run.results.filter((r) => !r.ok).length;
   const seconds = run.boot?.totalMs && !run.boot.warm && !earlier ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
-  const when = earlier ? `Results from ${new Date(run.startedAt).toLocaleString()}; Scrape again for fresh ones. ` : '';
+  const when = earlier ? `${PART_SCRAPED[run.scope] ?? 'Results'} from ${new Date(run.startedAt).toLocaleString()}; Scrape again for ${PART_SCRAPED[run.scope] ? 'the whole page' : 'fresh ones'}. ` : '';
   // historyError: the records are here, but the history (IndexedDB) refused them.
   setStatus(`${when}${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
   document.body.dataset.state = 'done';
