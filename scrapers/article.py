@@ -15,9 +15,11 @@ no element scores at all, the whole body is the article; a page without any
 text gives no record.
 """
 
+import json
 import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
+from gleaner.soup import make_soup
 from gleaner.tag_search import attribute_matches, first
 
 NAME = "article"
@@ -51,13 +53,35 @@ CANDIDATE_TAGS = frozenset(PARAGRAPH_TAGS + ("div", "section"))
 # Visible text; bs4 gives comments, doctypes and script or style contents string types of their own.
 TEXT_TYPES = ("NavigableString", "CData")
 MIN_PARAGRAPH = 25
+ENOUGH_TEXT = 500  # characters; less and the class-name rules may have hidden the article
 
 
 def scrape(page):
     soup = page.soup
     body = soup.body or soup
     sizes = _measure(body)
-    scores = _score_containers(body, sizes)
+    text = _main_text(body, sizes, strict=True)
+    if len(text) < ENOUGH_TEXT:
+        # Class names can mislead (a layout row called "pageRow" reads as a pager):
+        # as Readability does, try again without them and keep the longer text.
+        text = max(text, _main_text(body, sizes, strict=False), key=len)
+    tags = soup.find_all(True)  # every element, in document order; see first()
+    hint = _json_ld_body(tags)
+    if hint and len(text) < len(hint) // 2:
+        text = hint  # the page states its article but the markup hides it (scripted pages)
+    if not text:
+        return
+    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
+    yield {
+        "title": _title(tags, metas),
+        "byline": _byline(tags, metas),
+        "published": _published(tags, metas),
+        "text": text,
+    }
+
+
+def _main_text(body, sizes, strict):
+    scores = _score_containers(body, sizes, strict)
     if not scores:  # no paragraph anywhere: the body is all there is
         scores = {id(body): (body, 0)}
     top = max(scores.values(), key=lambda entry: entry[1])[0]
@@ -70,18 +94,37 @@ def scrape(page):
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    texts = [block_text(part, skip=lambda tag: _is_furniture(tag, sizes)) for part in parts]
-    text = "\n\n".join(t for t in texts if t)
-    if not text:
-        return
-    tags = soup.find_all(True)  # every element, in document order; see first()
-    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
-    yield {
-        "title": _title(tags, metas),
-        "byline": _byline(tags, metas),
-        "published": _published(tags, metas),
-        "text": text,
-    }
+    skip = (lambda tag: _is_furniture(tag, sizes, body)) if strict else (lambda tag: _is_skipped_tag(tag, sizes, body))
+    texts = [block_text(part, skip=skip) for part in parts]
+    return "\n\n".join(t for t in texts if t)
+
+
+def _json_ld_body(tags):
+    """The longest articleBody the page's JSON-LD states, as plain text, else None."""
+    bodies = []
+    for tag in tags:
+        if tag.name == "script" and (tag.get("type") or "").strip().lower() == "application/ld+json":
+            try:
+                data = json.loads(tag.string or "")
+            except ValueError:
+                continue
+            stack = [data]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, dict):
+                    body = item.get("articleBody")
+                    if isinstance(body, str):
+                        bodies.append(body)
+                    stack.extend(value for key, value in item.items() if key != "articleBody")
+                elif isinstance(item, list):
+                    stack.extend(item)
+    if not bodies:
+        return None
+    body = max(bodies, key=len)
+    if "<" in body:  # some sites put the article's HTML there
+        body = block_text(make_soup(body))
+    paragraphs = (" ".join(line.split()) for line in re.split(r"\n\s*", body))
+    return "\n\n".join(line for line in paragraphs if line) or None
 
 
 def _measure(root):
@@ -140,9 +183,16 @@ def _search(pattern, text):
     return pattern.search(text)
 
 
-def _is_furniture(tag, sizes):
+def _is_skipped_tag(tag, sizes, body):
+    """Navigation, asides, forms and the like; but a form around most of the page is its layout (ASP.NET)."""
+    if tag.name not in SKIPPED_TAGS:
+        return False
+    return tag.name != "form" or sizes.get(id(tag), (0, 0))[0] < sizes.get(id(body), (0, 0))[0] // 2
+
+
+def _is_furniture(tag, sizes, body):
     """Inside the chosen container, what is not part of the story."""
-    if tag.name in SKIPPED_TAGS or _is_unlikely(tag):
+    if _is_skipped_tag(tag, sizes, body) or _is_unlikely(tag):
         return True
     if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag, sizes) > 0.5:
         return True
@@ -164,7 +214,7 @@ def _class_weight(tag):
     return weight
 
 
-def _score_containers(body, sizes):
+def _score_containers(body, sizes, strict=True):
     """Readability's scoring: paragraphs vote for their parent and grandparent.
 
     Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
@@ -174,7 +224,7 @@ def _score_containers(body, sizes):
 
     def excluded(tag):
         if id(tag) not in unlikely:
-            unlikely[id(tag)] = tag.name in SKIPPED_TAGS or _is_unlikely(tag) or (
+            unlikely[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely(tag)) or (
                 tag.parent is not None and tag.parent is not body and excluded(tag.parent))
         return unlikely[id(tag)]
 
@@ -189,7 +239,8 @@ def _score_containers(body, sizes):
             continue
         text = inline_text(paragraph)
         points = 1 + text.count(",") + text.count("，") + text.count("、") + min(len(text) // 100, 3)
-        ancestor = paragraph.parent
+        # Readability wraps a div's loose text in a <p> of its own: the div is that paragraph's parent.
+        ancestor = paragraph if paragraph.name in ("div", "section") else paragraph.parent
         for divisor in (1, 2, 6):
             if ancestor is None or ancestor.name in ("[document]", "html"):
                 break
