@@ -85,17 +85,19 @@ def _main_text(body, sizes, strict):
     if not scores:  # no paragraph anywhere: the body is all there is
         scores = {id(body): (body, 0)}
     top = max(scores.values(), key=lambda entry: entry[1])[0]
+    # The winner's wrappers, kept even where their class names read as furniture (second pass).
+    wrappers = {id(top)}
     # A winner holding nearly all of its parent's text is a fragment of the parent.
     while top.parent is not None and top.parent is not body and top.name not in ("article", "main"):
         parent_length = sizes.get(id(top.parent), (0, 0))[0]
         if parent_length and sizes[id(top)][0] / parent_length > 0.85:
             scores.setdefault(id(top.parent), (top.parent, scores[id(top)][1]))
             top = top.parent
+            wrappers.add(id(top))
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    skip = (lambda tag: _is_furniture(tag, sizes, body)) if strict else (lambda tag: _is_skipped_tag(tag, sizes, body))
-    texts = [block_text(part, skip=skip) for part in parts]
+    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body)) for part in parts]
     return "\n\n".join(t for t in texts if t)
 
 
