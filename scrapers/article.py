@@ -44,7 +44,19 @@ NEGATIVE = re.compile(
     re.I,
 )
 # re.IGNORECASE makes these long alternations some ten times slower; see _search().
-_CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE)}
+# Class and id names of the short blocks around a story (see _is_furniture); whole words
+# or word starts, so that "update" or "metadata" in a long container's name do not count.
+BOILERPLATE = re.compile(
+    r"byline|author|dateline|timestamp|publish|(?:^|[\s_-])(?:date|time|meta|credits?|posted)(?:$|[\s_-])|caption|credit|"
+    r"gallery|slide|dfp|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|teaser|rail|bio(?:$|[\s_-])|signature|copyright|"
+    r"newsletter|subscri|promo|related|share|social|tags",
+    re.I,
+)
+AD_LABELS = {"advertisement", "advert", "ad", "ads", "anzeige", "werbung", "publicité", "publicidad", "publicidade",
+             "pubblicità", "реклама", "iklan", "sponsored", "continue reading below", "story continues below advertisement"}
+SHORT_BLOCK = 300  # characters
+# Inline elements, left in place whatever their class: they sit inside a sentence.
+PHRASING_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small strong sub sup u var wbr".split())
 AUTHOR_ITEMPROP = re.compile(r"\bauthor\b")
 BYLINE_CLASS = re.compile(r"byline|author", re.I)
 SKIPPED_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "dialog", "figure", "figcaption", "select", "button"}
@@ -172,6 +184,10 @@ def _is_unlikely(tag):
     return bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
 
 
+# re.IGNORECASE makes these long alternations some ten times slower; see _search().
+_CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE)}
+
+
 def _search(pattern, text):
     """pattern.search(text) for the case-insensitive patterns above, without re.IGNORECASE where it can.
 
@@ -194,9 +210,19 @@ def _is_skipped_tag(tag, sizes, body):
 
 def _is_furniture(tag, sizes, body):
     """Inside the chosen container, what is not part of the story."""
-    if _is_skipped_tag(tag, sizes, body) or _is_unlikely(tag):
-        return True
+    if tag.name in PHRASING_TAGS:
+        return False  # words inside a sentence: leaving them out would break it
+    if tag.name == "h1" or _is_skipped_tag(tag, sizes, body) or _is_unlikely(tag):
+        return True  # the headline is the record's title, not its text
+    length = sizes.get(id(tag), (0, 0))[0]
     if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag, sizes) > 0.5:
+        return True
+    if length > SHORT_BLOCK or not length:
+        return False
+    # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
+    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)):
+        return True
+    if length <= 20 and inline_text(tag).casefold().strip(" :.-") in AD_LABELS:
         return True
     return False
 
