@@ -267,8 +267,11 @@ def _score_containers(body, sizes, strict=True):
             continue
         text = inline_text(paragraph)
         points = 1 + text.count(",") + text.count("，") + text.count("、") + min(len(text) // 100, 3)
-        # Readability wraps a div's loose text in a <p> of its own: the div is that paragraph's parent.
-        ancestor = paragraph if paragraph.name in ("div", "section") else paragraph.parent
+        # A div of text alone is a paragraph; a div mixing loose text with blocks holds
+        # that text as a paragraph of its own, as Readability wraps it in a <p>.
+        mixed = paragraph.name in ("div", "section") and any(
+            getattr(child, "name", None) in BLOCK_TAGS for child in paragraph.children)
+        ancestor = paragraph if mixed else paragraph.parent
         for divisor in (1, 2, 6):
             if ancestor is None or ancestor.name in ("[document]", "html"):
                 break
@@ -311,12 +314,19 @@ def _with_siblings(top, scores, sizes):
         bonus = top_score * 0.2 if sibling.get("class") and sibling.get("class") == top.get("class") else 0
         if scores.get(id(sibling), (None, -1e9))[1] + bonus >= threshold and not _is_unlikely(sibling):
             parts.append(sibling)
-        elif sibling.name == "p":
+        elif sibling.name == "p" or (sibling.name in ("div", "section") and not _is_unlikely(sibling)
+                                     and _is_paragraph_wrapper(sibling)):
             length = sizes.get(id(sibling), (0, 0))[0]
             density = _link_density(sibling, sizes)
             if (length > 80 and density < 0.25) or (0 < length <= 80 and density == 0 and re.search(r"\.( |$)", inline_text(sibling))):
                 parts.append(sibling)
     return parts
+
+
+def _is_paragraph_wrapper(tag):
+    """A div of text alone, or holding one paragraph and nothing else of note (CNN sets its lead apart so)."""
+    elements = [child for child in tag.find_all(True) if child.name not in PHRASING_TAGS and child.name not in ("span", "br")]
+    return not elements or (len(elements) == 1 and elements[0].name == "p")
 
 
 def _meta(metas, *names):
