@@ -214,6 +214,8 @@ def _is_furniture(tag, sizes, body):
         return False  # words inside a sentence: leaving them out would break it
     if tag.name == "h1" or _is_skipped_tag(tag, sizes, body) or _is_unlikely(tag):
         return True  # the headline is the record's title, not its text
+    if tag.name == "article" and tag.find_parent("article") is not None:
+        return True  # a story inside the story: a teaser for another one
     length = sizes.get(id(tag), (0, 0))[0]
     if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag, sizes) > 0.5:
         return True
