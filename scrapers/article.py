@@ -54,7 +54,9 @@ BOILERPLATE = re.compile(
 )
 AD_LABELS = {"advertisement", "advert", "ad", "ads", "anzeige", "werbung", "publicité", "publicidad", "publicidade",
              "pubblicità", "реклама", "iklan", "sponsored", "continue reading below", "story continues below advertisement"}
-SHORT_BLOCK = 300  # characters
+# "Posted: Fri 6:45 PM, Feb 16, 2018", "Updated 10:01 pm PST, ...": a date line, not a sentence.
+DATE_LINE = re.compile(r"(?i)(?:first |last )?(?:posted|updated|published|modified)(?: on| at)?:?\s.{0,60}\d.{0,30}$")
+SHORT_BLOCK = 500  # characters
 # Inline elements, left in place whatever their class: they sit inside a sentence.
 PHRASING_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small strong sub sup u var wbr".split())
 AUTHOR_ITEMPROP = re.compile(r"\bauthor\b")
@@ -224,8 +226,10 @@ def _is_furniture(tag, sizes, body):
     # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
     if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)):
         return True
-    if length <= 20 and inline_text(tag).casefold().strip(" :.-") in AD_LABELS:
-        return True
+    if length <= 100 and tag.name not in ("span", "li", "td"):
+        text = inline_text(tag)
+        if text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text):
+            return True
     return False
 
 
