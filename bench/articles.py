@@ -50,6 +50,7 @@ from gleaner.page import Page, decode_html  # noqa: E402
 PEERS = {"rs_trafilatura": "rs_trafilatura", "trafilatura": "trafilatura", "readability_js": "Readability.js",
          "readability": "readability-lxml"}
 TOKEN = re.compile(r"\w+")
+CONJUNCTIONS = {"and", "und", "et", "y", "e", "i", "og", "en"}
 
 
 # --- the benchmark's metric ---------------------------------------------------
@@ -131,9 +132,11 @@ def same_title(ours, gold, kind):
 
 
 def same_name(ours, gold, kind):
-    """A byline matches when every word of the gold name is in ours, in any order ("By Ann Lee" == "Ann Lee")."""
+    """A byline matches when every word of the gold names is in ours, in any order, "and" aside
+    ("By Ann Lee" == "Ann Lee", "A und B" == "A, B")."""
     ours_words = set(re.findall(r"\w+", normalised(ours)))
-    gold_words = re.findall(r"\w+", normalised(re.sub(r"^\s*by\s+", "", gold or "", flags=re.I)))
+    gold_words = [word for word in re.findall(r"\w+", normalised(re.sub(r"^\s*by\s+", "", gold or "", flags=re.I)))
+                  if word not in CONJUNCTIONS]
     return bool(gold_words) and all(word in ours_words for word in gold_words)
 
 

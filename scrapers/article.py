@@ -19,6 +19,7 @@ import json
 import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
+from gleaner import json_ld
 from gleaner.soup import make_soup
 from gleaner.tag_search import attribute_matches, first
 
@@ -59,6 +60,8 @@ DATE_LINE = re.compile(r"(?i)(?:first |last )?(?:posted|updated|published|modifi
 SHORT_BLOCK = 500  # characters
 # Inline elements, left in place whatever their class: they sit inside a sentence.
 PHRASING_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small strong sub sup u var wbr".split())
+TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»«·•/]\s+")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AUTHOR_ITEMPROP = re.compile(r"\bauthor\b")
 BYLINE_CLASS = re.compile(r"byline|author", re.I)
 SKIPPED_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "dialog", "figure", "figcaption", "select", "button"}
@@ -80,16 +83,18 @@ def scrape(page):
         # as Readability does, try again without them and keep the longer text.
         text = max(text, _main_text(body, sizes, strict=False), key=len)
     tags = soup.find_all(True)  # every element, in document order; see first()
-    hint = _json_ld_body(tags)
+    described = json_ld.blocks(tags)
+    hint = _json_ld_body(described)
     if hint and len(text) < len(hint) // 2:
         text = hint  # the page states its article but the markup hides it (scripted pages)
     if not text:
         return
     metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
+    article = json_ld.main_item(described)
     yield {
-        "title": _title(tags, metas),
-        "byline": _byline(tags, metas),
-        "published": _published(tags, metas),
+        "title": _title(tags, metas, article),
+        "byline": _byline(tags, metas, article),
+        "published": _published(tags, metas, article),
         "text": text,
     }
 
@@ -115,25 +120,18 @@ def _main_text(body, sizes, strict):
     return "\n\n".join(t for t in texts if t)
 
 
-def _json_ld_body(tags):
+def _json_ld_body(described):
     """The longest articleBody the page's JSON-LD states, as plain text, else None."""
-    bodies = []
-    for tag in tags:
-        if tag.name == "script" and (tag.get("type") or "").strip().lower() == "application/ld+json":
-            try:
-                data = json.loads(tag.string or "")
-            except ValueError:
-                continue
-            stack = [data]
-            while stack:
-                item = stack.pop()
-                if isinstance(item, dict):
-                    body = item.get("articleBody")
-                    if isinstance(body, str):
-                        bodies.append(body)
-                    stack.extend(value for key, value in item.items() if key != "articleBody")
-                elif isinstance(item, list):
-                    stack.extend(item)
+    bodies, stack = [], list(described)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            body = item.get("articleBody")
+            if isinstance(body, str):
+                bodies.append(body)
+            stack.extend(value for key, value in item.items() if key != "articleBody")
+        elif isinstance(item, list):
+            stack.extend(item)
     if not bodies:
         return None
     body = max(bodies, key=len)
@@ -345,25 +343,62 @@ def _meta(metas, *names):
     return None
 
 
-def _title(tags, metas):
-    """og:title, else the <h1> that the <title> starts with, else the <title> without its site suffix."""
+def _title(tags, metas, article):
+    """The headline as the page states it (OpenGraph, Twitter, JSON-LD, else <title>), without the site's name.
+
+    The site's name is cut off at either end where the page names its site
+    (og:site_name, application-name, the JSON-LD publisher), or where the
+    JSON-LD headline or an <h1> is the title up to a separator.
+    """
     title_tag = first(tags, lambda tag: tag.name == "title")
-    title = inline_text(title_tag) if title_tag else ""
-    og_title = _meta(metas, "og:title", "twitter:title")
-    if og_title:
-        return og_title
-    for h1 in (tag for tag in tags if tag.name == "h1"):
-        heading = inline_text(h1)
-        if heading and (not title or heading in title):
+    page_title = " ".join(title_tag.get_text().split()) if title_tag else ""  # inline_text leaves <title> out
+    # JSON-LD's headline is sometimes a description (Wikipedia's): trusted where the <title> agrees.
+    headline = next((text for text in map(_json_ld_text, (article.get("headline"), article.get("name")))
+                     if text and (not page_title or _words(text) & _words(page_title))), None)
+    title = _meta(metas, "og:title", "twitter:title") or headline or page_title
+    if not title:
+        heading = first(tags, lambda tag: tag.name == "h1")
+        return (inline_text(heading) or None) if heading else None
+    publisher = article.get("publisher")
+    sites = [_meta(metas, "og:site_name"), _meta(metas, "application-name"),
+             _json_ld_text(publisher.get("name")) if isinstance(publisher, dict) else None]
+    parts = TITLE_SEPARATOR.split(title)
+    if len(parts) > 1:
+        for site in filter(None, sites):
+            if _same_site(parts[-1], site):
+                return title[: title.rindex(parts[-1])].rstrip(" |-–—:»«·•/")
+            if _same_site(parts[0], site):
+                return title[len(parts[0]):].lstrip(" |-–—:»«·•/")
+    # "Headline - Site" where the page's JSON-LD headline or <h1> is the headline.
+    headings = [headline] + [inline_text(tag) for tag in tags if tag.name == "h1"]
+    for heading in filter(None, headings):
+        if heading != title and title.startswith(heading) and TITLE_SEPARATOR.match(title[len(heading):]):
             return heading
-    if title:
-        parts = re.split(r"\s+[|\-–—:»«]\s+", title)
-        return max(parts, key=len) if len(parts) > 1 and len(max(parts, key=len).split()) >= 3 else title
-    return None
+        if heading != title and title.endswith(heading) and TITLE_SEPARATOR.search(title[: -len(heading)] + " "):
+            return heading
+    return title
 
 
-def _byline(tags, metas):
-    meta = _meta(metas, "author", "article:author", "byl", "parsely-author", "dc.creator")
+def _words(text):
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _same_site(part, site):
+    """Whether a piece of the title names the site ("Aktuálně.cz" for "Aktuálně.cz - Víte, co se právě děje")."""
+    part, site = part.strip().casefold(), site.strip().casefold()
+    return bool(part) and (part == site or site.startswith(part) or part.startswith(site))
+
+
+def _json_ld_text(value):
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+def _byline(tags, metas, article):
+    """The author's names: JSON-LD authors, else meta tags, else the page's byline element."""
+    names = json_ld.person_names(article.get("author"))
+    if names:
+        return names
+    meta = _meta(metas, "author", "article:author", "og:article:author", "byl", "parsely-author", "dc.creator")
     if meta and not meta.startswith("http"):
         return re.sub(r"^by\s+", "", meta, flags=re.I)
     tag = (
@@ -378,15 +413,18 @@ def _byline(tags, metas):
     return None
 
 
-def _published(tags, metas):
-    meta = _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")
-    if meta:
-        return meta
+def _published(tags, metas, article):
+    """The publication date as written; an ISO 8601 date from JSON-LD or meta tags comes first."""
+    stated = [_json_ld_text(article.get("datePublished")),
+              _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")]
     tag = first(tags, lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
     if tag is not None:
-        return tag.get("content") or tag.get("datetime") or inline_text(tag) or None
+        stated.append(tag.get("content") or tag.get("datetime") or inline_text(tag) or None)
     tag = first(tags, lambda tag: tag.name == "time" and tag.get("datetime") is not None)
-    return tag["datetime"].strip() if tag is not None else None
+    if tag is not None:
+        stated.append(tag["datetime"].strip() or None)
+    stated = [value for value in stated if value]
+    return next((value for value in stated if ISO_DATE.match(value)), stated[0] if stated else None)
 
 
 TESTS = [
@@ -410,8 +448,50 @@ TESTS = [
                 "title": "Rain returns",
                 "byline": "Ann Lee",
                 "published": "2024-03-01T08:00:00Z",
-                "text": "Rain returns\n\nAfter months of drought, rain fell across the region on Friday, filling reservoirs, "
+                "text": "After months of drought, rain fell across the region on Friday, filling reservoirs, "
                 "rivers and wells.\n\nFarmers welcomed the change, though many said it came too late for this year's harvest.",
+            }
+        ],
+    },
+    {
+        "name": "JSON-LD names the authors and date; the site's name, the byline, a date line and a caption stay out",
+        "url": "https://paper.example/2024/rain",
+        "html": """<html><head><title>Rain returns | The Paper</title>
+            <meta property="og:site_name" content="The Paper">
+            <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rain returns",
+              "datePublished": "2024-03-01T08:00:00Z", "author": [{"@type": "Person", "name": "Ann Lee"},
+              {"@type": "Person", "name": "Bo Chen"}]}</script>
+            </head><body><main><article>
+              <h1>Rain returns</h1>
+              <div class="byline">By Ann Lee and Bo Chen</div>
+              <p>Posted: Fri 8:00 AM, Mar 1, 2024</p>
+              <p>After months of drought, rain fell across the region on Friday, filling reservoirs, rivers and wells.</p>
+              <div class="image-caption">Rain over the hills, Friday.</div>
+              <p>Farmers welcomed the change, though many said it came too late for this year's harvest.</p>
+            </article></main></body></html>""",
+        "records": [
+            {
+                "title": "Rain returns",
+                "byline": "Ann Lee, Bo Chen",
+                "published": "2024-03-01T08:00:00Z",
+                "text": "After months of drought, rain fell across the region on Friday, filling reservoirs, "
+                "rivers and wells.\n\nFarmers welcomed the change, though many said it came too late for this year's harvest.",
+            }
+        ],
+    },
+    {
+        "name": "a page whose script draws the story gives the JSON-LD articleBody",
+        "url": "https://app.example/story/1",
+        "html": """<html><head><title>Rain returns</title>
+            <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rain returns",
+              "articleBody": "After months of drought, rain fell across the region on Friday.\\nFarmers welcomed it."}</script>
+            </head><body><div id="root"><p>Loading…</p></div></body></html>""",
+        "records": [
+            {
+                "title": "Rain returns",
+                "byline": None,
+                "published": None,
+                "text": "After months of drought, rain fell across the region on Friday.\n\nFarmers welcomed it.",
             }
         ],
     },
