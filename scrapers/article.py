@@ -76,12 +76,12 @@ ENOUGH_TEXT = 500  # characters; less and the class-name rules may have hidden t
 def scrape(page):
     soup = page.soup
     body = soup.body or soup
-    sizes = _measure(body)
-    text = _main_text(body, sizes, strict=True)
+    sizes, paragraphs = _measure(body)
+    text = _main_text(body, sizes, paragraphs, strict=True)
     if len(text) < ENOUGH_TEXT:
         # Class names can mislead (a layout row called "pageRow" reads as a pager):
         # as Readability does, try again without them and keep the longer text.
-        text = max(text, _main_text(body, sizes, strict=False), key=len)
+        text = max(text, _main_text(body, sizes, paragraphs, strict=False), key=len)
     tags = soup.find_all(True)  # every element, in document order; see first()
     described = json_ld.blocks(tags)
     hint = _json_ld_body(described)
@@ -99,8 +99,8 @@ def scrape(page):
     }
 
 
-def _main_text(body, sizes, strict):
-    scores = _score_containers(body, sizes, strict)
+def _main_text(body, sizes, paragraphs, strict):
+    scores = _score_containers(body, sizes, paragraphs, strict)
     if not scores:  # no paragraph anywhere: the body is all there is
         scores = {id(body): (body, 0)}
     top = max(scores.values(), key=lambda entry: entry[1])[0]
@@ -142,30 +142,60 @@ def _json_ld_body(described):
 
 
 def _measure(root):
-    """Text length and linked-text length of every element, in one pass (keyed by id())."""
-    sizes = {}
+    """Sizes of every element, and the paragraphs that vote, in one pass over the tree.
+
+    Returns ``(sizes, paragraphs)``: sizes maps id(element) to its text length
+    and linked-text length; paragraphs lists, in document order, each <p>,
+    <pre>, <td>, <blockquote>, <div> and <section> as (element, length, commas,
+    mixed), where a div's length and commas count only its loose text (outside
+    its block children) and mixed says whether it has block children.
+    """
+    sizes, paragraphs = {}, []
     if root.name in INVISIBLE_TAGS:
-        return sizes
-    order, stack = [], [root]  # order: (element, length of its own text, its visible child elements)
+        return sizes, paragraphs
+    text_classes = {}  # string class -> visible text or not (comments, doctypes, script text)
+    order, stack = [], [root]  # order: (element, its own text's length and commas, its visible child elements)
     while stack:
         node = stack.pop()
-        text, elements = 0, []
+        text = commas = 0
+        elements = []
         for child in node.contents:
             if isinstance(child, str):  # bs4's strings are str, its elements are not
-                if type(child).__name__ in TEXT_TYPES:
+                visible = text_classes.get(child.__class__)
+                if visible is None:
+                    visible = text_classes[child.__class__] = child.__class__.__name__ in TEXT_TYPES
+                if visible and not child.isspace():  # most strings are the whitespace between tags
                     text += len(" ".join(child.split()))
+                    commas += child.count(",")
+                    if not child.isascii():
+                        commas += child.count("，") + child.count("、")
             elif child.name not in INVISIBLE_TAGS:
                 elements.append(child)
-        order.append((node, text, elements))
-        stack.extend(elements)
-    for node, text, elements in reversed(order):  # children before parents
-        links = 0
+        order.append((node, text, commas, elements))
+        stack.extend(reversed(elements))  # popped first to last: document order
+    comma_counts = {}
+    for node, text, commas, elements in reversed(order):  # children before parents
+        links, loose, loose_commas, mixed = 0, text, commas, False
         for child in elements:
             child_text, child_links = sizes[id(child)]
+            child_commas = comma_counts[id(child)]
             text += child_text
             links += child_links
+            commas += child_commas
+            if child.name in BLOCK_TAGS:
+                mixed = True
+            else:
+                loose += child_text
+                loose_commas += child_commas
         sizes[id(node)] = (text, text if node.name == "a" else links)
-    return sizes
+        comma_counts[id(node)] = commas
+        if node.name in CANDIDATE_TAGS:
+            if node.name in ("div", "section"):
+                paragraphs.append((node, loose, loose_commas, mixed))
+            else:
+                paragraphs.append((node, text, commas, False))
+    paragraphs.reverse()
+    return sizes, paragraphs
 
 
 def _class_and_id(tag):
@@ -246,7 +276,7 @@ def _class_weight(tag):
     return weight
 
 
-def _score_containers(body, sizes, strict=True):
+def _score_containers(body, sizes, paragraphs, strict=True):
     """Readability's scoring: paragraphs vote for their parent and grandparent.
 
     Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
@@ -260,21 +290,12 @@ def _score_containers(body, sizes, strict=True):
                 tag.parent is not None and tag.parent is not body and excluded(tag.parent))
         return unlikely[id(tag)]
 
-    # Not body.find_all(names): for a list of names bs4 takes its generic
-    # matcher, several times slower than testing each tag's name here.
-    for paragraph in (tag for tag in body.find_all(True) if tag.name in CANDIDATE_TAGS):
-        if paragraph.name in ("div", "section"):
-            # Text sitting directly in a div (not in its block children) is a paragraph too.
-            if _loose_text_length(paragraph, sizes) < MIN_PARAGRAPH or excluded(paragraph):
-                continue
-        elif sizes.get(id(paragraph), (0, 0))[0] < MIN_PARAGRAPH or excluded(paragraph):
+    for paragraph, length, commas, mixed in paragraphs:
+        if length < MIN_PARAGRAPH or excluded(paragraph):
             continue
-        text = inline_text(paragraph)
-        points = 1 + text.count(",") + text.count("，") + text.count("、") + min(len(text) // 100, 3)
+        points = 1 + commas + min(length // 100, 3)
         # A div of text alone is a paragraph; a div mixing loose text with blocks holds
         # that text as a paragraph of its own, as Readability wraps it in a <p>.
-        mixed = paragraph.name in ("div", "section") and any(
-            getattr(child, "name", None) in BLOCK_TAGS for child in paragraph.children)
         ancestor = paragraph if mixed else paragraph.parent
         for divisor in (1, 2, 6):
             if ancestor is None or ancestor.name in ("[document]", "html"):
@@ -285,17 +306,6 @@ def _score_containers(body, sizes, strict=True):
             ancestor = ancestor.parent
     # Text mostly inside links is navigation, however long.
     return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
-
-
-def _loose_text_length(tag, sizes):
-    length = 0
-    for child in tag.children:
-        if getattr(child, "name", None) is None:
-            if type(child).__name__ == "NavigableString":
-                length += len(child.strip())
-        elif child.name not in BLOCK_TAGS:
-            length += sizes.get(id(child), (0, 0))[0]
-    return length
 
 
 def _initial_score(tag):
@@ -414,17 +424,23 @@ def _byline(tags, metas, article):
 
 
 def _published(tags, metas, article):
-    """The publication date as written; an ISO 8601 date from JSON-LD or meta tags comes first."""
-    stated = [_json_ld_text(article.get("datePublished")),
-              _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")]
-    tag = first(tags, lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
-    if tag is not None:
-        stated.append(tag.get("content") or tag.get("datetime") or inline_text(tag) or None)
-    tag = first(tags, lambda tag: tag.name == "time" and tag.get("datetime") is not None)
-    if tag is not None:
-        stated.append(tag["datetime"].strip() or None)
-    stated = [value for value in stated if value]
-    return next((value for value in stated if ISO_DATE.match(value)), stated[0] if stated else None)
+    """The publication date as written; an ISO 8601 date (JSON-LD, meta tags, <time>) comes before any other."""
+    def stated():
+        yield _json_ld_text(article.get("datePublished"))
+        yield _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")
+        tag = first(tags, lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
+        if tag is not None:
+            yield tag.get("content") or tag.get("datetime") or inline_text(tag)
+        tag = first(tags, lambda tag: tag.name == "time" and tag.get("datetime") is not None)
+        if tag is not None:
+            yield tag["datetime"].strip()
+
+    other = None
+    for value in filter(None, stated()):
+        if ISO_DATE.match(value):
+            return value
+        other = other or value
+    return other
 
 
 TESTS = [
