@@ -57,6 +57,8 @@ AD_LABELS = {"advertisement", "advert", "ad", "ads", "anzeige", "werbung", "publ
              "pubblicità", "реклама", "iklan", "sponsored", "continue reading below", "story continues below advertisement"}
 # "Posted: Fri 6:45 PM, Feb 16, 2018", "Updated 10:01 pm PST, ...": a date line, not a sentence.
 DATE_LINE = re.compile(r"(?i)(?:first |last )?(?:posted|updated|published|modified)(?: on| at)?:?\s.{0,60}\d.{0,30}$")
+COPYRIGHT_LINE = re.compile(r"(?i)^\s*(?:copyright\b|[©ⓒ]|\(c\)\s*\d{4})|all rights reserved")
+BREADCRUMB_LINE = re.compile(r"[»›].*[»›]")  # "Home » Section » Story"
 SHORT_BLOCK = 500  # characters
 # Inline elements, left in place whatever their class: they sit inside a sentence.
 PHRASING_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small strong sub sup u var wbr".split())
@@ -256,7 +258,8 @@ def _is_furniture(tag, sizes, body):
         return True
     if length <= 100 and tag.name not in ("span", "li", "td"):
         text = inline_text(tag)
-        if text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text):
+        if (text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text) or COPYRIGHT_LINE.search(text)
+                or BREADCRUMB_LINE.search(text)):
             return True
     return False
 
