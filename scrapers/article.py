@@ -2,17 +2,23 @@
 
 The text is found the way Mozilla's Readability finds it, on the bs4 tree
 and without changing it: every paragraph scores points (one, plus one per
-comma, plus one per 100 characters, up to three) for its parent and half as
-many for its grandparent; class and id names that smell of content (article,
-body, story) add to a container's score, those of page furniture (comment,
-sidebar, share, promo) take away from it; a container's score shrinks with
-the share of its text that sits in links. The best container wins, together
-with siblings that score nearly as well or hold clean paragraphs. Inside it,
-navigation, forms, asides and link lists are left out.
+comma, plus one per 100 characters, up to three) for its parent, half as
+many for its grandparent and a sixth for the next; class and id names that
+smell of content (article, body, story) add to a container's score, those of
+page furniture (comment, sidebar, share, promo) take away from it; a
+container's score shrinks with the share of its text that sits in links. The
+best container wins, together with siblings that score nearly as well or
+read as one paragraph. Inside it, the headline, navigation, forms, asides,
+link lists, teasers for other stories and the short blocks around a story
+(bylines, date lines, captions, credits, ad labels, copyright lines,
+breadcrumbs) are left out.
 
 Text directly inside a <div> counts as a paragraph, as in Readability. When
+the text is short, the scoring runs again without the class-name rules; when
+the page's JSON-LD states a much longer articleBody, that is the text; when
 no element scores at all, the whole body is the article; a page without any
-text gives no record.
+text gives no record. Title, byline and date come from JSON-LD, meta tags
+and the page, in that order (docs/article-extraction.md has the details).
 """
 
 import json
