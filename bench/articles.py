@@ -22,7 +22,7 @@ these 97 pages (rs_trafilatura 0.964, trafilatura 0.953, Readability.js
 0.943) check the metric.
 
 Each page is run as the browser runs it: the bytes decoded by
-``decode_html``, a ``Page``, the host's ``run_plugin``. The last line is
+``make_page`` (``decode_html``), the host's ``run_plugin``. The last line is
 machine-readable::
 
     ARTICLES f1=... precision=... recall=... empty=...
@@ -45,7 +45,7 @@ CORPUS = SHARED / "corpus"
 sys.path.insert(0, str(ROOT / "py"))
 
 from gleaner.host import load_builtins, run_plugin  # noqa: E402
-from gleaner.page import Page, decode_html  # noqa: E402
+from gleaner.page import make_page  # noqa: E402
 
 PEERS = {"rs_trafilatura": "rs_trafilatura", "trafilatura": "trafilatura", "readability_js": "Readability.js",
          "readability": "readability-lxml"}
@@ -105,7 +105,7 @@ def f1_of(precision, recall):
 # --- running the built-in -----------------------------------------------------
 
 def run_article(plugin, url, data):
-    page = Page(url, decode_html(data))
+    page = make_page(data, url, "text/html")
     page.soup  # noqa: B018 -- parsed before the clock starts: all scrapers of a run share the tree
     started = time.process_time()
     result = run_plugin(plugin, page)

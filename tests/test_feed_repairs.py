@@ -5,9 +5,9 @@ expected values are the titles as a person reads them."""
 import pytest
 
 from conftest import ROOT
-from gleaner.feeds import decode_xml, repair_double_utf8
+from gleaner.feeds import repair_double_utf8
 from gleaner.host import load_builtins, run_plugin
-from gleaner.page import Page
+from gleaner.page import make_page
 
 FEEDS = ROOT / "tests" / "pages" / "feeds"
 FEED = load_builtins(ROOT / "scrapers")["feed"]
@@ -17,7 +17,7 @@ ENCODED_TWICE = "the feed's text was UTF-8 encoded twice (mojibake such as 'Ã©
 
 def records(name):
     data = (FEEDS / name).read_bytes()
-    result = run_plugin(FEED, Page(f"https://example.org/{name}", decode_xml(data), kind="feed"))
+    result = run_plugin(FEED, make_page(data, f"https://example.org/{name}", "application/xml"))
     assert result["ok"], result["error"]
     return result["records"]
 
