@@ -2,22 +2,31 @@
 
 The text is found the way Mozilla's Readability finds it, on the bs4 tree
 and without changing it: every paragraph scores points (one, plus one per
-comma, plus one per 100 characters, up to three) for its parent and half as
-many for its grandparent; class and id names that smell of content (article,
-body, story) add to a container's score, those of page furniture (comment,
-sidebar, share, promo) take away from it; a container's score shrinks with
-the share of its text that sits in links. The best container wins, together
-with siblings that score nearly as well or hold clean paragraphs. Inside it,
-navigation, forms, asides and link lists are left out.
+comma, plus one per 100 characters, up to three) for its parent, half as
+many for its grandparent and a sixth for the next; class and id names that
+smell of content (article, body, story) add to a container's score, those of
+page furniture (comment, sidebar, share, promo) take away from it; a
+container's score shrinks with the share of its text that sits in links. The
+best container wins, together with siblings that score nearly as well or
+read as one paragraph. Inside it, the headline, navigation, forms, asides,
+link lists, teasers for other stories and the short blocks around a story
+(bylines, date lines, captions, credits, ad labels, copyright lines,
+breadcrumbs) are left out.
 
 Text directly inside a <div> counts as a paragraph, as in Readability. When
+the text is short, the scoring runs again without the class-name rules; when
+the page's JSON-LD states a much longer articleBody, that is the text; when
 no element scores at all, the whole body is the article; a page without any
-text gives no record.
+text gives no record. Title, byline and date come from JSON-LD, meta tags
+and the page, in that order (docs/article-extraction.md has the details).
 """
 
+import json
 import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
+from gleaner import json_ld
+from gleaner.soup import make_soup
 from gleaner.tag_search import attribute_matches, first
 
 NAME = "article"
@@ -42,7 +51,25 @@ NEGATIVE = re.compile(
     re.I,
 )
 # re.IGNORECASE makes these long alternations some ten times slower; see _search().
-_CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE)}
+# Class and id names of the short blocks around a story (see _is_furniture); whole words
+# or word starts, so that "update" or "metadata" in a long container's name do not count.
+BOILERPLATE = re.compile(
+    r"byline|author|dateline|timestamp|publish|(?:^|[\s_-])(?:date|time|meta|credits?|posted)(?:$|[\s_-])|caption|credit|"
+    r"gallery|slide|dfp|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|teaser|rail|bio(?:$|[\s_-])|signature|copyright|"
+    r"newsletter|subscri|promo|related|share|social|tags",
+    re.I,
+)
+AD_LABELS = {"advertisement", "advert", "ad", "ads", "anzeige", "werbung", "publicité", "publicidad", "publicidade",
+             "pubblicità", "реклама", "iklan", "sponsored", "continue reading below", "story continues below advertisement"}
+# "Posted: Fri 6:45 PM, Feb 16, 2018", "Updated 10:01 pm PST, ...": a date line, not a sentence.
+DATE_LINE = re.compile(r"(?i)(?:first |last )?(?:posted|updated|published|modified)(?: on| at)?:?\s.{0,60}\d.{0,30}$")
+COPYRIGHT_LINE = re.compile(r"(?i)^\s*(?:copyright\b|[©ⓒ]|\(c\)\s*\d{4})|all rights reserved")
+BREADCRUMB_LINE = re.compile(r"[»›].*[»›]")  # "Home » Section » Story"
+SHORT_BLOCK = 500  # characters
+# Inline elements, left in place whatever their class: they sit inside a sentence.
+PHRASING_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small strong sub sup u var wbr".split())
+TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»«·•/]\s+")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AUTHOR_ITEMPROP = re.compile(r"\bauthor\b")
 BYLINE_CLASS = re.compile(r"byline|author", re.I)
 SKIPPED_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "dialog", "figure", "figcaption", "select", "button"}
@@ -51,64 +78,132 @@ CANDIDATE_TAGS = frozenset(PARAGRAPH_TAGS + ("div", "section"))
 # Visible text; bs4 gives comments, doctypes and script or style contents string types of their own.
 TEXT_TYPES = ("NavigableString", "CData")
 MIN_PARAGRAPH = 25
+ENOUGH_TEXT = 500  # characters; less and the class-name rules may have hidden the article
 
 
 def scrape(page):
     soup = page.soup
     body = soup.body or soup
-    sizes = _measure(body)
-    scores = _score_containers(body, sizes)
+    sizes, paragraphs = _measure(body)
+    text = _main_text(body, sizes, paragraphs, strict=True)
+    if len(text) < ENOUGH_TEXT:
+        # Class names can mislead (a layout row called "pageRow" reads as a pager):
+        # as Readability does, try again without them and keep the longer text.
+        text = max(text, _main_text(body, sizes, paragraphs, strict=False), key=len)
+    tags = soup.find_all(True)  # every element, in document order; see first()
+    described = json_ld.blocks(tags)
+    hint = _json_ld_body(described)
+    if hint and len(text) < len(hint) // 2:
+        text = hint  # the page states its article but the markup hides it (scripted pages)
+    if not text:
+        return
+    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
+    article = json_ld.main_item(described)
+    yield {
+        "title": _title(tags, metas, article),
+        "byline": _byline(tags, metas, article),
+        "published": _published(tags, metas, article),
+        "text": text,
+    }
+
+
+def _main_text(body, sizes, paragraphs, strict):
+    scores = _score_containers(body, sizes, paragraphs, strict)
     if not scores:  # no paragraph anywhere: the body is all there is
         scores = {id(body): (body, 0)}
     top = max(scores.values(), key=lambda entry: entry[1])[0]
+    # The winner's wrappers, kept even where their class names read as furniture (second pass).
+    wrappers = {id(top)}
     # A winner holding nearly all of its parent's text is a fragment of the parent.
     while top.parent is not None and top.parent is not body and top.name not in ("article", "main"):
         parent_length = sizes.get(id(top.parent), (0, 0))[0]
         if parent_length and sizes[id(top)][0] / parent_length > 0.85:
             scores.setdefault(id(top.parent), (top.parent, scores[id(top)][1]))
             top = top.parent
+            wrappers.add(id(top))
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    texts = [block_text(part, skip=lambda tag: _is_furniture(tag, sizes)) for part in parts]
-    text = "\n\n".join(t for t in texts if t)
-    if not text:
-        return
-    tags = soup.find_all(True)  # every element, in document order; see first()
-    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
-    yield {
-        "title": _title(tags, metas),
-        "byline": _byline(tags, metas),
-        "published": _published(tags, metas),
-        "text": text,
-    }
+    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body)) for part in parts]
+    return "\n\n".join(t for t in texts if t)
+
+
+def _json_ld_body(described):
+    """The longest articleBody the page's JSON-LD states, as plain text, else None."""
+    bodies, stack = [], list(described)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            body = item.get("articleBody")
+            if isinstance(body, str):
+                bodies.append(body)
+            stack.extend(value for key, value in item.items() if key != "articleBody")
+        elif isinstance(item, list):
+            stack.extend(item)
+    if not bodies:
+        return None
+    body = max(bodies, key=len)
+    if "<" in body:  # some sites put the article's HTML there
+        body = block_text(make_soup(body))
+    paragraphs = (" ".join(line.split()) for line in re.split(r"\n\s*", body))
+    return "\n\n".join(line for line in paragraphs if line) or None
 
 
 def _measure(root):
-    """Text length and linked-text length of every element, in one pass (keyed by id())."""
-    sizes = {}
+    """Sizes of every element, and the paragraphs that vote, in one pass over the tree.
+
+    Returns ``(sizes, paragraphs)``: sizes maps id(element) to its text length
+    and linked-text length; paragraphs lists, in document order, each <p>,
+    <pre>, <td>, <blockquote>, <div> and <section> as (element, length, commas,
+    mixed), where a div's length and commas count only its loose text (outside
+    its block children) and mixed says whether it has block children.
+    """
+    sizes, paragraphs = {}, []
     if root.name in INVISIBLE_TAGS:
-        return sizes
-    order, stack = [], [root]  # order: (element, length of its own text, its visible child elements)
+        return sizes, paragraphs
+    text_classes = {}  # string class -> visible text or not (comments, doctypes, script text)
+    order, stack = [], [root]  # order: (element, its own text's length and commas, its visible child elements)
     while stack:
         node = stack.pop()
-        text, elements = 0, []
+        text = commas = 0
+        elements = []
         for child in node.contents:
             if isinstance(child, str):  # bs4's strings are str, its elements are not
-                if type(child).__name__ in TEXT_TYPES:
+                visible = text_classes.get(child.__class__)
+                if visible is None:
+                    visible = text_classes[child.__class__] = child.__class__.__name__ in TEXT_TYPES
+                if visible and not child.isspace():  # most strings are the whitespace between tags
                     text += len(" ".join(child.split()))
+                    commas += child.count(",")
+                    if not child.isascii():
+                        commas += child.count("，") + child.count("、")
             elif child.name not in INVISIBLE_TAGS:
                 elements.append(child)
-        order.append((node, text, elements))
-        stack.extend(elements)
-    for node, text, elements in reversed(order):  # children before parents
-        links = 0
+        order.append((node, text, commas, elements))
+        stack.extend(reversed(elements))  # popped first to last: document order
+    comma_counts = {}
+    for node, text, commas, elements in reversed(order):  # children before parents
+        links, loose, loose_commas, mixed = 0, text, commas, False
         for child in elements:
             child_text, child_links = sizes[id(child)]
+            child_commas = comma_counts[id(child)]
             text += child_text
             links += child_links
+            commas += child_commas
+            if child.name in BLOCK_TAGS:
+                mixed = True
+            else:
+                loose += child_text
+                loose_commas += child_commas
         sizes[id(node)] = (text, text if node.name == "a" else links)
-    return sizes
+        comma_counts[id(node)] = commas
+        if node.name in CANDIDATE_TAGS:
+            if node.name in ("div", "section"):
+                paragraphs.append((node, loose, loose_commas, mixed))
+            else:
+                paragraphs.append((node, text, commas, False))
+    paragraphs.reverse()
+    return sizes, paragraphs
 
 
 def _class_and_id(tag):
@@ -127,6 +222,10 @@ def _is_unlikely(tag):
     return bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
 
 
+# re.IGNORECASE makes these long alternations some ten times slower; see _search().
+_CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE)}
+
+
 def _search(pattern, text):
     """pattern.search(text) for the case-insensitive patterns above, without re.IGNORECASE where it can.
 
@@ -140,12 +239,34 @@ def _search(pattern, text):
     return pattern.search(text)
 
 
-def _is_furniture(tag, sizes):
+def _is_skipped_tag(tag, sizes, body):
+    """Navigation, asides, forms and the like; but a form around most of the page is its layout (ASP.NET)."""
+    if tag.name not in SKIPPED_TAGS:
+        return False
+    return tag.name != "form" or sizes.get(id(tag), (0, 0))[0] < sizes.get(id(body), (0, 0))[0] // 2
+
+
+def _is_furniture(tag, sizes, body):
     """Inside the chosen container, what is not part of the story."""
-    if tag.name in SKIPPED_TAGS or _is_unlikely(tag):
-        return True
+    if tag.name in PHRASING_TAGS:
+        return False  # words inside a sentence: leaving them out would break it
+    if tag.name == "h1" or _is_skipped_tag(tag, sizes, body) or _is_unlikely(tag):
+        return True  # the headline is the record's title, not its text
+    if tag.name == "article" and tag.find_parent("article") is not None:
+        return True  # a story inside the story: a teaser for another one
+    length = sizes.get(id(tag), (0, 0))[0]
     if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag, sizes) > 0.5:
         return True
+    if length > SHORT_BLOCK or not length:
+        return False
+    # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
+    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)):
+        return True
+    if length <= 100 and tag.name not in ("span", "li", "td"):
+        text = inline_text(tag)
+        if (text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text) or COPYRIGHT_LINE.search(text)
+                or BREADCRUMB_LINE.search(text)):
+            return True
     return False
 
 
@@ -164,7 +285,7 @@ def _class_weight(tag):
     return weight
 
 
-def _score_containers(body, sizes):
+def _score_containers(body, sizes, paragraphs, strict=True):
     """Readability's scoring: paragraphs vote for their parent and grandparent.
 
     Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
@@ -174,22 +295,17 @@ def _score_containers(body, sizes):
 
     def excluded(tag):
         if id(tag) not in unlikely:
-            unlikely[id(tag)] = tag.name in SKIPPED_TAGS or _is_unlikely(tag) or (
+            unlikely[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely(tag)) or (
                 tag.parent is not None and tag.parent is not body and excluded(tag.parent))
         return unlikely[id(tag)]
 
-    # Not body.find_all(names): for a list of names bs4 takes its generic
-    # matcher, several times slower than testing each tag's name here.
-    for paragraph in (tag for tag in body.find_all(True) if tag.name in CANDIDATE_TAGS):
-        if paragraph.name in ("div", "section"):
-            # Text sitting directly in a div (not in its block children) is a paragraph too.
-            if _loose_text_length(paragraph, sizes) < MIN_PARAGRAPH or excluded(paragraph):
-                continue
-        elif sizes.get(id(paragraph), (0, 0))[0] < MIN_PARAGRAPH or excluded(paragraph):
+    for paragraph, length, commas, mixed in paragraphs:
+        if length < MIN_PARAGRAPH or excluded(paragraph):
             continue
-        text = inline_text(paragraph)
-        points = 1 + text.count(",") + text.count("，") + text.count("、") + min(len(text) // 100, 3)
-        ancestor = paragraph.parent
+        points = 1 + commas + min(length // 100, 3)
+        # A div of text alone is a paragraph; a div mixing loose text with blocks holds
+        # that text as a paragraph of its own, as Readability wraps it in a <p>.
+        ancestor = paragraph if mixed else paragraph.parent
         for divisor in (1, 2, 6):
             if ancestor is None or ancestor.name in ("[document]", "html"):
                 break
@@ -199,17 +315,6 @@ def _score_containers(body, sizes):
             ancestor = ancestor.parent
     # Text mostly inside links is navigation, however long.
     return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
-
-
-def _loose_text_length(tag, sizes):
-    length = 0
-    for child in tag.children:
-        if getattr(child, "name", None) is None:
-            if type(child).__name__ == "NavigableString":
-                length += len(child.strip())
-        elif child.name not in BLOCK_TAGS:
-            length += sizes.get(id(child), (0, 0))[0]
-    return length
 
 
 def _initial_score(tag):
@@ -232,12 +337,19 @@ def _with_siblings(top, scores, sizes):
         bonus = top_score * 0.2 if sibling.get("class") and sibling.get("class") == top.get("class") else 0
         if scores.get(id(sibling), (None, -1e9))[1] + bonus >= threshold and not _is_unlikely(sibling):
             parts.append(sibling)
-        elif sibling.name == "p":
+        elif sibling.name == "p" or (sibling.name in ("div", "section") and not _is_unlikely(sibling)
+                                     and _is_paragraph_wrapper(sibling)):
             length = sizes.get(id(sibling), (0, 0))[0]
             density = _link_density(sibling, sizes)
             if (length > 80 and density < 0.25) or (0 < length <= 80 and density == 0 and re.search(r"\.( |$)", inline_text(sibling))):
                 parts.append(sibling)
     return parts
+
+
+def _is_paragraph_wrapper(tag):
+    """A div of text alone, or holding one paragraph and nothing else of note (CNN sets its lead apart so)."""
+    elements = [child for child in tag.find_all(True) if child.name not in PHRASING_TAGS and child.name not in ("span", "br")]
+    return not elements or (len(elements) == 1 and elements[0].name == "p")
 
 
 def _meta(metas, *names):
@@ -250,25 +362,62 @@ def _meta(metas, *names):
     return None
 
 
-def _title(tags, metas):
-    """og:title, else the <h1> that the <title> starts with, else the <title> without its site suffix."""
+def _title(tags, metas, article):
+    """The headline as the page states it (OpenGraph, Twitter, JSON-LD, else <title>), without the site's name.
+
+    The site's name is cut off at either end where the page names its site
+    (og:site_name, application-name, the JSON-LD publisher), or where the
+    JSON-LD headline or an <h1> is the title up to a separator.
+    """
     title_tag = first(tags, lambda tag: tag.name == "title")
-    title = inline_text(title_tag) if title_tag else ""
-    og_title = _meta(metas, "og:title", "twitter:title")
-    if og_title:
-        return og_title
-    for h1 in (tag for tag in tags if tag.name == "h1"):
-        heading = inline_text(h1)
-        if heading and (not title or heading in title):
+    page_title = " ".join(title_tag.get_text().split()) if title_tag else ""  # inline_text leaves <title> out
+    # JSON-LD's headline is sometimes a description (Wikipedia's): trusted where the <title> agrees.
+    headline = next((text for text in map(_json_ld_text, (article.get("headline"), article.get("name")))
+                     if text and (not page_title or _words(text) & _words(page_title))), None)
+    title = _meta(metas, "og:title", "twitter:title") or headline or page_title
+    if not title:
+        heading = first(tags, lambda tag: tag.name == "h1")
+        return (inline_text(heading) or None) if heading else None
+    publisher = article.get("publisher")
+    sites = [_meta(metas, "og:site_name"), _meta(metas, "application-name"),
+             _json_ld_text(publisher.get("name")) if isinstance(publisher, dict) else None]
+    parts = TITLE_SEPARATOR.split(title)
+    if len(parts) > 1:
+        for site in filter(None, sites):
+            if _same_site(parts[-1], site):
+                return title[: title.rindex(parts[-1])].rstrip(" |-–—:»«·•/")
+            if _same_site(parts[0], site):
+                return title[len(parts[0]):].lstrip(" |-–—:»«·•/")
+    # "Headline - Site" where the page's JSON-LD headline or <h1> is the headline.
+    headings = [headline] + [inline_text(tag) for tag in tags if tag.name == "h1"]
+    for heading in filter(None, headings):
+        if heading != title and title.startswith(heading) and TITLE_SEPARATOR.match(title[len(heading):]):
             return heading
-    if title:
-        parts = re.split(r"\s+[|\-–—:»«]\s+", title)
-        return max(parts, key=len) if len(parts) > 1 and len(max(parts, key=len).split()) >= 3 else title
-    return None
+        if heading != title and title.endswith(heading) and TITLE_SEPARATOR.search(title[: -len(heading)] + " "):
+            return heading
+    return title
 
 
-def _byline(tags, metas):
-    meta = _meta(metas, "author", "article:author", "byl", "parsely-author", "dc.creator")
+def _words(text):
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _same_site(part, site):
+    """Whether a piece of the title names the site ("Aktuálně.cz" for "Aktuálně.cz - Víte, co se právě děje")."""
+    part, site = part.strip().casefold(), site.strip().casefold()
+    return bool(part) and (part == site or site.startswith(part) or part.startswith(site))
+
+
+def _json_ld_text(value):
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+def _byline(tags, metas, article):
+    """The author's names: JSON-LD authors, else meta tags, else the page's byline element."""
+    names = json_ld.person_names(article.get("author"))
+    if names:
+        return names
+    meta = _meta(metas, "author", "article:author", "og:article:author", "byl", "parsely-author", "dc.creator")
     if meta and not meta.startswith("http"):
         return re.sub(r"^by\s+", "", meta, flags=re.I)
     tag = (
@@ -283,15 +432,24 @@ def _byline(tags, metas):
     return None
 
 
-def _published(tags, metas):
-    meta = _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")
-    if meta:
-        return meta
-    tag = first(tags, lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
-    if tag is not None:
-        return tag.get("content") or tag.get("datetime") or inline_text(tag) or None
-    tag = first(tags, lambda tag: tag.name == "time" and tag.get("datetime") is not None)
-    return tag["datetime"].strip() if tag is not None else None
+def _published(tags, metas, article):
+    """The publication date as written; an ISO 8601 date (JSON-LD, meta tags, <time>) comes before any other."""
+    def stated():
+        yield _json_ld_text(article.get("datePublished"))
+        yield _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")
+        tag = first(tags, lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
+        if tag is not None:
+            yield tag.get("content") or tag.get("datetime") or inline_text(tag)
+        tag = first(tags, lambda tag: tag.name == "time" and tag.get("datetime") is not None)
+        if tag is not None:
+            yield tag["datetime"].strip()
+
+    other = None
+    for value in filter(None, stated()):
+        if ISO_DATE.match(value):
+            return value
+        other = other or value
+    return other
 
 
 TESTS = [
@@ -315,8 +473,50 @@ TESTS = [
                 "title": "Rain returns",
                 "byline": "Ann Lee",
                 "published": "2024-03-01T08:00:00Z",
-                "text": "Rain returns\n\nAfter months of drought, rain fell across the region on Friday, filling reservoirs, "
+                "text": "After months of drought, rain fell across the region on Friday, filling reservoirs, "
                 "rivers and wells.\n\nFarmers welcomed the change, though many said it came too late for this year's harvest.",
+            }
+        ],
+    },
+    {
+        "name": "JSON-LD names the authors and date; the site's name, the byline, a date line and a caption stay out",
+        "url": "https://paper.example/2024/rain",
+        "html": """<html><head><title>Rain returns | The Paper</title>
+            <meta property="og:site_name" content="The Paper">
+            <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rain returns",
+              "datePublished": "2024-03-01T08:00:00Z", "author": [{"@type": "Person", "name": "Ann Lee"},
+              {"@type": "Person", "name": "Bo Chen"}]}</script>
+            </head><body><main><article>
+              <h1>Rain returns</h1>
+              <div class="byline">By Ann Lee and Bo Chen</div>
+              <p>Posted: Fri 8:00 AM, Mar 1, 2024</p>
+              <p>After months of drought, rain fell across the region on Friday, filling reservoirs, rivers and wells.</p>
+              <div class="image-caption">Rain over the hills, Friday.</div>
+              <p>Farmers welcomed the change, though many said it came too late for this year's harvest.</p>
+            </article></main></body></html>""",
+        "records": [
+            {
+                "title": "Rain returns",
+                "byline": "Ann Lee, Bo Chen",
+                "published": "2024-03-01T08:00:00Z",
+                "text": "After months of drought, rain fell across the region on Friday, filling reservoirs, "
+                "rivers and wells.\n\nFarmers welcomed the change, though many said it came too late for this year's harvest.",
+            }
+        ],
+    },
+    {
+        "name": "a page whose script draws the story gives the JSON-LD articleBody",
+        "url": "https://app.example/story/1",
+        "html": """<html><head><title>Rain returns</title>
+            <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rain returns",
+              "articleBody": "After months of drought, rain fell across the region on Friday.\\nFarmers welcomed it."}</script>
+            </head><body><div id="root"><p>Loading…</p></div></body></html>""",
+        "records": [
+            {
+                "title": "Rain returns",
+                "byline": None,
+                "published": None,
+                "text": "After months of drought, rain fell across the region on Friday.\n\nFarmers welcomed it.",
             }
         ],
     },

@@ -108,11 +108,18 @@ def _atom_entry(entry, base, feed):
     base = _join(base, _attr(entry, "xml|base") or "")
     published, updated, warnings = _dates(entry, ("published", "issued", "created", "dc|date"), ("updated", "modified"))
     content = entry.get("content")
+    entry_id = _collapse(_text(entry.get("id"))) or None
+    link = _atom_link(entry, base)
+    if not link and entry_id and re.match(r"https?://", entry_id, re.I):
+        # An Atom id is a name, not an address (RFC 4287 4.2.6), but feedparser and
+        # feed readers open an http(s) id when there is no link: so do we, saying so.
+        link = entry_id
+        warnings.append("the entry has no <link>; its <id> is an http(s) URL and is used as the link")
     return {
         **feed,
         "title": _content_text(entry.get("title")) or None,
-        "link": _atom_link(entry, base),
-        "id": _collapse(_text(entry.get("id"))) or None,
+        "link": link,
+        "id": entry_id,
         "published": published,
         "updated": updated,
         "author": _atom_authors(entry) or _atom_authors(entry.get("source") or {}) or feed["feed_author"] or None,

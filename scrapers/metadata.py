@@ -8,10 +8,9 @@ in the shape of the W3C "microdata to JSON" algorithm, and feeds the page's
 <link rel="alternate"> feeds.
 """
 
-import html
-import json
 import re
 
+from gleaner import json_ld as json_ld_blocks
 from gleaner.tag_search import attribute_matches, first
 
 NAME = "metadata"
@@ -25,12 +24,6 @@ REQUIRES = []
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
               "application/rss", "text/xml", "application/xml")
-JSON_LD_TYPE = re.compile(r"^\s*application/ld\+json\s*(;.*)?$", re.I)
-ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|Review|Posting", re.I)
-# Wrappers people put around JSON-LD so old parsers skip it.
-_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
-_JS_COMMENT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.S)
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
 def scrape(page):
@@ -42,9 +35,9 @@ def scrape(page):
     head_title = (soup.head.title if soup.head else None) or soup.title
     opengraph = _properties(metas, "og:")
     twitter = _properties(metas, "twitter:")
-    json_ld = _json_ld(tags)
+    json_ld = json_ld_blocks.blocks(tags)
     microdata = _microdata(tags, soup, page)
-    article = _main_json_ld_item(json_ld)
+    article = json_ld_blocks.main_item(json_ld)
     canonical = first(links, lambda link: attribute_matches(link.get("rel"), "canonical".__eq__))
     root = first(tags, lambda tag: tag.name == "html")
     yield {
@@ -53,7 +46,7 @@ def scrape(page):
         "canonical": _absolute(page, canonical["href"]) if canonical else None,
         "lang": (root.get("lang") or root.get("xml:lang") or "").strip() or None if root else None,
         "author": _meta(metas, "author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
-        or _person_names(article.get("author"))
+        or json_ld_blocks.person_names(article.get("author"))
         or _not_a_url(_meta(metas, "article:author"))
         or _itemprop_text(with_itemprop, "author"),
         "published": _meta(metas, "article:published_time", "datePublished", "pubdate", "publishdate", "date",
@@ -106,80 +99,6 @@ def _properties(metas, prefix):
             if key.lower().startswith(prefix):
                 values.setdefault(key[len(prefix):].lower(), _collapse(tag["content"]) or "")
     return values
-
-
-def _json_ld(tags):
-    blocks = []
-    scripts = [tag for tag in tags if tag.name == "script" and attribute_matches(tag.get("type"), JSON_LD_TYPE.search)]
-    for script in scripts:
-        data = _parse_json(script.string or script.get_text() or "")
-        if isinstance(data, list):  # a top-level array holds separate items
-            blocks.extend(data)
-        elif data is not None:
-            blocks.append(data)
-    return blocks
-
-
-def _parse_json(text):
-    """Parse one JSON-LD block, forgiving what real pages get wrong; None when hopeless."""
-    previous = None
-    while previous != text:  # wrappers may be nested (<!--//<![CDATA[ ... //]]>-->)
-        previous, text = text, _WRAPPER.sub("", text).strip()
-    if not text:
-        return None
-    attempts = (
-        lambda t: t,
-        # JavaScript comments and trailing commas are not JSON, but pages have them.
-        lambda t: _TRAILING_COMMA.sub(r"\1", _JS_COMMENT_OR_STRING.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else "", t)),
-        # Entity-escaped JSON (&quot;) comes from templates that escape twice.
-        lambda t: html.unescape(t),
-    )
-    for clean in attempts:
-        try:
-            return json.loads(clean(text), strict=False)
-        except ValueError:
-            continue
-    # Several objects one after another in one block.
-    decoder, items, index = json.JSONDecoder(strict=False), [], 0
-    text = attempts[1](text)
-    try:
-        while index < len(text):
-            item, index = decoder.raw_decode(text, index)
-            items.append(item)
-            while index < len(text) and text[index] in " \t\r\n,;":
-                index += 1
-    except ValueError:
-        pass
-    return items or None
-
-
-def _json_ld_nodes(blocks):
-    for block in blocks:
-        if isinstance(block, dict):
-            yield block
-            for node in block.get("@graph") or []:
-                if isinstance(node, dict):
-                    yield node
-
-
-def _main_json_ld_item(blocks):
-    nodes = list(_json_ld_nodes(blocks))
-    for node in nodes:
-        types = node.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if any(isinstance(t, str) and ARTICLE_TYPES.search(t) for t in types) and ("author" in node or "datePublished" in node):
-            return node
-    return next((n for n in nodes if "datePublished" in n or "author" in n), {})
-
-
-def _person_names(value):
-    people = value if isinstance(value, list) else [value]
-    names = []
-    for person in people:
-        name = person.get("name") if isinstance(person, dict) else person
-        if isinstance(name, str) and _collapse(name) and not re.match(r"https?://", name.strip()):
-            names.append(_collapse(name))
-    return ", ".join(dict.fromkeys(names)) or None
 
 
 def _string(value):

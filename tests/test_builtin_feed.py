@@ -27,10 +27,13 @@ def test_atom_xml_base_and_html_title():
         **EMPTY,
         "feed_title": "my cool website title",
         "title": "my cool entry title",
+        # No <link>: the http(s) id stands in, as in feedparser (see tests/test_feed_repairs.py).
+        "link": "https://numi.st/post/2022/travel-uke",
         "id": "https://numi.st/post/2022/travel-uke",
         "updated": "2022-04-21T00:00:00Z",
         "author": "Not Blank",
         "content": '<p><img src="IMG_1232.jpeg" /></p>',
+        "warnings": ["the entry has no <link>; its <id> is an http(s) URL and is used as the link"],
     }]
 
 

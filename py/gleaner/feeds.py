@@ -252,6 +252,40 @@ _NAME = re.compile(r"^[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?$")
 _REFERENCE = re.compile(r"&(?:#[0-9]+;|#x[0-9A-Fa-f]+;|([A-Za-z][A-Za-z0-9]*);?)?")
 
 
+def repair_double_utf8(text):
+    """Undo UTF-8 encoded twice ("Ã©" for "é"); return ``(text, repaired)``.
+
+    Text whose UTF-8 bytes were read as windows-1252 (or latin-1) and written
+    out as UTF-8 again shows each accented letter as two or three characters.
+    The repair encodes the text back to those single bytes and reads them as
+    UTF-8. It applies only when the *whole* text round-trips: every character
+    has a windows-1252 or latin-1 byte and the bytes are valid UTF-8 with
+    multi-byte sequences. Genuine accented text almost never does ("é" then a
+    space is no UTF-8 sequence), and text with any character beyond those
+    code pages is left as it is, so a partly damaged text is never half fixed.
+    """
+    if text.isascii():
+        return text, False
+    try:
+        raw = text.encode("cp1252", errors=_LATIN1_FALLBACK)
+        return raw.decode("utf-8"), True
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text, False
+
+
+def _encode_as_latin1(error):
+    """Encoding error handler: windows-1252 leaves five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) undefined,
+    and a decoder that met them passed them on as U+0081..., which latin-1 writes back as the same byte."""
+    chunk = error.object[error.start:error.end]
+    if all(ord(ch) < 256 for ch in chunk):
+        return chunk.encode("latin-1"), error.end
+    raise error
+
+
+_LATIN1_FALLBACK = "gleaner.cp1252-then-latin-1"
+codecs.register_error(_LATIN1_FALLBACK, _encode_as_latin1)
+
+
 class FeedSyntaxError(ValueError):
     """The text is not XML at all, even after repair."""
 
@@ -268,6 +302,9 @@ def parse_xml(text):
     from xml.parsers.expat import ExpatError
 
     warnings = []
+    text, repaired = repair_double_utf8(text)
+    if repaired:
+        warnings.append("the feed's text was UTF-8 encoded twice (mojibake such as 'Ã©' for 'é'); decoded it once more")
     if _INVALID_CHARS.search(text):
         text = _INVALID_CHARS.sub("", text)
         warnings.append("removed control characters that XML does not allow")
