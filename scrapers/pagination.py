@@ -68,6 +68,11 @@ WORDS = {kind: {" ".join(w.split()) for w in words.split("|")} for kind, words i
 FILLERS = {"page", "pages", "seite", "pagina", "página", "страница", "strona", "sayfa", "side", "sida", "sivu",
            "results", "entries", "posts", "articles", "items", "products", "threads", "topics", "comments",
            "reviews", "images", "photos", "videos", "news", "ergebnisse", "résultats", "resultados"}
+# Words that name no direction of their own but may stand on a next or previous link.
+NEUTRAL_WORDS = {"older", "newer", "earlier", "later", "more", "posts", "entries", "articles", "page", "pages",
+                 "results", "items", "comments", "ältere", "neuere", "beiträge", "anciens", "récents", "articles",
+                 "antiguos", "recientes", "entradas", "vecchi", "recenti", "oudere", "nieuwere", "berichten",
+                 "starsze", "nowsze", "старые", "новые", "записи", "go", "to", "the", "more"}
 # Arrows and their likes, as a link's whole text.
 SYMBOLS = {
     NEXT: {"»", "›", ">", "→", "⟩", "〉", "▶", "►", "▸", "⇒", "⟶", "❯", "❱", "➔", "➜", "➝", "⇨", "＞", ">>", "〉", "⏵", "▷"},
@@ -75,6 +80,8 @@ SYMBOLS = {
     FIRST: {"««", "|<", "|<<", "|«", "«|", "⇤", "⏮", "|←", "|‹", "<<|"},
     LAST: {"»»", ">|", ">>|", "»|", "|»", "⇥", "⏭", "→|", "›|", "|>>"},
 }
+FIRST_WORDS = {phrase.split()[0] for words in WORDS.values() for phrase in words}
+SYMBOL_CHARS = {char for symbols in SYMBOLS.values() for symbol in symbols for char in symbol if char not in "|<>"}
 SYMBOL_KIND = {symbol: kind for kind, symbols in SYMBOLS.items() for symbol in symbols}
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_SYMBOL = re.compile(r"[\w\s.,:;!?'\"()\[\]{}/\\-]+")
@@ -88,6 +95,7 @@ NAME_CUES = {
     FIRST: re.compile(r"(?<![a-z])first(?![a-z-]*child)"),
     LAST: re.compile(r"(?<![a-z])last(?![a-z-]*child)"),
 }
+DIRECTION_NAMES = re.compile(r"(?<![a-z])(?:next|prev|first|last)")
 PAGINATOR_NAMES = re.compile(
     r"pagin|pager|paging|pagenav|page-nav|page_nav|pagelink|page-link|page_link|page-?numbers|pages(?![a-z])|"
     r"nav-links|navlinks|wp-pagenavi|prev_?next|prevnext|pnav|page-list|pagelist"
@@ -96,13 +104,15 @@ PAGINATOR_NAMES = re.compile(
 NOT_PAGINATION_NAMES = re.compile(
     r"post-?nav|nav-?single|single-?nav|adjacent|next-?post|prev-?post|previous-?post|next-?article|"
     r"prev-?article|related|carousel|slider|slick|owl-|swiper|glide|splide|flex-|bx-|lightbox|fancybox|mfp-|"
-    r"gallery|slideshow|lSAction|lightSlider|tns-|flickity|jcarousel"
+    r"gallery|slideshow|lSAction|lightSlider|tns-|flickity|jcarousel|calendar"
 )
 SESSION_PARAMS = re.compile(r"^(?:s|sid|phpsessid|jsessionid|sessionid|session|utm_\w+|fbclid|gclid)$", re.I)
 FOLLOWABLE = ("http://", "https://", "file://")
 
 # Points a link earns toward a kind; one at MIN_SCORE or above is a record.
 REL_POINTS = 6
+# <link rel> in the head names a URL; where the link itself shows another direction, what the reader sees wins.
+HEAD_REL_POINTS = 4
 WORD_POINTS = 5
 LABEL_POINTS = 4  # title, aria-label, an image's alt
 SYMBOL_POINTS = 3
@@ -114,8 +124,10 @@ LONG_TEXT_POINTS = -6
 NOT_PAGINATION_POINTS = -5
 OTHER_SITE_POINTS = -6
 MIN_SCORE = 5
+OTHER_TEXT_NAME_POINTS = 1
 LONG_TEXT_WORDS = 4
 ANCESTORS = 3  # how far up class names and paginators count
+FAR_ANCESTORS = 6  # how far up a calendar or carousel still counts against a link
 
 
 def scrape(page):
@@ -126,31 +138,34 @@ def scrape(page):
     urls = {}  # href -> absolute URL, or None when a crawl cannot go there
     numbered = []  # (anchor, number, url) for links whose text is a page number
     found = {kind: {} for kind in DIRECTIONS}  # kind -> url -> [score, order, text]
+    head_rel = {}  # URL without fragment or final slash -> the kind a <link rel> gives it
+    for tag in tags:
+        if tag.name == "link" and tag.get("href") and tag.get("rel"):
+            kind = _rel_kind(tag.get("rel"))
+            if kind:
+                head_rel.setdefault(_same_page_key(page.absolute(tag["href"])), kind)
+    # Elements whose class or id names a direction; most links have none near them and are passed over.
+    named = {id(tag) for tag in tags if _has_direction_name(tag, names)}
     for order, anchor in enumerate(links):
         href = anchor["href"]
+        if href.lstrip().startswith("#"):
+            continue  # scripts' buttons (lightboxes, tabs), even where <base href> makes them leave the page
+        text = _text(anchor)
+        number = _page_number(text)
+        if number is None and not _may_point(anchor, text, named) and not (head_rel and len(text) <= 40):
+            continue
         if href not in urls:
             url = page.absolute(href)
             urls[href] = url if url.startswith(FOLLOWABLE) and _without_fragment(url) != current else None
         url = urls[href]
         if url is None:
             continue
-        text = _text(anchor)
-        number = _page_number(text)
         if number is not None:
             numbered.append((anchor, number, url))
             continue
-        evidence = _evidence(anchor, text, names)
+        evidence = _evidence(anchor, text, names, head_rel.get(_same_page_key(url)) if head_rel else None)
         if evidence:
             _add(found, evidence, anchor, url, text, order, names, current)
-    for tag in tags:
-        if tag.name == "link" and tag.get("href") and tag.get("rel"):
-            kind = _rel_kind(tag.get("rel"))
-            url = page.absolute(tag["href"])
-            if kind and url.startswith(FOLLOWABLE) and _without_fragment(url) != current:
-                score = REL_POINTS + _url_points(current, url)
-                if tag.get("title") and len(tag["title"].split()) > LONG_TEXT_WORDS:
-                    score += LONG_TEXT_POINTS  # old blog engines name the adjacent article here
-                _keep(found[kind], url, score, len(links), "")
     pages, sequence = _numbered_pages(numbered, names, current)
     for kind, url in sequence.items():
         if url in found[kind]:
@@ -162,6 +177,44 @@ def scrape(page):
                 yield {"kind": kind, "url": url, "text": text}
     for url, text in pages:
         yield {"kind": PAGE, "url": url, "text": text}
+
+
+def _has_direction_name(tag, names):
+    attrs = tag.attrs
+    raw = f"{attrs.get('class') or ''}{attrs.get('id') or ''}".lower()  # a cheap look before the exact one
+    return ("next" in raw or "prev" in raw or "first" in raw or "last" in raw) and bool(DIRECTION_NAMES.search(names.own(tag)))
+
+
+def _may_point(anchor, text, named):
+    """Whether a link has any cue worth scoring: a cheap test that passes over menus, headlines and pictures."""
+    attrs = anchor.attrs
+    if "rel" in attrs and _rel_kind(attrs["rel"]):
+        return True
+    if id(anchor) in named or any(id(child) in named for child in anchor.children if type(child) is Tag):
+        return True
+    parent = anchor.parent
+    for _ in range(2):
+        if parent is None:
+            break
+        if id(parent) in named:
+            return True
+        parent = parent.parent
+    if _hints(attrs.get("title")) or _hints(attrs.get("aria-label")):
+        return True
+    if not text:
+        image = _first(anchor, "img")
+        return image is not None and (_hints(image.get("alt")) or bool(DIRECTION_NAMES.search((image.get("src") or "").lower())))
+    return len(text) <= 40 and _hints(text)
+
+
+def _hints(text):
+    """A direction word among the first words, or an arrow."""
+    if not text or not isinstance(text, str):
+        return False
+    words = _WORD.findall(text[:80].lower())
+    if not words:
+        return _symbols(text) in SYMBOL_KIND
+    return any(word in FIRST_WORDS for word in words[:6]) or any(char in SYMBOL_CHARS for char in text[:80])
 
 
 def _keep(found, url, score, order, text):
@@ -181,7 +234,7 @@ def _add(found, evidence, anchor, url, text, order, names, current):
     around = names.around(anchor)
     if PAGINATOR_NAMES.search(around):
         score += PAGINATOR_POINTS
-    if NOT_PAGINATION_NAMES.search(around):
+    if NOT_PAGINATION_NAMES.search(around) or NOT_PAGINATION_NAMES.search(names.far(anchor)):
         score += NOT_PAGINATION_POINTS
     words = text.split()
     if len(words) > LONG_TEXT_WORDS and _word_kind(text) is None:
@@ -191,7 +244,7 @@ def _add(found, evidence, anchor, url, text, order, names, current):
     _keep(found[kind], url, score, order, label)
 
 
-def _evidence(anchor, text, names):
+def _evidence(anchor, text, names, head_rel):
     """{kind: points} from the link's own rel, text, labels, image and class names."""
     points = {}
 
@@ -200,25 +253,39 @@ def _evidence(anchor, text, names):
             points[kind] = points.get(kind, 0) + value
 
     add(_rel_kind(anchor.get("rel")), REL_POINTS)
+    add(head_rel, HEAD_REL_POINTS)
+    name_points = NAME_POINTS
     if text:
         kind = _word_kind(text)
         if kind:
             add(kind, WORD_POINTS)
         else:
             symbols = _symbols(text)
-            if symbols in SYMBOL_KIND and len(text.split()) <= 3:
+            arrow = symbols in SYMBOL_KIND and len(text.split()) <= 3
+            if arrow:
                 # an arrow beside unknown words ("Newer posts →") says less than an arrow alone
                 add(SYMBOL_KIND[symbols], SYMBOL_POINTS if _WORD.search(text) is None else SYMBOL_POINTS - 1)
+            elif _WORD.search(text) and not set(_WORD.findall(text.lower())) <= NEUTRAL_WORDS:
+                name_points = OTHER_TEXT_NAME_POINTS  # class="next" on "Show all"
     for attribute in ("aria-label", "title"):
         add(_label_kind(anchor.get(attribute)), LABEL_POINTS)
     if not text:
-        image = anchor.find("img")
+        image = _first(anchor, "img")
         if image is not None:
             add(_label_kind(image.get("alt")), LABEL_POINTS)
             source = (image.get("src") or "").rsplit("/", 1)[-1].lower()
-            add(_name_kind(source), NAME_POINTS)
-    add(_name_kind(names.own(anchor)), NAME_POINTS)
+            add(_name_kind(source), name_points)
+    add(_name_kind(names.own(anchor)) or _name_kind(names.inside(anchor)) or _wrapper_kind(anchor, names), name_points)
     return {kind: value for kind, value in points.items() if value > 0}
+
+
+def _wrapper_kind(anchor, names):
+    """next or prev from the names of a parent or grandparent that wraps this link alone (<li class="next"><a>)."""
+    for parent in _parents(anchor):
+        kind = _name_kind(names.own(parent))
+        if kind:
+            return kind if _first(parent, "a", skip=1) is None else None
+    return None
 
 
 def _rel_kind(rel):
@@ -288,10 +355,20 @@ def _label(anchor):
         value = anchor.get(attribute)
         if value and value.strip():
             return " ".join(value.split())
-    image = anchor.find("img")
+    image = _first(anchor, "img")
     if image is not None and (image.get("alt") or "").strip():
         return " ".join(image["alt"].split())
     return ""
+
+
+def _first(tag, name, skip=0):
+    """tag.find(name) without bs4's filter machinery (slow for a question this small); skip that many first."""
+    for element in tag.descendants:
+        if type(element) is Tag and element.name == name:
+            if not skip:
+                return element
+            skip -= 1
+    return None
 
 
 def _text(anchor):
@@ -318,13 +395,29 @@ class _Names:
         key = id(tag)
         names = self.cache.get(key)
         if names is None:
-            classes = tag.get("class") or []
-            if isinstance(classes, str):
-                classes = classes.split()
-            raw = " ".join(classes + [tag.get("id") or ""])
-            names = _CAMEL.sub("-", raw).lower() if raw.strip() else ""
+            attrs = tag.attrs
+            classes = attrs.get("class") or ()
+            raw = " ".join(classes) if isinstance(classes, list) else classes
+            if attrs.get("id"):
+                raw = f"{raw} {attrs['id']}"
+            names = "" if not raw else raw if raw.islower() else _CAMEL.sub("-", raw).lower()
             self.cache[key] = names
         return names
+
+    def inside(self, tag):
+        return " ".join(self.own(child) for child in tag.children if isinstance(child, Tag))
+
+    def far(self, tag):
+        """Names of the ancestors beyond ANCESTORS, up to FAR_ANCESTORS: widgets wrap their links deep."""
+        parts = []
+        parent = tag.parent
+        for level in range(FAR_ANCESTORS):
+            if parent is None or parent.name in ("body", "html", "[document]"):
+                break
+            if level >= ANCESTORS:
+                parts.append(self.own(parent))
+            parent = parent.parent
+        return " ".join(part for part in parts if part)
 
     def around(self, tag):
         """Names of the tag, its children and ANCESTORS ancestors."""
@@ -337,6 +430,10 @@ class _Names:
             parts.append(self.own(parent))
             parent = parent.parent
         return " ".join(part for part in parts if part)
+
+
+def _same_page_key(url):
+    return _without_fragment(url).rstrip("/")
 
 
 def _without_fragment(url):
@@ -365,12 +462,14 @@ def _url_points(current, url):
         return OTHER_SITE_POINTS
     if here == there:
         return PAGE_URL_POINTS if _without_fragment(current) != _without_fragment(url) else 0
-    changed = []
+    removed, added = "", ""
     for op, a1, a2, b1, b2 in SequenceMatcher(None, here, there, autojunk=False).get_opcodes():
         if op != "equal":
-            changed.append(here[a1:a2] + there[b1:b2])
-    change = "".join(changed)
-    return PAGE_URL_POINTS if "#" in change and len(change) <= 20 else 0
+            removed += here[a1:a2]
+            added += there[b1:b2]
+    # A page number changed or added ("/page/#", "&start=#"), or taken away (back to page 1).
+    page_like = ("#" in added or not added and "#" in removed) and len(removed) + len(added) <= 20
+    return PAGE_URL_POINTS if page_like else 0
 
 
 def _numbered_pages(numbered, names, current):
@@ -428,14 +527,19 @@ def _current_number(container, members, current):
         if anchor.get("aria-current") or _without_fragment(url) == current:
             return number
     numbers = {number for _a, number, _u in members}
-    for index, tag in enumerate(container.find_all(True)):
-        if index > 400:
+    seen = 0
+    for element in container.descendants:
+        if type(element) is not Tag:
+            continue
+        seen += 1
+        if seen > 400:
             break
-        if tag.name == "a" and tag.get("href") is not None and not tag["href"].startswith(("javascript:", "#")):
+        contents = element.contents
+        if len(contents) != 1 or type(contents[0]) is not NavigableString:
+            continue  # the number is a tag's only text: <strong>1</strong>, <li class="current">3</li>
+        if element.name == "a" and not element.get("href", "javascript:").lstrip().startswith(("javascript:", "#")):
             continue
-        if tag.find(True) is not None and tag.name != "a":
-            continue
-        number = _page_number(" ".join(tag.get_text(" ").split()))
+        number = _page_number(contents[0].strip())
         if number is not None and number not in numbers and (number + 1 in numbers or number - 1 in numbers):
             return number
     return None
