@@ -351,13 +351,10 @@ def _name_kind(name):
 
 
 def _label(anchor):
-    for attribute in ("aria-label", "title"):
-        value = anchor.get(attribute)
-        if value and value.strip():
-            return " ".join(value.split())
     image = _first(anchor, "img")
-    if image is not None and (image.get("alt") or "").strip():
-        return " ".join(image["alt"].split())
+    for value in (anchor.get("aria-label"), image.get("alt") if image is not None else None, anchor.get("title")):
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
     return ""
 
 
