@@ -121,7 +121,7 @@ PAGINATOR_POINTS = 2
 PAGE_URL_POINTS = 2
 SEQUENCE_POINTS = 3
 LONG_TEXT_POINTS = -6
-NOT_PAGINATION_POINTS = -5
+NOT_PAGINATION_POINTS = -8
 OTHER_SITE_POINTS = -6
 MIN_SCORE = 5
 OTHER_TEXT_NAME_POINTS = 1
@@ -170,6 +170,9 @@ def scrape(page):
     for kind, url in sequence.items():
         if url in found[kind]:
             found[kind][url][0] += SEQUENCE_POINTS
+    for url in found[NEXT].keys() & found[PREV].keys():  # one link cannot lead both ways: the stronger reading wins
+        weaker = PREV if found[NEXT][url][0] >= found[PREV][url][0] else NEXT
+        del found[weaker][url]
     for kind in DIRECTIONS:
         ranked = sorted(found[kind].items(), key=lambda item: (-item[1][0], item[1][1]))
         for url, (score, _order, text) in ranked:
@@ -540,3 +543,66 @@ def _current_number(container, members, current):
         if number is not None and number not in numbers and (number + 1 in numbers or number - 1 in numbers):
             return number
     return None
+
+
+TESTS = [
+    {
+        "name": "a forum's paginator: image links with rel and titles, the highlighted current page, a calendar left out",
+        "url": "https://forum.example.de/f42-bestellungen-3.html",
+        "file": "fixtures/pagination-forum.html",
+        "records": [
+            {"kind": "next", "url": "https://forum.example.de/f42-bestellungen-4.html", "text": "Nächste"},
+            {"kind": "prev", "url": "https://forum.example.de/f42-bestellungen-2.html", "text": "Vorherige"},
+            {"kind": "first", "url": "https://forum.example.de/f42-bestellungen", "text": "Erste"},
+            {"kind": "last", "url": "https://forum.example.de/f42-bestellungen-57.html", "text": "Letzte"},
+            {"kind": "page", "url": "https://forum.example.de/t1001-lieferzeit.html", "text": "1"},
+            {"kind": "page", "url": "https://forum.example.de/t1001-lieferzeit-2.html", "text": "2"},
+            {"kind": "page", "url": "https://forum.example.de/t1001-lieferzeit-3.html", "text": "3"},
+            {"kind": "page", "url": "https://forum.example.de/t1003-rma.html", "text": "1"},
+            {"kind": "page", "url": "https://forum.example.de/t1003-rma-2.html", "text": "2"},
+            {"kind": "page", "url": "https://forum.example.de/f42-bestellungen", "text": "1"},
+            {"kind": "page", "url": "https://forum.example.de/f42-bestellungen-2.html", "text": "2"},
+            {"kind": "page", "url": "https://forum.example.de/f42-bestellungen-4.html", "text": "4"},
+            {"kind": "page", "url": "https://forum.example.de/f42-bestellungen-5.html", "text": "5"},
+        ],
+    },
+    {
+        "name": "a list's pager: a word and an arrow",
+        "url": "https://quotes.toscrape.com/",
+        "file": "fixtures/example-quotes.html",
+        "records": [{"kind": "next", "url": "https://quotes.toscrape.com/page/2/", "text": "Next →"}],
+    },
+    {
+        "name": "French words, arrows, aria-current and ?page=N",
+        "url": "https://boutique.example.fr/robes?page=4",
+        "html": """<main><ul class="produits"><li><a href="/robes/bleue">Robe bleue</a></li></ul>
+            <nav aria-label="Pages"><a href="/robes?page=3">« Précédent</a>
+            <a href="/robes?page=1">1</a> <a href="/robes?page=3">3</a>
+            <a href="/robes?page=4" aria-current="page">4</a> <a href="/robes?page=5">5</a>
+            <a href="/robes?page=5">Suivant »</a></nav></main>""",
+        "records": [
+            {"kind": "next", "url": "https://boutique.example.fr/robes?page=5", "text": "Suivant »"},
+            {"kind": "prev", "url": "https://boutique.example.fr/robes?page=3", "text": "« Précédent"},
+            {"kind": "page", "url": "https://boutique.example.fr/robes?page=1", "text": "1"},
+            {"kind": "page", "url": "https://boutique.example.fr/robes?page=3", "text": "3"},
+            {"kind": "page", "url": "https://boutique.example.fr/robes?page=5", "text": "5"},
+        ],
+    },
+    {
+        "name": "a blog post: the next article, a related rail and a slider are not pagination",
+        "url": "https://blog.example.org/2024/05/a-walk-in-the-hills/",
+        "html": """<article><h1>A walk in the hills</h1><p>Text.</p></article>
+            <nav class="navigation post-navigation"><div class="nav-next">
+              <a href="https://blog.example.org/2024/06/rain-again/" rel="next">Rain again <span>→</span></a></div></nav>
+            <aside class="related"><a class="next" href="https://blog.example.org/2024/07/summer/">Next article</a></aside>
+            <div class="slider"><a class="slick-next" href="https://blog.example.org/gallery/2">›</a></div>""",
+        "records": [],
+    },
+    {
+        "name": "page 1 of 1: a disabled next is no link",
+        "url": "https://shop.example.com/search?q=teapot",
+        "html": """<p>1 result</p><div class="pagination"><span class="prev disabled">Previous</span>
+            <span class="current">1</span><span class="next disabled">Next</span></div>""",
+        "records": [],
+    },
+]
