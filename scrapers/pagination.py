@@ -80,11 +80,11 @@ SYMBOLS = {
     FIRST: {"««", "|<", "|<<", "|«", "«|", "⇤", "⏮", "|←", "|‹", "<<|"},
     LAST: {"»»", ">|", ">>|", "»|", "|»", "⇥", "⏭", "→|", "›|", "|>>"},
 }
-FIRST_WORDS = {phrase.split()[0] for words in WORDS.values() for phrase in words}
-SYMBOL_CHARS = {char for symbols in SYMBOLS.values() for symbol in symbols for char in symbol if char not in "|<>"}
 SYMBOL_KIND = {symbol: kind for kind, symbols in SYMBOLS.items() for symbol in symbols}
+_LABEL_END = re.compile(r"\s[-–—|:(]\s?|[:(]")  # "Next Page - Results 21 to 40"
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_SYMBOL = re.compile(r"[\w\s.,:;!?'\"()\[\]{}/\\-]+")
+_NOT_DIGIT = re.compile(r"\D")
 _NUMBER = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d{1,6}")
 
 # Class and id names, camelCase split ("PageNavNext" -> "page nav next").
@@ -145,14 +145,14 @@ def scrape(page):
             if kind:
                 head_rel.setdefault(_same_page_key(page.absolute(tag["href"])), kind)
     # Elements whose class or id names a direction; most links have none near them and are passed over.
-    named = {id(tag) for tag in tags if _has_direction_name(tag, names)}
+    named = {}  # id(tag) -> whether its class or id names a direction, for tags near links
     for order, anchor in enumerate(links):
         href = anchor["href"]
         if href.lstrip().startswith("#"):
             continue  # scripts' buttons (lightboxes, tabs), even where <base href> makes them leave the page
         text = _text(anchor)
         number = _page_number(text)
-        if number is None and not _may_point(anchor, text, named) and not (head_rel and len(text) <= 40):
+        if number is None and not _may_point(anchor, text, names, named) and not (head_rel and _may_be_one_of(href, head_rel)):
             continue
         if href not in urls:
             url = page.absolute(href)
@@ -182,42 +182,48 @@ def scrape(page):
         yield {"kind": PAGE, "url": url, "text": text}
 
 
-def _has_direction_name(tag, names):
-    attrs = tag.attrs
-    raw = f"{attrs.get('class') or ''}{attrs.get('id') or ''}".lower()  # a cheap look before the exact one
-    return ("next" in raw or "prev" in raw or "first" in raw or "last" in raw) and bool(DIRECTION_NAMES.search(names.own(tag)))
+def _has_direction_name(tag, names, cache):
+    """Whether the tag's class or id names a direction (next, prev, first, last); remembered per tag."""
+    key = id(tag)
+    known = cache.get(key)
+    if known is None:
+        attrs = tag.attrs
+        classes = attrs.get("class")
+        raw = (" ".join(classes) if isinstance(classes, list) else classes or "") + (attrs.get("id") or "")
+        raw = raw.lower()  # a cheap look before the exact one
+        known = ("next" in raw or "prev" in raw or "first" in raw or "last" in raw) and bool(DIRECTION_NAMES.search(names.own(tag)))
+        cache[key] = known
+    return known
 
 
-def _may_point(anchor, text, named):
+def _may_point(anchor, text, names, named):
     """Whether a link has any cue worth scoring: a cheap test that passes over menus, headlines and pictures."""
     attrs = anchor.attrs
     if "rel" in attrs and _rel_kind(attrs["rel"]):
         return True
-    if id(anchor) in named or any(id(child) in named for child in anchor.children if type(child) is Tag):
+    if _has_direction_name(anchor, names, named):
+        return True
+    if any(_has_direction_name(child, names, named) for child in anchor.children if type(child) is Tag):
         return True
     parent = anchor.parent
     for _ in range(2):
         if parent is None:
             break
-        if id(parent) in named:
+        if _has_direction_name(parent, names, named):
             return True
         parent = parent.parent
-    if _hints(attrs.get("title")) or _hints(attrs.get("aria-label")):
+    if _label_kind(attrs.get("title")) or _label_kind(attrs.get("aria-label")):
         return True
     if not text:
         image = _first(anchor, "img")
-        return image is not None and (_hints(image.get("alt")) or bool(DIRECTION_NAMES.search((image.get("src") or "").lower())))
-    return len(text) <= 40 and _hints(text)
+        return image is not None and (_label_kind(image.get("alt")) is not None or _name_kind((image.get("src") or "").lower()) is not None)
+    return len(text) <= 40 and (_word_kind(text) is not None or _symbols(text) in SYMBOL_KIND and len(text.split()) <= 3)
 
 
-def _hints(text):
-    """A direction word among the first words, or an arrow."""
-    if not text or not isinstance(text, str):
-        return False
-    words = _WORD.findall(text[:80].lower())
-    if not words:
-        return _symbols(text) in SYMBOL_KIND
-    return any(word in FIRST_WORDS for word in words[:6]) or any(char in SYMBOL_CHARS for char in text[:80])
+def _may_be_one_of(href, keys):
+    """Whether an href, resolved, could be one of these URLs (without fragment or final slash): a cheap string test."""
+    tail = _same_page_key(href.strip()).lstrip("./")
+    return bool(tail) and any(key.endswith(tail) for key in keys)
 
 
 def _keep(found, url, score, order, text):
@@ -323,7 +329,7 @@ def _label_kind(label):
     """The kind a title or aria-label names: "Next Page - Results 21 to 40", "Go to next page"."""
     if not label:
         return None
-    head = re.split(r"\s[-–—|:(]\s?|[:(]", label.strip(), maxsplit=1)[0].lower()
+    head = _LABEL_END.split(label.strip(), maxsplit=1)[0].lower()
     words = _WORD.findall(head)
     if not words or len(words) > 6:
         return _symbol_kind(label)
@@ -381,7 +387,7 @@ def _text(anchor):
 
 def _page_number(text):
     if text and text[0].isdigit() and _NUMBER.fullmatch(text):
-        return int(re.sub(r"\D", "", text))
+        return int(_NOT_DIGIT.sub("", text))
     return None
 
 
