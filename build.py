@@ -26,6 +26,7 @@ DIST = ROOT / "dist"
 sys.path.insert(0, str(ROOT / "py"))
 
 from gleaner_cli.archives import deterministic_zip  # noqa: E402
+from gleaner_cli.icon import icon_files  # noqa: E402
 
 PYODIDE_VERSION = "314.0.7"
 PYODIDE_INTEGRITY = "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=="
@@ -56,6 +57,21 @@ WHEELS = {
         "file_name": "typing_extensions-4.16.0-py3-none-any.whl",
         "sha256": "481caa481374e813c1b176ada14e97f1f67a4539ce9cfeb3f350d78d6370c2e8",
         "imports": ["typing_extensions"],
+        "depends": [],
+    },
+    # XLSX exports (gleaner.exporters); imported only when one is asked for.
+    "openpyxl": {
+        "version": "3.1.5",
+        "file_name": "openpyxl-3.1.5-py2.py3-none-any.whl",
+        "sha256": "5282c12b107bffeef825f4617dc029afaf41d0ea60823bbb665ef3079dc79de2",
+        "imports": ["openpyxl"],
+        "depends": ["et-xmlfile"],
+    },
+    "et-xmlfile": {
+        "version": "2.0.0",
+        "file_name": "et_xmlfile-2.0.0-py3-none-any.whl",
+        "sha256": "7a91720bc756843502c3b7504c77b8fe44217c85c537d85037f0f536151b2caa",
+        "imports": ["et_xmlfile"],
         "depends": [],
     },
     "xmltodict": {
@@ -384,6 +400,7 @@ def build(wheels_dir=None):
     files["python/scrapers.json"] = scraper_index()
     files["python/build-info.json"] = build_info(files)
     files.update(extension_files())
+    files.update(icon_files(GENERATED + " Source: py/gleaner_cli/icon.py."))
     files[EDITOR_BUNDLE] = bundle_editor()
     files.update(scraper_sources())
     version = json.loads((ROOT / "manifest.json").read_text())["version"]
@@ -402,10 +419,10 @@ def build(wheels_dir=None):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["scrape"]:
-        from gleaner_cli.scrape import main as scrape_main
+    from gleaner_cli.__main__ import COMMANDS, main as cli_main
 
-        return scrape_main(argv[1:])
+    if argv[:1] and argv[0] in COMMANDS:
+        return cli_main(argv)  # the same CLI as the installed "gleaner" command
     parser = argparse.ArgumentParser(description="Build Gleaner into dist/.", epilog="Run 'python build.py scrape --help' for the CLI.")
     parser.add_argument("--wheels-dir", help="a folder holding Pyodide's lxml wheel to bundle (checked against Pyodide's lock)")
     args = parser.parse_args(argv)
