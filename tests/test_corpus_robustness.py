@@ -15,7 +15,7 @@ from gleaner.host import load_builtins, run_plugin
 from gleaner.page import Page, decode_html
 
 BUILTINS = load_builtins(ROOT / "scrapers")
-MY_SCRAPERS = ("feed", "tables", "article", "metadata")
+MY_SCRAPERS = ("feed", "tables", "article", "metadata", "pagination")
 TIME_BOUND = 60  # seconds per file and scraper; the slowest takes about 2 s natively
 FILES = json.loads((CORPUS / "index.json").read_text(encoding="utf-8"))["files"]
 
