@@ -38,7 +38,12 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.length > limitChars) return tooLarge(bytes.length);
     let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    // Not bytes.subarray(): in a Firefox content script the bytes belong to
+    // the page's compartment, and subarray's species lookup is refused
+    // ("Permission denied to access property constructor").
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode(...new Uint8Array(bytes.buffer, i, Math.min(0x8000, bytes.length - i)));
+    }
     return { ...page, url: response.url || url, kind: 'feed', bytesBase64: btoa(binary), contentType: response.headers.get('content-type') || '' };
   }
 

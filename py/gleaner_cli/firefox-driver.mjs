@@ -15,10 +15,16 @@
 //     runs with -remote-allow-system-access, and it reports no load events
 //     for such pages, so openExtensionPage() waits for the document itself.
 //
-// As a command (used by `python build.py scrape --browser firefox`):
-//   node firefox-driver.mjs scrape --extension PACKAGE --url URL [--format json|csv]
+// As a command (used by `python build.py scrape --browser firefox` and the
+// Firefox parity test):
+//   node firefox-driver.mjs scrape --extension PACKAGE --jobs JOBS.json [--format json|csv]
 //       [--scraper NAME] [--user-scrapers FILE.json]
-// prints one JSON object: { run, export: { text } | null, seconds } or { error }.
+// scrapes every page of JOBS.json, in one Firefox, one after the other. A job
+// is { url, file?, contentType?, pageScripts? }: with a file, the tab shows
+// url with the file's bytes and nothing else reaches the network (see
+// servePages). It prints one JSON object, { launchSeconds, jobs: [...] } or
+// { error }, where each job gives back { url, shownUrl, note, run,
+// export: { text } | null, loadSeconds, seconds } or { url, error }.
 
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
@@ -31,6 +37,78 @@ export const ADDON_ID = 'gleaner@gleaner.invalid';
 // Any fixed UUID will do; it only has to be known before the install.
 export const ADDON_UUID = '6c1e7a52-9f0e-4d1b-8a57-91e0ea5ee0c1';
 const DONE = 'body[data-state=done], body[data-state=error], body[data-state=unreadable]';
+
+// The readiness rule, the same as browser.py's (READY_SETTLE_MS there): a tab
+// is ready to scrape once its document has loaded (DOMContentLoaded), then at
+// its load event or after READY_SETTLE_MS, whichever comes first, and never
+// later than READY_CAP_MS after the navigation began. Real pages keep
+// connections open, wait for sub-resources that are refused or never come,
+// or replace themselves by script (WebDriver BiDi then fails the navigation
+// with "Address rejected" or a timeout): the DOM is what a scraper reads.
+export const READY_SETTLE_MS = 500;
+export const READY_CAP_MS = 30_000;
+// A still page: none of its own scripts run.
+const NO_PAGE_SCRIPTS = "script-src 'none'";
+
+export const withoutFragment = (url) => url.split('#')[0];
+
+// Navigate page to url; resolve, once the readiness rule holds, to the URL
+// the tab shows then (the page's own scripts may have moved it elsewhere).
+// Only a document that never came (an unreachable site) is an error.
+export async function untilReady(page, url) {
+  const started = Date.now();
+  let failure = null;
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: READY_CAP_MS }).catch((error) => { failure = error; });
+  let shown = null;
+  let loadedAt = null;
+  for (;;) {
+    // Fails while a new document replaces the old one: ask again.
+    shown = await page.evaluate(() => [location.href, document.readyState, document.documentURI]).catch(() => shown);
+    const now = Date.now();
+    if (shown && shown[1] !== 'loading') {
+      loadedAt ??= now;
+      if (shown[1] === 'complete' || now - loadedAt >= READY_SETTLE_MS) break;
+    } else {
+      loadedAt = null;
+    }
+    if (now - started >= READY_CAP_MS) break;
+    await sleep(50);
+  }
+  if (!shown || !/^(https?|file):/.test(shown[2])) {
+    throw new Error(`${url} did not load${failure ? `: ${failure.message.split('\n')[0]}` : ''}`);
+  }
+  return shown[0];
+}
+
+export const navigatedNote = (url, shownUrl) => (withoutFragment(shownUrl) === withoutFragment(url)
+  ? null : `note: ${url} navigated to ${shownUrl}; scraping what the tab shows`);
+
+// Answer the page's requests for these URLs with these files, as if their
+// sites had sent them, and refuse every other web request (the twin of
+// browser.py's serve_pages): a saved page shown at the address it came from,
+// its scripts, images and fonts refused at once, nothing fetched from the
+// network. pages maps a URL without fragment to { file, contentType };
+// pageScripts: false keeps the page still (a CSP forbids its own scripts;
+// Gleaner's capture, an extension script, still runs). Request interception
+// over WebDriver BiDi: it also answers the capture's own re-read of the page.
+export async function servePages(page, pages, { pageScripts = true } = {}) {
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    const url = withoutFragment(request.url());
+    const saved = pages.get(url);
+    let answered;
+    if (saved) {
+      const headers = { 'cache-control': 'no-store', ...(pageScripts ? {} : { 'content-security-policy': NO_PAGE_SCRIPTS }) };
+      answered = request.respond({ status: 200, contentType: saved.contentType, headers, body: fs.readFileSync(saved.file) });
+    } else if (/^https?:/.test(url)) {
+      answered = request.abort('blockedbyclient');
+    } else {
+      answered = request.continue();
+    }
+    // A request its page gave up meanwhile (a navigation, a closed tab) has nothing left to answer.
+    answered.catch(() => {});
+  });
+}
 
 export const extensionUrl = (file) => `moz-extension://${ADDON_UUID}/${file}`;
 
@@ -116,13 +194,21 @@ export class ExtensionFirefox {
     return (await this.controlPage()).evaluate(fn, ...args);
   }
 
-  // Open a web page and return { page, tabId }.
-  async openTab(url) {
+  // Open a web page in a new tab, once it is ready (see READY_SETTLE_MS), and
+  // return { page, tabId, shownUrl }. With pages (see servePages) the tab is
+  // offline and shows those saved files.
+  async openTab(url, { pages = null, pageScripts = true } = {}) {
     const page = await this.browser.newPage();
-    await page.goto(url, { waitUntil: 'load' });
-    const tabId = await this.evaluate(async (href) => (await chrome.tabs.query({})).find((t) => t.url === href)?.id ?? null, page.url());
-    if (tabId === null) throw new Error(`no tab shows ${page.url()}`);
-    return { page, tabId };
+    try {
+      if (pages) await servePages(page, pages, { pageScripts });
+      const shownUrl = await untilReady(page, url);
+      const tabId = await this.evaluate(async (href) => (await chrome.tabs.query({})).find((t) => t.url === href)?.id ?? null, shownUrl);
+      if (tabId === null) throw new Error(`no tab shows ${shownUrl}`);
+      return { page, tabId, shownUrl };
+    } catch (error) {
+      await page.close().catch(() => {});
+      throw error;
+    }
   }
 
   // The automation stand-in for a toolbar click on the tab.
@@ -180,25 +266,46 @@ function parseArgs(argv) {
   return args;
 }
 
-async function scrapeCommand(args) {
-  const firefox = await launchFirefox({ extension: args.extension });
+// One job of the scrape command (see the top of this file), in a tab of its own, closed after.
+async function scrapeJob(firefox, job, { scraper, format }) {
+  const started = performance.now();
+  const pages = job.file ? new Map([[withoutFragment(job.url), { file: job.file, contentType: job.contentType || 'text/html' }]]) : null;
+  const { page, tabId, shownUrl } = await firefox.openTab(job.url, { pages, pageScripts: job.pageScripts ?? true });
+  const loaded = performance.now();
+  let popup = null;
   try {
-    if (args.userScrapers) await firefox.setUserScrapers(JSON.parse(fs.readFileSync(args.userScrapers, 'utf8')));
-    const { tabId } = await firefox.openTab(args.url);
-    const started = performance.now();
-    const popup = await firefox.openPopup(tabId);
+    popup = await firefox.openPopup(tabId);
     const [state, status] = await popupState(popup);
-    if (state !== 'done') return { error: status };
+    if (state !== 'done') return { url: job.url, error: status };
     const run = (await firefox.send(popup, 'GetLastRun', { tabId })).result;
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (performance.now() - loaded) / 1000;
     let exported = null;
-    const [only] = args.scraper;
-    if (args.scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
-      const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: args.format || 'json' });
-      if (!reply.ok) return { error: reply.error.message };
+    const [only] = scraper;
+    if (scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
+      const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: format || 'json' });
+      if (!reply.ok) return { url: job.url, error: reply.error.message };
       exported = { text: reply.result.text };
     }
-    return { run, export: exported, seconds };
+    return { url: job.url, shownUrl, note: navigatedNote(job.url, shownUrl), run, export: exported, loadSeconds: (loaded - started) / 1000, seconds };
+  } finally {
+    await popup?.close().catch(() => {});
+    await page.close().catch(() => {});
+  }
+}
+
+async function scrapeCommand(args) {
+  const jobs = args.jobs ? JSON.parse(fs.readFileSync(args.jobs, 'utf8')) : [{ url: args.url }];
+  const launched = performance.now();
+  const firefox = await launchFirefox({ extension: args.extension });
+  try {
+    const launchSeconds = (performance.now() - launched) / 1000;
+    if (args.userScrapers) await firefox.setUserScrapers(JSON.parse(fs.readFileSync(args.userScrapers, 'utf8')));
+    const results = [];
+    for (const job of jobs) {
+      // One page's failure is that page's only.
+      results.push(await scrapeJob(firefox, job, args).catch((error) => ({ url: job.url, error: `Firefox automation failed: ${error.message}` })));
+    }
+    return { launchSeconds, jobs: results };
   } finally {
     await firefox.close();
   }
@@ -207,7 +314,7 @@ async function scrapeCommand(args) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [command, ...rest] = process.argv.slice(2);
   if (command !== 'scrape') {
-    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE --url URL [--scraper NAME] [--format json|csv] [--user-scrapers FILE]');
+    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE (--jobs FILE.json | --url URL) [--scraper NAME] [--format json|csv] [--user-scrapers FILE]');
     process.exit(2);
   }
   scrapeCommand(parseArgs(rest)).then(

@@ -12,7 +12,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
@@ -25,7 +24,7 @@ class CliError(Exception):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python build.py scrape", description=__doc__.split("\n\n")[0])
-    parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (served on 127.0.0.1)")
+    parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (a file:// page unless --url says where it came from)")
     parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="run only this scraper (repeatable)")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
@@ -33,7 +32,31 @@ def parse_args(argv):
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
     parser.add_argument("--browser", choices=("chromium", "firefox"), default="chromium",
                         help="the browser that runs the extension (firefox: headless firefox-esr, the event page's Pyodide)")
-    return parser.parse_args(argv)
+    parser.add_argument("--url", metavar="URL",
+                        help="the http(s) address a saved file came from: the page's URL in the browser (which shows the file "
+                             "there, offline) and natively, so both give the same records")
+    args = parser.parse_args(argv)
+    if args.url is not None:
+        if not args.url.startswith(("http://", "https://")):
+            parser.error(f"--url takes an http(s) address, not {args.url!r}")
+        if args.target.startswith(("http://", "https://")):
+            parser.error("--url is for a saved file; an http(s) TARGET is fetched from its own address")
+    return args
+
+
+def resolve_target(args):
+    """(URL the page has, saved file or None): the page's address in every mode.
+
+    A saved file shows at --url when given (the browser answers that URL
+    with the file's bytes), else at its own file:// URL.
+    """
+    target = args.target
+    if target.startswith(("http://", "https://")):
+        return target, None
+    path = Path(target)
+    if not path.is_file():
+        raise CliError(f"{target}: no such file")
+    return args.url or path.resolve().as_uri(), path.resolve()
 
 
 def load_user_plugins(paths, available_imports=None):
@@ -75,17 +98,17 @@ def run_native(args):
     from gleaner.host import load_builtins
     from gleaner.page import Page, decode_html
 
-    target = args.target
-    if target.startswith(("http://", "https://")):
+    from .browser import content_type_of
+
+    url, path = resolve_target(args)
+    if path is None:
         import urllib.request
 
-        with urllib.request.urlopen(target, timeout=30) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             data, content_type, url = response.read(), response.headers.get("content-type"), response.url
     else:
-        path = Path(target)
-        if not path.is_file():
-            raise CliError(f"{target}: no such file")
-        data, content_type, url = path.read_bytes(), None, path.resolve().as_uri()
+        # Typed as the browser gets it, whatever --url looks like.
+        data, content_type = path.read_bytes(), content_type_of(path)
     is_feed = (content_type or "").split(";")[0].strip().endswith("xml") or url.endswith((".xml", ".rss", ".atom"))
     page = Page(url, decode_xml(data, content_type) if is_feed else decode_html(data, content_type), kind="feed" if is_feed else "html")
     plugins = list(load_builtins(ROOT / "scrapers").values()) + load_user_plugins(args.plugin)
@@ -186,40 +209,36 @@ def run_limited(plugin, page, seconds):
 
 
 def run_in_browser(args):
-    from .browser import ExtensionBrowser, serve_directory
+    from .browser import ExtensionBrowser, content_type_of
 
     if not AUTOMATION_BUILD.exists():
         raise CliError("the extension is not built: run 'python build.py' first")
     lock = json.loads((AUTOMATION_BUILD / "python" / "pyodide-lock.json").read_text())
     imports = {name for pkg in lock["packages"].values() for name in pkg["imports"]}
     plugins = load_user_plugins(args.plugin, available_imports=imports)
-    target = args.target
+    url, path = resolve_target(args)
     if args.browser == "firefox":
-        return run_in_firefox(args, plugins)
-    with ExtensionBrowser(AUTOMATION_BUILD) as browser:
+        return run_in_firefox(args, plugins, url, path)
+    with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
         if plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
-        if target.startswith(("http://", "https://")):
-            return scrape_url(browser, target, args)
-        path = Path(target)
-        if not path.is_file():
-            raise CliError(f"{target}: no such file")
-        with serve_directory(path.resolve().parent) as base:
-            return scrape_url(browser, f"{base}/{quote(path.name)}", args)
+        if args.url:
+            stack.enter_context(browser.serve_pages({url.split("#")[0]: (path.read_bytes(), content_type_of(path))}))
+        return scrape_url(browser, url, args)
 
 
-def run_in_firefox(args, plugins):
+def run_in_firefox(args, plugins, url, path):
     """The same scrape in headless firefox-esr, through the Node driver (puppeteer-core over WebDriver BiDi)."""
     import subprocess
     import tempfile
 
-    from .browser import serve_directory
+    from .browser import content_type_of
 
     version = json.loads((ROOT / "manifest.json").read_text())["version"]
     package = ROOT / "dist" / "automation" / f"gleaner-firefox-automation-{version}.zip"
     if not package.exists():
         raise CliError("the Firefox package is not built: run 'python build.py' first")
-    with tempfile.TemporaryDirectory(prefix="gleaner-cli-") as scratch, contextlib.ExitStack() as stack:
+    with tempfile.TemporaryDirectory(prefix="gleaner-cli-") as scratch:
         command = ["node", str(FIREFOX_DRIVER), "scrape", "--extension", str(package), "--format", args.format]
         for name in args.scraper:
             command += ["--scraper", name]
@@ -227,19 +246,21 @@ def run_in_firefox(args, plugins):
             user_scrapers = Path(scratch) / "user-scrapers.json"
             user_scrapers.write_text(json.dumps([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]))
             command += ["--user-scrapers", str(user_scrapers)]
-        url = args.target
-        if not url.startswith(("http://", "https://")):
-            path = Path(url)
-            if not path.is_file():
-                raise CliError(f"{url}: no such file")
-            url = f"{stack.enter_context(serve_directory(path.resolve().parent))}/{quote(path.name)}"
-        completed = subprocess.run(command + ["--url", url], capture_output=True, text=True, cwd=ROOT)
+        job = {"url": url}
+        if args.url:
+            job.update(file=str(path), contentType=content_type_of(path))
+        jobs = Path(scratch) / "jobs.json"
+        jobs.write_text(json.dumps([job]))
+        completed = subprocess.run(command + ["--jobs", str(jobs)], capture_output=True, text=True, cwd=ROOT)
     lines = completed.stdout.strip().splitlines()
     if not lines:
         raise CliError(f"the Firefox driver failed: {completed.stderr.strip().splitlines()[-1:] or 'no output'}")
     reply = json.loads(lines[-1])
+    reply = reply["jobs"][0] if "jobs" in reply else reply
     if "error" in reply:
         raise CliError(reply["error"])
+    if reply["note"]:
+        print(reply["note"], file=sys.stderr)
     print(f"scraped {url} in {reply['seconds']:.1f} s (Firefox)", file=sys.stderr)
     results = select(reply["run"]["results"], args.scraper)
     data = reply["export"]["text"].encode("utf-8") if reply["export"] else None
