@@ -20,9 +20,10 @@
 //   node firefox-driver.mjs scrape --extension PACKAGE --jobs JOBS.json [--format json|csv]
 //       [--scraper NAME] [--user-scrapers FILE.json]
 // scrapes every page of JOBS.json, in one Firefox, one after the other. A job
-// is { url, file?, contentType?, pageScripts? }: with a file, the tab shows
-// url with the file's bytes and nothing else reaches the network (see
-// servePages). It prints one JSON object, { launchSeconds, jobs: [...] } or
+// is { url, file?, contentType?, pages?, pageScripts? }: with a file, the tab
+// shows url with the file's bytes and nothing else reaches the network (see
+// servePages); pages ({ url: { file, contentType } }) serves more saved files
+// the same way, for a page that moves to another. It prints one JSON object, { launchSeconds, jobs: [...] } or
 // { error }, where each job gives back { url, shownUrl, note, run,
 // export: { text } | null, loadSeconds, seconds } or { url, error }.
 
@@ -87,20 +88,22 @@ export const navigatedNote = (url, shownUrl) => (withoutFragment(shownUrl) === w
 // sites had sent them, and refuse every other web request (the twin of
 // browser.py's serve_pages): a saved page shown at the address it came from,
 // its scripts, images and fonts refused at once, nothing fetched from the
-// network. pages maps a URL without fragment to { file, contentType };
-// pageScripts: false keeps the page still (a CSP forbids its own scripts;
-// Gleaner's capture, an extension script, still runs). Request interception
-// over WebDriver BiDi: it also answers the capture's own re-read of the page.
-export async function servePages(page, pages, { pageScripts = true } = {}) {
+// network. pages maps a URL without fragment to { file, contentType,
+// pageScripts }; pageScripts: false keeps that page still (a CSP forbids its
+// own scripts; Gleaner's capture, an extension script, still runs). The map
+// is read at each request: a caller may change it between navigations, and
+// while it is empty the tab is online again. Request interception over
+// WebDriver BiDi: it also answers the capture's own re-read of the page.
+export async function servePages(page, pages) {
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     const url = withoutFragment(request.url());
     const saved = pages.get(url);
     let answered;
     if (saved) {
-      const headers = { 'cache-control': 'no-store', ...(pageScripts ? {} : { 'content-security-policy': NO_PAGE_SCRIPTS }) };
+      const headers = { 'cache-control': 'no-store', ...(saved.pageScripts === false ? { 'content-security-policy': NO_PAGE_SCRIPTS } : {}) };
       answered = request.respond({ status: 200, contentType: saved.contentType, headers, body: fs.readFileSync(saved.file) });
-    } else if (/^https?:/.test(url)) {
+    } else if (pages.size && /^https?:/.test(url)) {
       answered = request.abort('blockedbyclient');
     } else {
       answered = request.continue();
@@ -169,8 +172,12 @@ export class ExtensionFirefox {
 
   // An extension page in a tab of its own, once its document has loaded.
   async openExtensionPage(file, { timeoutMs = 30_000 } = {}) {
+    return this.showExtensionPage(await this.browser.newPage(), file, { timeoutMs });
+  }
+
+  // Navigate a tab to an extension page and return it once that has loaded.
+  async showExtensionPage(page, file, { timeoutMs = 30_000 } = {}) {
     const url = extensionUrl(file);
-    const page = await this.browser.newPage();
     // BiDi sends no load event for moz-extension:// documents: the
     // navigation itself happens, its promise just never settles.
     page.goto(url, { timeout: 0 }).catch(() => {});
@@ -197,23 +204,32 @@ export class ExtensionFirefox {
   // Open a web page in a new tab, once it is ready (see READY_SETTLE_MS), and
   // return { page, tabId, shownUrl }. With pages (see servePages) the tab is
   // offline and shows those saved files.
-  async openTab(url, { pages = null, pageScripts = true } = {}) {
+  async openTab(url, { pages = null } = {}) {
     const page = await this.browser.newPage();
     try {
-      if (pages) await servePages(page, pages, { pageScripts });
-      const shownUrl = await untilReady(page, url);
-      const tabId = await this.evaluate(async (href) => (await chrome.tabs.query({})).find((t) => t.url === href)?.id ?? null, shownUrl);
-      if (tabId === null) throw new Error(`no tab shows ${shownUrl}`);
-      return { page, tabId, shownUrl };
+      if (pages) await servePages(page, pages);
+      return { page, ...await this.showInTab(page, url) };
     } catch (error) {
       await page.close().catch(() => {});
       throw error;
     }
   }
 
-  // The automation stand-in for a toolbar click on the tab.
-  async openPopup(tabId, { wait = true, timeoutMs = 120_000 } = {}) {
-    const popup = await this.openExtensionPage(`extension/popup/popup.html?tab=${tabId}`);
+  // Navigate an open tab to url; { tabId, shownUrl } once it is ready.
+  async showInTab(page, url) {
+    const shownUrl = await untilReady(page, url);
+    const tabId = await this.evaluate(async (href) => (await chrome.tabs.query({})).find((t) => t.url === href)?.id ?? null, shownUrl);
+    if (tabId === null) throw new Error(`no tab shows ${shownUrl}`);
+    return { tabId, shownUrl };
+  }
+
+  // The automation stand-in for a toolbar click on the tab. With reuse (a
+  // popup opened before), that page shows the new popup instead of a new tab:
+  // a click again, at a fraction of a new tab's cost in Firefox.
+  async openPopup(tabId, { wait = true, timeoutMs = 120_000, reuse = null } = {}) {
+    const file = `extension/popup/popup.html?tab=${tabId}`;
+    // A query of its own makes it a new document even for the same tab.
+    const popup = reuse ? await this.showExtensionPage(reuse, `${file}&click=${Date.now()}`) : await this.openExtensionPage(file);
     if (wait) await popup.waitForSelector(DONE, { timeout: timeoutMs });
     return popup;
   }
@@ -266,31 +282,56 @@ function parseArgs(argv) {
   return args;
 }
 
-// One job of the scrape command (see the top of this file), in a tab of its own, closed after.
-async function scrapeJob(firefox, job, { scraper, format }) {
-  const started = performance.now();
-  const pages = job.file ? new Map([[withoutFragment(job.url), { file: job.file, contentType: job.contentType || 'text/html' }]]) : null;
-  const { page, tabId, shownUrl } = await firefox.openTab(job.url, { pages, pageScripts: job.pageScripts ?? true });
-  const loaded = performance.now();
+// The jobs of the scrape command (see the top of this file), one after the
+// other in one tab, each clicked in one popup page: the tab and the popup are
+// made once, as they cost a second or more each in Firefox.
+async function scrapeJobs(firefox, jobs, { scraper, format }) {
+  const saved = new Map();
+  const tab = await firefox.browser.newPage();
+  await servePages(tab, saved);
   let popup = null;
+  const results = [];
   try {
-    popup = await firefox.openPopup(tabId);
-    const [state, status] = await popupState(popup);
-    if (state !== 'done') return { url: job.url, error: status };
-    const run = (await firefox.send(popup, 'GetLastRun', { tabId })).result;
-    const seconds = (performance.now() - loaded) / 1000;
-    let exported = null;
-    const [only] = scraper;
-    if (scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
-      const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: format || 'json' });
-      if (!reply.ok) return { url: job.url, error: reply.error.message };
-      exported = { text: reply.result.text };
+    for (const job of jobs) {
+      saved.clear();
+      const files = { ...(job.file ? { [job.url]: { file: job.file, contentType: job.contentType } } : {}), ...job.pages };
+      for (const [url, { file, contentType }] of Object.entries(files)) {
+        saved.set(withoutFragment(url), { file, contentType: contentType || 'text/html', pageScripts: job.pageScripts ?? true });
+      }
+      try {
+        results.push(await scrapeJob(firefox, job, tab, popup, { scraper, format }));
+      } catch (error) {
+        // One page's failure is that page's only.
+        results.push({ url: job.url, error: `Firefox automation failed: ${error.message}` });
+      }
+      popup = results.at(-1).popup ?? popup;
+      delete results.at(-1).popup;
     }
-    return { url: job.url, shownUrl, note: navigatedNote(job.url, shownUrl), run, export: exported, loadSeconds: (loaded - started) / 1000, seconds };
   } finally {
     await popup?.close().catch(() => {});
-    await page.close().catch(() => {});
+    await tab.close().catch(() => {});
   }
+  return results;
+}
+
+async function scrapeJob(firefox, job, tab, reuse, { scraper, format }) {
+  const started = performance.now();
+  const { tabId, shownUrl } = await firefox.showInTab(tab, job.url);
+  const loaded = performance.now();
+  const popup = await firefox.openPopup(tabId, { reuse });
+  const [state, status] = await popupState(popup);
+  if (state !== 'done') return { url: job.url, error: status, popup };
+  const run = (await firefox.send(popup, 'GetLastRun', { tabId })).result;
+  const seconds = (performance.now() - loaded) / 1000;
+  let exported = null;
+  const [only] = scraper;
+  if (scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
+    const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: format || 'json' });
+    if (!reply.ok) return { url: job.url, error: reply.error.message, popup };
+    exported = { text: reply.result.text };
+  }
+  const loadSeconds = (loaded - started) / 1000;
+  return { url: job.url, shownUrl, note: navigatedNote(job.url, shownUrl), run, export: exported, loadSeconds, seconds, popup };
 }
 
 async function scrapeCommand(args) {
@@ -300,12 +341,7 @@ async function scrapeCommand(args) {
   try {
     const launchSeconds = (performance.now() - launched) / 1000;
     if (args.userScrapers) await firefox.setUserScrapers(JSON.parse(fs.readFileSync(args.userScrapers, 'utf8')));
-    const results = [];
-    for (const job of jobs) {
-      // One page's failure is that page's only.
-      results.push(await scrapeJob(firefox, job, args).catch((error) => ({ url: job.url, error: `Firefox automation failed: ${error.message}` })));
-    }
-    return { launchSeconds, jobs: results };
+    return { launchSeconds, jobs: await scrapeJobs(firefox, jobs, args) };
   } finally {
     await firefox.close();
   }

@@ -15,7 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
-FIREFOX_DRIVER = Path(__file__).resolve().parent / "firefox-driver.mjs"
 
 
 class CliError(Exception):
@@ -217,6 +216,14 @@ def run_in_browser(args):
     imports = {name for pkg in lock["packages"].values() for name in pkg["imports"]}
     plugins = load_user_plugins(args.plugin, available_imports=imports)
     url, path = resolve_target(args)
+    if path and not args.url:
+        # A file:// tab is what the browsers allow least: Firefox lets no
+        # extension script one, and Chromium's XML viewer hides a feed whose
+        # bytes an extension cannot re-read from file://.
+        if args.browser == "firefox":
+            raise CliError(f"Firefox does not let extensions read file:// pages: pass --url with the address {path.name} came from")
+        if content_type_of(path) != "text/html":
+            raise CliError(f"Chromium does not let extensions re-read a file:// feed: pass --url with the address {path.name} came from")
     if args.browser == "firefox":
         return run_in_firefox(args, plugins, url, path)
     with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
@@ -229,34 +236,17 @@ def run_in_browser(args):
 
 def run_in_firefox(args, plugins, url, path):
     """The same scrape in headless firefox-esr, through the Node driver (puppeteer-core over WebDriver BiDi)."""
-    import subprocess
-    import tempfile
-
     from .browser import content_type_of
+    from .firefox import FirefoxError, run_jobs
 
-    version = json.loads((ROOT / "manifest.json").read_text())["version"]
-    package = ROOT / "dist" / "automation" / f"gleaner-firefox-automation-{version}.zip"
-    if not package.exists():
-        raise CliError("the Firefox package is not built: run 'python build.py' first")
-    with tempfile.TemporaryDirectory(prefix="gleaner-cli-") as scratch:
-        command = ["node", str(FIREFOX_DRIVER), "scrape", "--extension", str(package), "--format", args.format]
-        for name in args.scraper:
-            command += ["--scraper", name]
-        if plugins:
-            user_scrapers = Path(scratch) / "user-scrapers.json"
-            user_scrapers.write_text(json.dumps([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]))
-            command += ["--user-scrapers", str(user_scrapers)]
-        job = {"url": url}
-        if args.url:
-            job.update(file=str(path), contentType=content_type_of(path))
-        jobs = Path(scratch) / "jobs.json"
-        jobs.write_text(json.dumps([job]))
-        completed = subprocess.run(command + ["--jobs", str(jobs)], capture_output=True, text=True, cwd=ROOT)
-    lines = completed.stdout.strip().splitlines()
-    if not lines:
-        raise CliError(f"the Firefox driver failed: {completed.stderr.strip().splitlines()[-1:] or 'no output'}")
-    reply = json.loads(lines[-1])
-    reply = reply["jobs"][0] if "jobs" in reply else reply
+    job = {"url": url}
+    if args.url:
+        job.update(file=str(path), contentType=content_type_of(path))
+    user_scrapers = [{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]
+    try:
+        [reply] = run_jobs([job], scrapers=args.scraper, fmt=args.format, user_scrapers=user_scrapers)["jobs"]
+    except FirefoxError as exc:
+        raise CliError(str(exc)) from None
     if "error" in reply:
         raise CliError(reply["error"])
     if reply["note"]:
