@@ -12,9 +12,15 @@ import json
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
+
+
+# Where a saved file shows when a browser cannot show it as file:// and no
+# --url says where it came from: a name that can never be a real site.
+STAND_IN_ORIGIN = "https://saved-file.invalid"
 
 
 class CliError(Exception):
@@ -216,31 +222,35 @@ def run_in_browser(args):
     imports = {name for pkg in lock["packages"].values() for name in pkg["imports"]}
     plugins = load_user_plugins(args.plugin, available_imports=imports)
     url, path = resolve_target(args)
-    if path and not args.url:
+    served = bool(args.url)
+    if path and not args.url and (args.browser == "firefox" or content_type_of(path) != "text/html"):
         # A file:// tab is what the browsers allow least: Firefox lets no
         # extension script one, and Chromium's XML viewer hides a feed whose
-        # bytes an extension cannot re-read from file://.
-        if args.browser == "firefox":
-            raise CliError(f"Firefox does not let extensions read file:// pages: pass --url with the address {path.name} came from")
-        if content_type_of(path) != "text/html":
-            raise CliError(f"Chromium does not let extensions re-read a file:// feed: pass --url with the address {path.name} came from")
+        # bytes an extension cannot re-read from file://. Such a file is
+        # shown offline at a stand-in address instead, and stderr says so.
+        url, served = f"{STAND_IN_ORIGIN}/{quote(path.name)}", True
+        print(f"note: {args.browser.capitalize()} cannot scrape {path.name} as a file:// page: it is shown at {url} "
+              "(pass --url with the address it came from)", file=sys.stderr)
     if args.browser == "firefox":
-        return run_in_firefox(args, plugins, url, path)
+        return run_in_firefox(args, plugins, url, path if served else None)
     with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
         if plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
-        if args.url:
+        if served:
             stack.enter_context(browser.serve_pages({url.split("#")[0]: (path.read_bytes(), content_type_of(path))}))
         return scrape_url(browser, url, args)
 
 
 def run_in_firefox(args, plugins, url, path):
-    """The same scrape in headless firefox-esr, through the Node driver (puppeteer-core over WebDriver BiDi)."""
+    """The same scrape in headless firefox-esr, through the Node driver (puppeteer-core over WebDriver BiDi).
+
+    With a path, the tab shows url with that file's bytes, offline.
+    """
     from .browser import content_type_of
     from .firefox import FirefoxError, run_jobs
 
     job = {"url": url}
-    if args.url:
+    if path:
         job.update(file=str(path), contentType=content_type_of(path))
     user_scrapers = [{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]
     try:
