@@ -34,12 +34,13 @@ CHROMIUM_ARGS = [
 CONTENT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml", ".rss": "application/xml", ".atom": "application/xml"}
 
 # The readiness rule: a tab is ready to scrape once its document has loaded
-# (DOMContentLoaded), then at its load event or after READY_SETTLE_MS,
-# whichever comes first, and never later than READY_CAP_MS after the
-# navigation began: real pages keep connections open, wait for sub-resources
-# that are refused or never come, or replace themselves by script, and the
-# DOM is what a scraper reads. firefox-driver.mjs applies the same rule.
-READY_SETTLE_MS = 500
+# (DOMContentLoaded) and READY_SETTLE_MS have passed without a new document
+# replacing it (a script's location.replace commits a moment after), and
+# never later than READY_CAP_MS after the navigation began. The load event is
+# not awaited: real pages keep connections open, wait for sub-resources that
+# are refused or never come, or replace themselves by script, and the DOM is
+# what a scraper reads. firefox-driver.mjs applies the same rule.
+READY_SETTLE_MS = 300
 READY_CAP_MS = 30_000
 # A still page: none of its own scripts run (an ad script adding a link
 # between two captures would make the same page two inputs).
@@ -240,11 +241,15 @@ def wait_until_ready(page, url):
         # cap: what the tab shows now is the page. Nothing shown is a failure.
         if not page.url.startswith(("http:", "https:", "file:")):
             raise RuntimeError(f"{url} did not load: {str(exc).splitlines()[0]}") from None
-    for state, timeout in (("domcontentloaded", left_ms()), ("load", min(READY_SETTLE_MS, left_ms()))):
+    while True:
         try:
-            page.wait_for_load_state(state, timeout=timeout)
+            page.wait_for_load_state("domcontentloaded", timeout=left_ms())
         except PlaywrightError:
-            pass  # the cap, or the settle time, is up: the tab is ready as it is
+            break  # the cap is up: the tab is ready as it is
+        shown = page.url
+        page.wait_for_timeout(min(READY_SETTLE_MS, left_ms()))
+        if page.url == shown or left_ms() <= 1:
+            break
     if without_fragment(page.url) != without_fragment(url):
         print(f"note: {url} navigated to {page.url}; scraping what the tab shows", file=sys.stderr)
     return page.url

@@ -40,13 +40,15 @@ export const ADDON_UUID = '6c1e7a52-9f0e-4d1b-8a57-91e0ea5ee0c1';
 const DONE = 'body[data-state=done], body[data-state=error], body[data-state=unreadable]';
 
 // The readiness rule, the same as browser.py's (READY_SETTLE_MS there): a tab
-// is ready to scrape once its document has loaded (DOMContentLoaded), then at
-// its load event or after READY_SETTLE_MS, whichever comes first, and never
-// later than READY_CAP_MS after the navigation began. Real pages keep
-// connections open, wait for sub-resources that are refused or never come,
-// or replace themselves by script (WebDriver BiDi then fails the navigation
-// with "Address rejected" or a timeout): the DOM is what a scraper reads.
-export const READY_SETTLE_MS = 500;
+// is ready to scrape once its document has loaded (DOMContentLoaded) and
+// READY_SETTLE_MS have passed without a new document replacing it (a script's
+// location.replace commits a moment after), and never later than
+// READY_CAP_MS after the navigation began. The load event is not awaited:
+// real pages keep connections open, wait for sub-resources that are refused
+// or never come, or replace themselves by script (WebDriver BiDi then fails
+// the navigation with "Address rejected" or a timeout), and the DOM is what a
+// scraper reads.
+export const READY_SETTLE_MS = 300;
 export const READY_CAP_MS = 30_000;
 // A still page: none of its own scripts run.
 const NO_PAGE_SCRIPTS = "script-src 'none'";
@@ -63,12 +65,14 @@ export async function untilReady(page, url) {
   let shown = null;
   let loadedAt = null;
   for (;;) {
+    const before = shown;
     // Fails while a new document replaces the old one: ask again.
     shown = await page.evaluate(() => [location.href, document.readyState, document.documentURI]).catch(() => shown);
     const now = Date.now();
+    if (before && shown && before[0] !== shown[0]) loadedAt = null; // moved on: settle anew
     if (shown && shown[1] !== 'loading') {
       loadedAt ??= now;
-      if (shown[1] === 'complete' || now - loadedAt >= READY_SETTLE_MS) break;
+      if (now - loadedAt >= READY_SETTLE_MS) break;
     } else {
       loadedAt = null;
     }
