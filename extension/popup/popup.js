@@ -96,7 +96,7 @@ function showRun(run, { earlier = false } = {}) {
   const seconds = run.boot?.totalMs && !run.boot.warm && !earlier ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
   const when = earlier ? `Results from ${new Date(run.startedAt).toLocaleString()}; Scrape again for fresh ones. ` : '';
   // historyError: the records are here, but the history (IndexedDB) refused them.
-  setStatus(`${when}${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
+  setStatus(`${when}${run.results.length} ${run.results.length === 1 ? 'scraper' : 'scrapers'} ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
   document.body.dataset.state = 'done';
 }
 
@@ -109,9 +109,19 @@ function feedsSection(run) {
   return el('section', { className: 'feeds', id: 'feeds' }, el('h2', { textContent: 'Feeds on this page' }), el('ul', {}, ...items));
 }
 
+// Every button that starts a run (Scrape again, each feed's) is off while a
+// run is in flight: a second click would only queue behind the first.
+let running = false;
+
+function setRunning(value) {
+  running = value;
+  for (const button of [$('scrape'), ...document.querySelectorAll('button[data-feed]')]) button.disabled = value;
+}
+
 async function scrape(feedUrl = null) {
+  if (running) return;
   document.body.dataset.state = 'running';
-  $('scrape').disabled = true;
+  setRunning(true);
   bootClock = startClock('Starting Python…');
   try {
     showRun(await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl }));
@@ -121,7 +131,7 @@ async function scrape(feedUrl = null) {
   } finally {
     bootClock.stop();
     bootClock = null;
-    $('scrape').disabled = false;
+    setRunning(false);
   }
 }
 
