@@ -17,7 +17,7 @@
 //
 // As a command (used by `python build.py scrape --browser firefox` and the
 // Firefox parity test):
-//   node firefox-driver.mjs scrape --extension PACKAGE --jobs JOBS.json [--format json|csv]
+//   node firefox-driver.mjs scrape --extension PACKAGE --jobs JOBS.json [--format json|jsonl|csv|xlsx]
 //       [--scraper NAME] [--user-scrapers FILE.json]
 // scrapes every page of JOBS.json, in one Firefox, one after the other. A job
 // is { url, file?, contentType?, pages?, pageScripts? }: with a file, the tab
@@ -25,7 +25,7 @@
 // servePages); pages ({ url: { file, contentType } }) serves more saved files
 // the same way, for a page that moves to another. It prints one JSON object, { launchSeconds, jobs: [...] } or
 // { error }, where each job gives back { url, shownUrl, note, run,
-// export: { text } | null, loadSeconds, seconds } or { url, error }.
+// export: { text, base64 } | null, loadSeconds, seconds } or { url, error }.
 
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
@@ -332,7 +332,7 @@ async function scrapeJob(firefox, job, tab, reuse, { scraper, format }) {
   if (scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
     const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: format || 'json' });
     if (!reply.ok) return { url: job.url, error: reply.error.message, popup };
-    exported = { text: reply.result.text };
+    exported = { text: reply.result.text, base64: reply.result.base64 };
   }
   const loadSeconds = (loaded - started) / 1000;
   return { url: job.url, shownUrl, note: navigatedNote(job.url, shownUrl), run, export: exported, loadSeconds, seconds, popup };
@@ -354,7 +354,7 @@ async function scrapeCommand(args) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [command, ...rest] = process.argv.slice(2);
   if (command !== 'scrape') {
-    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE (--jobs FILE.json | --url URL) [--scraper NAME] [--format json|csv] [--user-scrapers FILE]');
+    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE (--jobs FILE.json | --url URL) [--scraper NAME] [--format json|jsonl|csv|xlsx] [--user-scrapers FILE]');
     process.exit(2);
   }
   scrapeCommand(parseArgs(rest)).then(
