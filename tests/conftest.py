@@ -64,6 +64,42 @@ def offline(chromium):
     chromium.context.unroute_all()
 
 
+@pytest.fixture(scope="session")
+def chromium_corpus(chromium):
+    """Every page and feed of the corpus scraped in Chromium once, each at the address it came from
+    (the CLI's --url), offline and still: {path: {"state", "status", "run", "captured"}}.
+
+    ``captured`` is the page as capture.js takes it, taken again right after the run for the
+    native comparisons (None for feeds). Shared by the Chromium and the Firefox parity tests,
+    so the corpus goes through Chromium once per session.
+    """
+    from bench.firefox_corpus import corpus_paths, saved_url
+    from gleaner_cli.browser import content_type_of
+
+    paths = corpus_paths(CORPUS)
+    pages = {saved_url(CORPUS, path): ((CORPUS / path).read_bytes(), content_type_of(path)) for path in paths}
+    scraped = {}
+    with chromium.serve_pages(pages, page_scripts=False):
+        for path in paths:
+            page, tab_id = chromium.open_tab(saved_url(CORPUS, path))
+            popup = chromium.open_popup(tab_id)
+            try:
+                state, status = popup.evaluate("[document.body.dataset.state, document.getElementById('status').textContent]")
+                run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"] if state == "done" else None
+                captured = None if path.startswith("feeds/") else popup.evaluate(
+                    """async (tabId) => {
+                        const { capturePage } = await import('/extension/content/capture.js');
+                        return (await chrome.scripting.executeScript({ target: { tabId }, func: capturePage, args: [null] }))[0].result;
+                    }""",
+                    tab_id,
+                )
+            finally:
+                popup.close()
+                page.close()
+            scraped[path] = {"state": state, "status": status, "run": run, "captured": captured}
+    return scraped
+
+
 def run_on_corpus(scraper, name, url=None):
     """A built-in's result on a corpus file, natively: an .xml feed decoded as a feed, a page as a browser would."""
     from gleaner.host import load_builtins, run_plugin

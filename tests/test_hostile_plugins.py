@@ -110,7 +110,8 @@ def test_global_time_limit_applies_to_plugins_without_their_own(chromium, site):
 def test_cli_names_the_stopped_plugin_and_still_writes_the_others(tmp_path, extension_dir):
     out = tmp_path / "out.json"
     done = subprocess.run(
-        [sys.executable, "build.py", "scrape", "tests/pages/shop.html", "--plugin", "tests/hostile/runaway.py", "-o", str(out)],
+        [sys.executable, "build.py", "scrape", "tests/pages/shop.html", "--url", "http://127.0.0.1/shop.html",
+         "--plugin", "tests/hostile/runaway.py", "-o", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 1, done.stderr

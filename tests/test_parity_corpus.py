@@ -1,5 +1,8 @@
 """Parity: on every saved page of the corpus, the built-ins give the same records in the
-browser's Pyodide as in native CPython on the same HTML string the browser captured."""
+browser's Pyodide as in native CPython on the same HTML string the browser captured.
+
+Each page is shown at the address it came from (the CLI's --url), offline and still; see
+the chromium_corpus fixture, which tests/test_corpus_firefox.py shares."""
 
 import json
 
@@ -33,63 +36,44 @@ def comparable(result):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_browser_equals_native(chromium, corpus_site, offline, name):
-    # A query of its own: earlier tests scraped these URLs, and the popup would show that history.
-    page, tab_id = chromium.open_tab(f"{corpus_site}/html/{name}?parity")
-    popup = chromium.open_popup(tab_id)
-    try:
-        assert popup.evaluate("document.body.dataset.state") == "done", popup.inner_text("#status")
-        run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"]
-        # The same capture the service worker made, taken again for the native run.
-        captured = popup.evaluate(
-            """async (tabId) => {
-                const { capturePage } = await import('/extension/content/capture.js');
-                return (await chrome.scripting.executeScript({ target: { tabId }, func: capturePage, args: [null] }))[0].result;
-            }""",
-            tab_id,
-        )
-        # The browser built its tree from the DOM (capture's "tree"); native
-        # parses the captured HTML: the two trees are the same, node for node.
-        tree = captured.pop("tree", None)
-        if captured.get("decodedFrom") != "bytes":
-            assert tree and run["parsed"]["soup"] == "dom"
-            assert tree_shape(soup_from_dom(tree)) == tree_shape(make_soup(captured["html"]))
-        native_page = Page.from_dict(captured)
-        browser = {r["scraper"]: comparable(r) for r in run["results"]}
-        native = {
-            p.name: comparable(json.loads(json.dumps(run_plugin(p, native_page))))
-            for p in BUILTINS.values()
-            if p.applies_to(captured["url"], captured["kind"])
-        }
-        assert set(browser) == set(native)
-        for scraper in native:
-            assert browser[scraper] == native[scraper], f"{scraper} differs on {name}"
-    finally:
-        popup.close()
-        page.close()
+def test_browser_equals_native(chromium_corpus, name):
+    scraped = chromium_corpus[f"html/{name}"]
+    assert scraped["state"] == "done", scraped["status"]
+    run, captured = scraped["run"], dict(scraped["captured"])
+    # The browser built its tree from the DOM (capture's "tree"); native
+    # parses the captured HTML: the two trees are the same, node for node.
+    tree = captured.pop("tree", None)
+    if captured.get("decodedFrom") != "bytes":
+        assert tree and run["parsed"]["soup"] == "dom"
+        assert tree_shape(soup_from_dom(tree)) == tree_shape(make_soup(captured["html"]))
+    native_page = Page.from_dict(captured)
+    browser = {r["scraper"]: comparable(r) for r in run["results"]}
+    native = {
+        p.name: comparable(json.loads(json.dumps(run_plugin(p, native_page))))
+        for p in BUILTINS.values()
+        if p.applies_to(captured["url"], captured["kind"])
+    }
+    assert set(browser) == set(native)
+    for scraper in native:
+        assert browser[scraper] == native[scraper], f"{scraper} differs on {name}"
 
 
 @pytest.mark.parametrize("name", FEEDS)
-def test_feed_in_browser_equals_native(chromium, corpus_site, offline, name):
+def test_feed_in_browser_equals_native(chromium_corpus, name):
     """A tab showing a feed: the browser re-reads its bytes; native reads the same file's bytes."""
     from gleaner.feeds import decode_xml
 
-    url = f"{corpus_site}/feeds/{name}?parity"
-    page, tab_id = chromium.open_tab(url)
-    popup = chromium.open_popup(tab_id)
-    try:
-        assert popup.evaluate("document.body.dataset.state") == "done", popup.inner_text("#status")
-        run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"]
-        assert run["kind"] == "feed"
-        # The test server sends application/xml with no charset, as the capture saw.
-        native_page = Page(url, decode_xml((CORPUS / "feeds" / name).read_bytes(), "application/xml"), kind="feed")
-        native = {
-            p.name: comparable(json.loads(json.dumps(run_plugin(p, native_page))))
-            for p in BUILTINS.values()
-            if p.applies_to(url, "feed")
-        }
-        browser = {r["scraper"]: comparable(r) for r in run["results"]}
-        assert browser == native
-    finally:
-        popup.close()
-        page.close()
+    scraped = chromium_corpus[f"feeds/{name}"]
+    assert scraped["state"] == "done", scraped["status"]
+    run = scraped["run"]
+    assert run["kind"] == "feed"
+    url = run["url"]
+    # Served as application/xml with no charset, as the capture saw.
+    native_page = Page(url, decode_xml((CORPUS / "feeds" / name).read_bytes(), "application/xml"), kind="feed")
+    native = {
+        p.name: comparable(json.loads(json.dumps(run_plugin(p, native_page))))
+        for p in BUILTINS.values()
+        if p.applies_to(url, "feed")
+    }
+    browser = {r["scraper"]: comparable(r) for r in run["results"]}
+    assert browser == native

@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -33,6 +34,28 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-default-apps",
 ]
+
+# The readiness rule: a tab is ready to scrape once its document has loaded
+# (DOMContentLoaded) and READY_SETTLE_MS have passed without a new document
+# replacing it (a script's location.replace commits a moment after), and
+# never later than READY_CAP_MS after the navigation began. The load event is
+# not awaited: real pages keep connections open, wait for sub-resources that
+# are refused or never come, or replace themselves by script, and the DOM is
+# what a scraper reads. firefox-driver.mjs applies the same rule.
+READY_SETTLE_MS = 300
+READY_CAP_MS = 30_000
+# A still page: none of its own scripts run (an ad script adding a link
+# between two captures would make the same page two inputs).
+NO_PAGE_SCRIPTS = "script-src 'none'"
+
+
+def content_type_of(path):
+    """The type a saved file is served as (the one a web server would most likely have sent)."""
+    return CONTENT_TYPES.get(Path(path).suffix.lower(), "text/html")
+
+
+def without_fragment(url):
+    return url.split("#", 1)[0]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -108,15 +131,53 @@ class ExtensionBrowser:
         return f"chrome-extension://{self.extension_id}/{path}"
 
     def open_tab(self, url):
-        """Open a page and return (page, tab id)."""
+        """Open a page in a new tab, once it is ready (see READY_SETTLE_MS), and return (page, tab id)."""
         page = self.context.new_page()
-        page.goto(url, wait_until="load")
-        tab_id = self.service_worker.evaluate(
-            "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", page.url
-        )
+        try:
+            wait_until_ready(page, url)
+            tab_id = self.service_worker.evaluate(
+                "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", page.url
+            )
+        except Exception:
+            page.close()
+            raise
         if tab_id is None:
+            page.close()
             raise RuntimeError(f"no tab shows {page.url}")
         return page, tab_id
+
+    @contextlib.contextmanager
+    def serve_pages(self, pages, *, page_scripts=True):
+        """Answer requests for these URLs with these bytes, as if their sites had sent them; refuse every other web request.
+
+        ``pages`` maps a URL (without its fragment) to ``(bytes, content type)``:
+        a saved file shown at the address it came from, so the tab, the page's
+        links and its records carry that address. Nothing reaches the network:
+        the saved page's scripts, images and fonts, on its own site or any
+        other, are refused at once. ``page_scripts=False`` keeps the page still
+        (a CSP forbids its own scripts; Gleaner's capture, an extension script,
+        still runs).
+        """
+
+        def answer(route):
+            url = without_fragment(route.request.url)
+            if url in pages:
+                body, content_type = pages[url]
+                headers = {"content-type": content_type, "cache-control": "no-store"}
+                if not page_scripts:
+                    headers["content-security-policy"] = NO_PAGE_SCRIPTS
+                route.fulfill(status=200, headers=headers, body=body)
+            else:
+                route.abort("blockedbyclient")
+
+        def is_web(url):
+            return url.startswith(("http:", "https:"))
+
+        self.context.route(is_web, answer)
+        try:
+            yield
+        finally:
+            self.context.unroute(is_web, answer)
 
     def open_popup(self, tab_id, *, wait=True, timeout_ms=120_000):
         """The automation stand-in for a toolbar click on the tab."""
@@ -161,6 +222,39 @@ class ExtensionBrowser:
 
     def set_user_scrapers(self, scrapers):
         self.service_worker.evaluate("(scrapers) => chrome.storage.local.set({ scrapers })", scrapers)
+
+
+def wait_until_ready(page, url):
+    """Navigate the tab to url and return once the readiness rule holds (see READY_SETTLE_MS).
+
+    A navigation the page's own scripts start, or sub-resources that are
+    refused, do not fail it: the tab is scraped where it ended up, and stderr
+    says so when that is not url. Only a document that never came (an
+    unreachable site, an error page) is an error.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    started = time.monotonic()
+    left_ms = lambda: max(1, READY_CAP_MS - (time.monotonic() - started) * 1000)  # noqa: E731
+    try:
+        page.goto(url, wait_until="domcontentloaded", timeout=READY_CAP_MS)
+    except PlaywrightError as exc:
+        # Interrupted by the page's own navigation, or still loading at the
+        # cap: what the tab shows now is the page. Nothing shown is a failure.
+        if not page.url.startswith(("http:", "https:", "file:")):
+            raise RuntimeError(f"{url} did not load: {str(exc).splitlines()[0]}") from None
+    while True:
+        try:
+            page.wait_for_load_state("domcontentloaded", timeout=left_ms())
+        except PlaywrightError:
+            break  # the cap is up: the tab is ready as it is
+        shown = page.url
+        page.wait_for_timeout(min(READY_SETTLE_MS, left_ms()))
+        if page.url == shown or left_ms() <= 1:
+            break
+    if without_fragment(page.url) != without_fragment(url):
+        print(f"note: {url} navigated to {page.url}; scraping what the tab shows", file=sys.stderr)
+    return page.url
 
 
 def popup_results(popup):

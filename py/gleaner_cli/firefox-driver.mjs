@@ -15,10 +15,17 @@
 //     runs with -remote-allow-system-access, and it reports no load events
 //     for such pages, so openExtensionPage() waits for the document itself.
 //
-// As a command (used by `python build.py scrape --browser firefox`):
-//   node firefox-driver.mjs scrape --extension PACKAGE --url URL [--format json|jsonl|csv|xlsx]
+// As a command (used by `python build.py scrape --browser firefox` and the
+// Firefox parity test):
+//   node firefox-driver.mjs scrape --extension PACKAGE --jobs JOBS.json [--format json|jsonl|csv|xlsx]
 //       [--scraper NAME] [--user-scrapers FILE.json]
-// prints one JSON object: { run, export: { text } | { base64 } | null, seconds } or { error }.
+// scrapes every page of JOBS.json, in one Firefox, one after the other. A job
+// is { url, file?, contentType?, pages?, pageScripts? }: with a file, the tab
+// shows url with the file's bytes and nothing else reaches the network (see
+// servePages); pages ({ url: { file, contentType } }) serves more saved files
+// the same way, for a page that moves to another. It prints one JSON object, { launchSeconds, jobs: [...] } or
+// { error }, where each job gives back { url, shownUrl, note, run,
+// export: { text, base64 } | null, loadSeconds, seconds } or { url, error }.
 
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
@@ -31,6 +38,84 @@ export const ADDON_ID = 'gleaner@gleaner.invalid';
 // Any fixed UUID will do; it only has to be known before the install.
 export const ADDON_UUID = '6c1e7a52-9f0e-4d1b-8a57-91e0ea5ee0c1';
 const DONE = 'body[data-state=done], body[data-state=error], body[data-state=unreadable]';
+
+// The readiness rule, the same as browser.py's (READY_SETTLE_MS there): a tab
+// is ready to scrape once its document has loaded (DOMContentLoaded) and
+// READY_SETTLE_MS have passed without a new document replacing it (a script's
+// location.replace commits a moment after), and never later than
+// READY_CAP_MS after the navigation began. The load event is not awaited:
+// real pages keep connections open, wait for sub-resources that are refused
+// or never come, or replace themselves by script (WebDriver BiDi then fails
+// the navigation with "Address rejected" or a timeout), and the DOM is what a
+// scraper reads.
+export const READY_SETTLE_MS = 300;
+export const READY_CAP_MS = 30_000;
+// A still page: none of its own scripts run.
+const NO_PAGE_SCRIPTS = "script-src 'none'";
+
+export const withoutFragment = (url) => url.split('#')[0];
+
+// Navigate page to url; resolve, once the readiness rule holds, to the URL
+// the tab shows then (the page's own scripts may have moved it elsewhere).
+// Only a document that never came (an unreachable site) is an error.
+export async function untilReady(page, url) {
+  const started = Date.now();
+  let failure = null;
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: READY_CAP_MS }).catch((error) => { failure = error; });
+  let shown = null;
+  let loadedAt = null;
+  for (;;) {
+    const before = shown;
+    // Fails while a new document replaces the old one: ask again.
+    shown = await page.evaluate(() => [location.href, document.readyState, document.documentURI]).catch(() => shown);
+    const now = Date.now();
+    if (before && shown && before[0] !== shown[0]) loadedAt = null; // moved on: settle anew
+    if (shown && shown[1] !== 'loading') {
+      loadedAt ??= now;
+      if (now - loadedAt >= READY_SETTLE_MS) break;
+    } else {
+      loadedAt = null;
+    }
+    if (now - started >= READY_CAP_MS) break;
+    await sleep(50);
+  }
+  if (!shown || !/^(https?|file):/.test(shown[2])) {
+    throw new Error(`${url} did not load${failure ? `: ${failure.message.split('\n')[0]}` : ''}`);
+  }
+  return shown[0];
+}
+
+export const navigatedNote = (url, shownUrl) => (withoutFragment(shownUrl) === withoutFragment(url)
+  ? null : `note: ${url} navigated to ${shownUrl}; scraping what the tab shows`);
+
+// Answer the page's requests for these URLs with these files, as if their
+// sites had sent them, and refuse every other web request (the twin of
+// browser.py's serve_pages): a saved page shown at the address it came from,
+// its scripts, images and fonts refused at once, nothing fetched from the
+// network. pages maps a URL without fragment to { file, contentType,
+// pageScripts }; pageScripts: false keeps that page still (a CSP forbids its
+// own scripts; Gleaner's capture, an extension script, still runs). The map
+// is read at each request: a caller may change it between navigations, and
+// while it is empty the tab is online again. Request interception over
+// WebDriver BiDi: it also answers the capture's own re-read of the page.
+export async function servePages(page, pages) {
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    const url = withoutFragment(request.url());
+    const saved = pages.get(url);
+    let answered;
+    if (saved) {
+      const headers = { 'cache-control': 'no-store', ...(saved.pageScripts === false ? { 'content-security-policy': NO_PAGE_SCRIPTS } : {}) };
+      answered = request.respond({ status: 200, contentType: saved.contentType, headers, body: fs.readFileSync(saved.file) });
+    } else if (pages.size && /^https?:/.test(url)) {
+      answered = request.abort('blockedbyclient');
+    } else {
+      answered = request.continue();
+    }
+    // A request its page gave up meanwhile (a navigation, a closed tab) has nothing left to answer.
+    answered.catch(() => {});
+  });
+}
 
 export const extensionUrl = (file) => `moz-extension://${ADDON_UUID}/${file}`;
 
@@ -91,8 +176,12 @@ export class ExtensionFirefox {
 
   // An extension page in a tab of its own, once its document has loaded.
   async openExtensionPage(file, { timeoutMs = 30_000 } = {}) {
+    return this.showExtensionPage(await this.browser.newPage(), file, { timeoutMs });
+  }
+
+  // Navigate a tab to an extension page and return it once that has loaded.
+  async showExtensionPage(page, file, { timeoutMs = 30_000 } = {}) {
     const url = extensionUrl(file);
-    const page = await this.browser.newPage();
     // BiDi sends no load event for moz-extension:// documents: the
     // navigation itself happens, its promise just never settles.
     page.goto(url, { timeout: 0 }).catch(() => {});
@@ -116,18 +205,35 @@ export class ExtensionFirefox {
     return (await this.controlPage()).evaluate(fn, ...args);
   }
 
-  // Open a web page and return { page, tabId }.
-  async openTab(url) {
+  // Open a web page in a new tab, once it is ready (see READY_SETTLE_MS), and
+  // return { page, tabId, shownUrl }. With pages (see servePages) the tab is
+  // offline and shows those saved files.
+  async openTab(url, { pages = null } = {}) {
     const page = await this.browser.newPage();
-    await page.goto(url, { waitUntil: 'load' });
-    const tabId = await this.evaluate(async (href) => (await chrome.tabs.query({})).find((t) => t.url === href)?.id ?? null, page.url());
-    if (tabId === null) throw new Error(`no tab shows ${page.url()}`);
-    return { page, tabId };
+    try {
+      if (pages) await servePages(page, pages);
+      return { page, ...await this.showInTab(page, url) };
+    } catch (error) {
+      await page.close().catch(() => {});
+      throw error;
+    }
   }
 
-  // The automation stand-in for a toolbar click on the tab.
-  async openPopup(tabId, { wait = true, timeoutMs = 120_000 } = {}) {
-    const popup = await this.openExtensionPage(`extension/popup/popup.html?tab=${tabId}`);
+  // Navigate an open tab to url; { tabId, shownUrl } once it is ready.
+  async showInTab(page, url) {
+    const shownUrl = await untilReady(page, url);
+    const tabId = await this.evaluate(async (href) => (await chrome.tabs.query({})).find((t) => t.url === href)?.id ?? null, shownUrl);
+    if (tabId === null) throw new Error(`no tab shows ${shownUrl}`);
+    return { tabId, shownUrl };
+  }
+
+  // The automation stand-in for a toolbar click on the tab. With reuse (a
+  // popup opened before), that page shows the new popup instead of a new tab:
+  // a click again, at a fraction of a new tab's cost in Firefox.
+  async openPopup(tabId, { wait = true, timeoutMs = 120_000, reuse = null } = {}) {
+    const file = `extension/popup/popup.html?tab=${tabId}`;
+    // A query of its own makes it a new document even for the same tab.
+    const popup = reuse ? await this.showExtensionPage(reuse, `${file}&click=${Date.now()}`) : await this.openExtensionPage(file);
     if (wait) await popup.waitForSelector(DONE, { timeout: timeoutMs });
     return popup;
   }
@@ -180,25 +286,66 @@ function parseArgs(argv) {
   return args;
 }
 
+// The jobs of the scrape command (see the top of this file), one after the
+// other in one tab, each clicked in one popup page: the tab and the popup are
+// made once, as they cost a second or more each in Firefox.
+async function scrapeJobs(firefox, jobs, { scraper, format }) {
+  const saved = new Map();
+  const tab = await firefox.browser.newPage();
+  await servePages(tab, saved);
+  let popup = null;
+  const results = [];
+  try {
+    for (const job of jobs) {
+      saved.clear();
+      const files = { ...(job.file ? { [job.url]: { file: job.file, contentType: job.contentType } } : {}), ...job.pages };
+      for (const [url, { file, contentType }] of Object.entries(files)) {
+        saved.set(withoutFragment(url), { file, contentType: contentType || 'text/html', pageScripts: job.pageScripts ?? true });
+      }
+      try {
+        results.push(await scrapeJob(firefox, job, tab, popup, { scraper, format }));
+      } catch (error) {
+        // One page's failure is that page's only.
+        results.push({ url: job.url, error: `Firefox automation failed: ${error.message}` });
+      }
+      popup = results.at(-1).popup ?? popup;
+      delete results.at(-1).popup;
+    }
+  } finally {
+    await popup?.close().catch(() => {});
+    await tab.close().catch(() => {});
+  }
+  return results;
+}
+
+async function scrapeJob(firefox, job, tab, reuse, { scraper, format }) {
+  const started = performance.now();
+  const { tabId, shownUrl } = await firefox.showInTab(tab, job.url);
+  const loaded = performance.now();
+  const popup = await firefox.openPopup(tabId, { reuse });
+  const [state, status] = await popupState(popup);
+  if (state !== 'done') return { url: job.url, error: status, popup };
+  const run = (await firefox.send(popup, 'GetLastRun', { tabId })).result;
+  const seconds = (performance.now() - loaded) / 1000;
+  let exported = null;
+  const [only] = scraper;
+  if (scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
+    const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: format || 'json' });
+    if (!reply.ok) return { url: job.url, error: reply.error.message, popup };
+    exported = { text: reply.result.text, base64: reply.result.base64 };
+  }
+  const loadSeconds = (loaded - started) / 1000;
+  return { url: job.url, shownUrl, note: navigatedNote(job.url, shownUrl), run, export: exported, loadSeconds, seconds, popup };
+}
+
 async function scrapeCommand(args) {
+  const jobs = args.jobs ? JSON.parse(fs.readFileSync(args.jobs, 'utf8')) : [{ url: args.url }];
+  const launched = performance.now();
   const firefox = await launchFirefox({ extension: args.extension });
   try {
+    const launchSeconds = (performance.now() - launched) / 1000;
     if (args.userScrapers) await firefox.setUserScrapers(JSON.parse(fs.readFileSync(args.userScrapers, 'utf8')));
-    const { tabId } = await firefox.openTab(args.url);
-    const started = performance.now();
-    const popup = await firefox.openPopup(tabId);
-    const [state, status] = await popupState(popup);
-    if (state !== 'done') return { error: status };
-    const run = (await firefox.send(popup, 'GetLastRun', { tabId })).result;
-    const seconds = (performance.now() - started) / 1000;
-    let exported = null;
-    const [only] = args.scraper;
-    if (args.scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
-      const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: args.format || 'json' });
-      if (!reply.ok) return { error: reply.error.message };
-      exported = { text: reply.result.text, base64: reply.result.base64 };
-    }
-    return { run, export: exported, seconds };
+    return { launchSeconds, jobs: await scrapeJobs(firefox, jobs, args) };
   } finally {
     await firefox.close();
   }
@@ -207,7 +354,7 @@ async function scrapeCommand(args) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [command, ...rest] = process.argv.slice(2);
   if (command !== 'scrape') {
-    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE --url URL [--scraper NAME] [--format json|jsonl|csv|xlsx] [--user-scrapers FILE]');
+    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE (--jobs FILE.json | --url URL) [--scraper NAME] [--format json|jsonl|csv|xlsx] [--user-scrapers FILE]');
     process.exit(2);
   }
   scrapeCommand(parseArgs(rest)).then(

@@ -16,7 +16,10 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
-FIREFOX_DRIVER = Path(__file__).resolve().parent / "firefox-driver.mjs"
+
+# Where a saved file shows when a browser cannot show it as file:// and no
+# --url says where it came from: a name that can never be a real site.
+STAND_IN_ORIGIN = "https://saved-file.invalid"
 
 
 # How the CLI was started, for its help text: "python build.py" in a clone, "gleaner" once installed.
@@ -39,7 +42,7 @@ class CliError(Exception):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog=f"{PROG} scrape", description=__doc__.split("\n\n")[0])
-    parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (served on 127.0.0.1)")
+    parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (a file:// page unless --url says where it came from)")
     parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="run only this scraper (repeatable)")
     parser.add_argument("--format", choices=FORMATS, default="json",
                         help="json, jsonl (a record per line), csv, or xlsx (a workbook, a sheet per scraper; binary, so give -o FILE)")
@@ -48,7 +51,31 @@ def parse_args(argv):
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
     parser.add_argument("--browser", choices=("chromium", "firefox"), default="chromium",
                         help="the browser that runs the extension (firefox: headless firefox-esr, the event page's Pyodide)")
-    return parser.parse_args(argv)
+    parser.add_argument("--url", metavar="URL",
+                        help="the http(s) address a saved file came from: the page's URL in the browser (which shows the file "
+                             "there, offline) and natively, so both give the same records")
+    args = parser.parse_args(argv)
+    if args.url is not None:
+        if not args.url.startswith(("http://", "https://")):
+            parser.error(f"--url takes an http(s) address, not {args.url!r}")
+        if args.target.startswith(("http://", "https://")):
+            parser.error("--url is for a saved file; an http(s) TARGET is fetched from its own address")
+    return args
+
+
+def resolve_target(args):
+    """(URL the page has, saved file or None): the page's address in every mode.
+
+    A saved file shows at --url when given (the browser answers that URL
+    with the file's bytes), else at its own file:// URL.
+    """
+    target = args.target
+    if target.startswith(("http://", "https://")):
+        return target, None
+    path = Path(target)
+    if not path.is_file():
+        raise CliError(f"{target}: no such file")
+    return args.url or path.resolve().as_uri(), path.resolve()
 
 
 def load_user_plugins(paths, available_imports=None):
@@ -97,17 +124,18 @@ def builtin_scrapers_dir():
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def fetch_native(target):
-    """The target's bytes, final URL and content type (None for a local file: its suffix decides)."""
-    if target.startswith(("http://", "https://")):
+def fetch_native(args):
+    """The target's bytes, URL (see resolve_target) and content type."""
+    from .browser import content_type_of
+
+    url, path = resolve_target(args)
+    if path is None:
         import urllib.request
 
-        with urllib.request.urlopen(target, timeout=30) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.read(), response.url, response.headers.get("content-type")
-    path = Path(target)
-    if not path.is_file():
-        raise CliError(f"{target}: no such file")
-    return path.read_bytes(), path.resolve().as_uri(), None
+    # Typed by the file's suffix, as the browser gets it, whatever --url looks like.
+    return path.read_bytes(), url, content_type_of(path)
 
 
 def run_native(args):
@@ -115,7 +143,7 @@ def run_native(args):
     from gleaner.page import make_page
     from gleaner.runner import run_limited, time_limit_seconds
 
-    data, url, content_type = fetch_native(args.target)
+    data, url, content_type = fetch_native(args)
     page = make_page(data, url, content_type)
     plugins = list(load_builtins(builtin_scrapers_dir()).values()) + load_user_plugins(args.plugin)
     # A local file has a file:// URL, which the generic built-ins do not match; run them anyway.
@@ -127,60 +155,53 @@ def run_native(args):
 
 
 def run_in_browser(args):
-    from .browser import ExtensionBrowser, serve_directory
+    from .browser import ExtensionBrowser, content_type_of
 
     if not AUTOMATION_BUILD.exists():
         raise CliError("the extension is not built: run 'python build.py' in a clone first, or scrape with --native")
     lock = json.loads((AUTOMATION_BUILD / "python" / "pyodide-lock.json").read_text())
     imports = {name for pkg in lock["packages"].values() for name in pkg["imports"]}
     plugins = load_user_plugins(args.plugin, available_imports=imports)
-    target = args.target
+    url, path = resolve_target(args)
+    served = bool(args.url)
+    if path and not args.url and (args.browser == "firefox" or content_type_of(path) != "text/html"):
+        # A file:// tab is what the browsers allow least: Firefox lets no
+        # extension script one, and Chromium's XML viewer hides a feed whose
+        # bytes an extension cannot re-read from file://. Such a file is
+        # shown offline at a stand-in address instead, and stderr says so.
+        url, served = f"{STAND_IN_ORIGIN}/{quote(path.name)}", True
+        print(f"note: {args.browser.capitalize()} cannot scrape {path.name} as a file:// page: it is shown at {url} "
+              "(pass --url with the address it came from)", file=sys.stderr)
     if args.browser == "firefox":
-        return run_in_firefox(args, plugins)
-    with ExtensionBrowser(AUTOMATION_BUILD) as browser:
+        return run_in_firefox(args, plugins, url, path if served else None)
+    with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
         if plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
-        if target.startswith(("http://", "https://")):
-            return scrape_url(browser, target, args)
-        path = Path(target)
-        if not path.is_file():
-            raise CliError(f"{target}: no such file")
-        with serve_directory(path.resolve().parent) as base:
-            return scrape_url(browser, f"{base}/{quote(path.name)}", args)
+        if served:
+            stack.enter_context(browser.serve_pages({url.split("#")[0]: (path.read_bytes(), content_type_of(path))}))
+        return scrape_url(browser, url, args)
 
 
-def run_in_firefox(args, plugins):
-    """The same scrape in headless firefox-esr, through the Node driver (puppeteer-core over WebDriver BiDi)."""
-    import subprocess
-    import tempfile
+def run_in_firefox(args, plugins, url, path):
+    """The same scrape in headless firefox-esr, through the Node driver (puppeteer-core over WebDriver BiDi).
 
-    from .browser import serve_directory
+    With a path, the tab shows url with that file's bytes, offline.
+    """
+    from .browser import content_type_of
+    from .firefox import FirefoxError, run_jobs
 
-    version = json.loads((ROOT / "manifest.json").read_text())["version"]
-    package = ROOT / "dist" / "automation" / f"gleaner-firefox-automation-{version}.zip"
-    if not package.exists():
-        raise CliError("the Firefox package is not built: run 'python build.py' first")
-    with tempfile.TemporaryDirectory(prefix="gleaner-cli-") as scratch, contextlib.ExitStack() as stack:
-        command = ["node", str(FIREFOX_DRIVER), "scrape", "--extension", str(package), "--format", args.format]
-        for name in args.scraper:
-            command += ["--scraper", name]
-        if plugins:
-            user_scrapers = Path(scratch) / "user-scrapers.json"
-            user_scrapers.write_text(json.dumps([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]))
-            command += ["--user-scrapers", str(user_scrapers)]
-        url = args.target
-        if not url.startswith(("http://", "https://")):
-            path = Path(url)
-            if not path.is_file():
-                raise CliError(f"{url}: no such file")
-            url = f"{stack.enter_context(serve_directory(path.resolve().parent))}/{quote(path.name)}"
-        completed = subprocess.run(command + ["--url", url], capture_output=True, text=True, cwd=ROOT)
-    lines = completed.stdout.strip().splitlines()
-    if not lines:
-        raise CliError(f"the Firefox driver failed: {completed.stderr.strip().splitlines()[-1:] or 'no output'}")
-    reply = json.loads(lines[-1])
+    job = {"url": url}
+    if path:
+        job.update(file=str(path), contentType=content_type_of(path))
+    user_scrapers = [{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]
+    try:
+        [reply] = run_jobs([job], scrapers=args.scraper, fmt=args.format, user_scrapers=user_scrapers)["jobs"]
+    except FirefoxError as exc:
+        raise CliError(str(exc)) from None
     if "error" in reply:
         raise CliError(reply["error"])
+    if reply["note"]:
+        print(reply["note"], file=sys.stderr)
     print(f"scraped {url} in {reply['seconds']:.1f} s (Firefox)", file=sys.stderr)
     results = select(reply["run"]["results"], args.scraper)
     data = exported_bytes(reply["export"]) if reply["export"] else None
