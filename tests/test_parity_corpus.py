@@ -8,7 +8,7 @@ import pytest
 from conftest import CORPUS, ROOT
 from gleaner.host import load_builtins, run_plugin
 from gleaner.dom_tree import soup_from_dom
-from gleaner.page import Page
+from gleaner.page import Page, make_page
 from gleaner.soup import make_soup
 
 PAGES = sorted(p.name for p in (CORPUS / "html").glob("*.html"))
@@ -72,8 +72,6 @@ def test_browser_equals_native(chromium, corpus_site, offline, name):
 @pytest.mark.parametrize("name", FEEDS)
 def test_feed_in_browser_equals_native(chromium, corpus_site, offline, name):
     """A tab showing a feed: the browser re-reads its bytes; native reads the same file's bytes."""
-    from gleaner.feeds import decode_xml
-
     url = f"{corpus_site}/feeds/{name}?parity"
     page, tab_id = chromium.open_tab(url)
     popup = chromium.open_popup(tab_id)
@@ -82,7 +80,7 @@ def test_feed_in_browser_equals_native(chromium, corpus_site, offline, name):
         run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"]
         assert run["kind"] == "feed"
         # The test server sends application/xml with no charset, as the capture saw.
-        native_page = Page(url, decode_xml((CORPUS / "feeds" / name).read_bytes(), "application/xml"), kind="feed")
+        native_page = make_page((CORPUS / "feeds" / name).read_bytes(), url, "application/xml")
         native = {
             p.name: comparable(json.loads(json.dumps(run_plugin(p, native_page))))
             for p in BUILTINS.values()
