@@ -134,11 +134,17 @@ def test_popup_and_the_options_pages_try_it_at_once_each_get_their_own_page(chro
 def test_five_popups_opened_within_a_second_each_show_their_own_page(chromium, site):
     install_slow_echoes(chromium, count=1)
     try:
-        tabs = {name: chromium.open_tab(f"{site}/{name}?quick")[1] for name in PAGES}
-        # Five toolbar clicks on five tabs: the popups open without waiting for each other.
+        opened = {name: chromium.open_tab(f"{site}/{name}?quick") for name in PAGES}
+        tabs = {name: tab for name, (_, tab) in opened.items()}
+        # Five toolbar clicks on five tabs: the five popups are asked for in one go.
+        urls = {name: chromium.url(f"extension/popup/popup.html?tab={tab}") for name, tab in tabs.items()}
         started = time.monotonic()
-        popups = {name: chromium.open_popup(tab, wait=False) for name, tab in tabs.items()}
+        chromium.service_worker.evaluate("(urls) => Promise.all(urls.map((url) => chrome.tabs.create({ url, active: false })))", list(urls.values()))
         opened_s = time.monotonic() - started
+        deadline = time.monotonic() + WAIT_S
+        while len(popups := {name: page for page in chromium.context.pages for name, url in urls.items() if page.url == url}) < 5:
+            assert time.monotonic() < deadline, f"only {sorted(popups)} opened"
+            opened["shop.html"][0].wait_for_timeout(100)  # (Playwright hears of new pages only while it waits)
         for popup in popups.values():
             assert wait_until(popup, "document.body.dataset.state", "done") == "done"
         runs = {name: chromium.send(popup, "GetLastRun", {"tabId": tabs[name]})["result"] for name, popup in popups.items()}
@@ -147,7 +153,7 @@ def test_five_popups_opened_within_a_second_each_show_their_own_page(chromium, s
             popup.close()
     finally:
         chromium.set_user_scrapers([])
-    print(f"five popups opened in {opened_s:.2f} s")
+    print(f"five popups asked for in {opened_s:.2f} s")
     assert {name: what_the_run_read(run["results"]) for name, run in runs.items()} == {
         name: expected(site, name, "quick", echoes=1) for name in PAGES
     }

@@ -121,8 +121,7 @@ class ExtensionBrowser:
     def open_popup(self, tab_id, *, wait=True, timeout_ms=120_000):
         """The automation stand-in for a toolbar click on the tab."""
         popup = self.context.new_page()
-        # Without waiting, the popup is only asked for: several open as fast as clicks.
-        popup.goto(self.url(f"extension/popup/popup.html?tab={tab_id}"), wait_until="load" if wait else "commit")
+        popup.goto(self.url(f"extension/popup/popup.html?tab={tab_id}"))
         if wait:
             popup.wait_for_selector("body[data-state=done], body[data-state=error], body[data-state=unreadable]", timeout=timeout_ms)
         return popup
