@@ -251,22 +251,22 @@ def native_ms(captured, scrapers, warm_up=True):
     sources change.
     """
     from gleaner.host import load_builtins, run_plugin
-    from gleaner.page import Page
+    from gleaner.page import make_page
 
     builtins = load_builtins(NATIVE / "scrapers")
     if warm_up:
         # Untimed first run: the browser's worker imported bs4 at boot too.
-        page = Page(captured["url"], captured["html"], title=captured["title"], tree=captured["tree"])
+        page = make_page(captured["html"], captured["url"], "text/html", title=captured["title"], tree=captured["tree"])
         for name in scrapers:
             run_plugin(builtins[name], page)
     started = time.perf_counter()
-    page = Page(captured["url"], captured["html"], title=captured["title"], tree=captured["tree"])
+    page = make_page(captured["html"], captured["url"], "text/html", title=captured["title"], tree=captured["tree"])
     page.soup  # noqa: B018 -- as the host does when the page arrives
     tree_ms = (time.perf_counter() - started) * 1000
     assert page.soup_source == "dom"
     scrapers_ms = sum(run_plugin(builtins[name], page)["ms"] for name in scrapers)
     started = time.perf_counter()
-    Page(captured["url"], captured["html"], title=captured["title"]).soup  # noqa: B018
+    make_page(captured["html"], captured["url"], "text/html", title=captured["title"]).soup  # noqa: B018
     return {"tree": tree_ms, "scrapers": scrapers_ms, "parse": (time.perf_counter() - started) * 1000}
 
 

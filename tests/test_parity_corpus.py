@@ -11,7 +11,7 @@ import pytest
 from conftest import CORPUS, ROOT
 from gleaner.host import load_builtins, run_plugin
 from gleaner.dom_tree import soup_from_dom
-from gleaner.page import Page
+from gleaner.page import Page, make_page
 from gleaner.soup import make_soup
 
 PAGES = sorted(p.name for p in (CORPUS / "html").glob("*.html"))
@@ -61,15 +61,13 @@ def test_browser_equals_native(chromium_corpus, name):
 @pytest.mark.parametrize("name", FEEDS)
 def test_feed_in_browser_equals_native(chromium_corpus, name):
     """A tab showing a feed: the browser re-reads its bytes; native reads the same file's bytes."""
-    from gleaner.feeds import decode_xml
-
     scraped = chromium_corpus[f"feeds/{name}"]
     assert scraped["state"] == "done", scraped["status"]
     run = scraped["run"]
     assert run["kind"] == "feed"
     url = run["url"]
     # Served as application/xml with no charset, as the capture saw.
-    native_page = Page(url, decode_xml((CORPUS / "feeds" / name).read_bytes(), "application/xml"), kind="feed")
+    native_page = make_page((CORPUS / "feeds" / name).read_bytes(), url, "application/xml")
     native = {
         p.name: comparable(json.loads(json.dumps(run_plugin(p, native_page))))
         for p in BUILTINS.values()

@@ -10,12 +10,12 @@ import { loadSnapshot, saveSnapshot } from './snapshot-store.js';
 // Pyodide hangs without a word when the CSP lacks 'wasm-unsafe-eval' (or a
 // file is missing), so a boot that takes this long is reported, not awaited.
 const BOOT_TIMEOUT_MS = 60_000;
-// A scraper that runs longer than this is stopped: first softly (a
+// A scraper that runs past its time limit is stopped: first softly (a
 // KeyboardInterrupt through Pyodide's interrupt buffer, which keeps the warm
-// worker), then, if the plugin swallows it, by replacing the worker.
-export const DEFAULT_SCRAPER_TIMEOUT_MS = 10_000;
-// How long a plugin gets to unwind after the KeyboardInterrupt (measured: ~8 ms).
-const INTERRUPT_GRACE_MS = 1_000;
+// worker), then, if the plugin swallows it, by replacing the worker. The
+// default limit, the grace after the interrupt (measured: ~8 ms used) and
+// the words of the report are the runner's (gleaner/runner.py), sent by
+// Python at boot: see fillIn.
 // Calls that run no plugin code still get a limit: a plugin can leave the
 // worker unable to answer (self.close(), a replaced onmessage), and a call
 // without a limit would then hang every later scrape.
@@ -132,6 +132,8 @@ export class PythonHost {
     this.ready = null;
     this.bootStages = null;
     this.replacements = 0;
+    // Python's time-limit rules, from its boot; kept when the worker is replaced.
+    this.timeLimits = null;
     this.onIdle = onIdle;
     this.keepWarmMs = DEFAULT_KEEP_WARM_MINUTES * 60_000;
     this.idleTimer = null;
@@ -163,8 +165,9 @@ export class PythonHost {
         const args = { interruptBuffer: worker.interruptBuffer, snapshot: bytes, makeSnapshot: !bytes };
         return worker.call(WorkerOp.Boot, args, BOOT_TIMEOUT_MS, bytes ? [bytes] : []).then((reply) => ({ ...reply, readMs }));
       }).then(
-        ({ stages, readMs }) => {
+        ({ stages, timeLimits, readMs }) => {
           worker.booted = true;
+          this.timeLimits = timeLimits;
           this.bootStages = { snapshotRead: readMs, ...stages, totalMs: Math.round(performance.now() - started) };
           this.onProgress({ stage: 'ready', elapsedMs: this.bootStages.totalMs, done: true });
           return this.bootStages;
@@ -223,9 +226,10 @@ export class PythonHost {
   async runScraper(scraper, timeoutMs, pageId) {
     const worker = this.worker;
     const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback: scraper.callback });
+    const { interruptGraceMs, timeoutMessage, keptRecordsMessage } = this.timeLimits ?? {};
     const stopped = (how, records = [], follows = []) => failedResult(scraper, {
       type: 'Timeout',
-      message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
+      message: fillIn(timeoutMessage, { title: scraper.title || scraper.name, seconds: timeoutMs / 1000, how }),
       user: true,
       stopped: true,
     }, records, follows);
@@ -236,9 +240,10 @@ export class PythonHost {
     }
     if (worker.interrupt()) {
       try {
-        const result = checkResult(await withTimeout(reply, INTERRUPT_GRACE_MS), scraper);
+        const result = checkResult(await withTimeout(reply, interruptGraceMs), scraper);
         if (result.error?.type !== 'KeyboardInterrupt') return result;
-        return stopped(result.records.length ? `The ${result.records.length} records it gave before that are kept.` : 'Python kept running.', result.records, result.follows);
+        const kept = result.records.length ? fillIn(keptRecordsMessage, { count: result.records.length }) : 'Python kept running.';
+        return stopped(kept, result.records, result.follows);
       } catch (error) {
         if (!error.timedOut) return this.brokenWorker(scraper, error, stopped('Python kept running.'));
       }
@@ -286,7 +291,7 @@ export class PythonHost {
     const results = [];
     let carried = 0;
     for (const scraper of scrapers) {
-      const timeoutMs = (scraper.timeoutMs ?? DEFAULT_SCRAPER_TIMEOUT_MS) + allowanceMs;
+      const timeoutMs = (scraper.timeoutMs ?? this.timeLimits.defaultTimeoutMs) + allowanceMs;
       this.onProgress({ scraper: scraper.name, done: false });
       if (!this.ready) {
         await this.boot();
@@ -376,6 +381,12 @@ export class PythonHost {
         throw new UserError(`unknown host command ${name}`);
     }
   }
+}
+
+// Python's message templates name their parts in braces, as str.format does:
+// "{title} was stopped after {seconds} s".
+function fillIn(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
 }
 
 // Page transfers kept at once: more than the scrapes that can overlap.

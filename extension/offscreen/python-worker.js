@@ -160,7 +160,8 @@ const ops = {
     // The host's soft stop for a runaway plugin: it writes SIGINT here and
     // Python raises KeyboardInterrupt at the next bytecode.
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
-    return { stages };
+    // The host stops overrunning scrapers by the runner's rules (gleaner/runner.py).
+    return { stages, timeLimits: JSON.parse(host.time_limits_json()) };
   },
   [WorkerOp.Describe]: async () => JSON.parse(host.describe_json()),
   [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),

@@ -15,7 +15,7 @@ from .errors import GleanerError, WrongPage
 from .exporters import exporter
 from .page import Page
 from .plugins import load_plugin, package_available, source_diff, validate_user_source
-from .runner import MAX_OUTPUT_CHARS, OutputTooLarge, make_result, page_allowance_seconds, run_plugin  # noqa: F401  (the host's API)
+from .runner import MAX_OUTPUT_CHARS, OutputTooLarge, make_result, page_allowance_seconds, run_plugin, time_limit_rules  # noqa: F401  (the host's API)
 
 OPTIONAL_PACKAGES = ("bs4", "xmltodict", "lxml")
 
@@ -83,6 +83,10 @@ class Host:
                 "builtins": [p.metadata() for p in self.builtins.values()],
             }
         )
+
+    def time_limits_json(self):
+        """The runner's time-limit rules for the browser host, which stops overrunning scrapers itself."""
+        return json.dumps(time_limit_rules())
 
     def set_page_json(self, page_json, html=None, tree=None):
         """The page to scrape next: ``{"id", "url", "title", "kind", "data"?, ...}``

@@ -45,17 +45,29 @@ def time_limit_seconds(plugin, page_chars, default=DEFAULT_TIMEOUT_SECONDS):
     return (plugin.timeout or default) + page_allowance_seconds(page_chars)
 
 
-def timeout_error(title, seconds, how):
-    """The error of a scraper stopped at its time limit; ``how`` says what became of its records."""
+# How a stopped scraper is reported, here and in the browser host, which
+# fills the same {placeholders} (it has the words from time_limit_rules()).
+TIMEOUT_MESSAGE = "{title} was stopped after {seconds} s, its time limit: it ran too long (an endless loop?). {how}"
+KEPT_RECORDS_MESSAGE = "The {count} records it gave before that are kept."
+
+
+def time_limit_rules():
+    """The time-limit rules the browser host enforces (it asks Python for them at boot, so they have one source)."""
     return {
-        "type": "Timeout",
-        "message": f"{title} was stopped after {seconds:g} s, its time limit: it ran too long (an endless loop?). {how}",
-        "user": True,
+        "defaultTimeoutMs": DEFAULT_TIMEOUT_SECONDS * 1000,
+        "interruptGraceMs": INTERRUPT_GRACE_SECONDS * 1000,
+        "timeoutMessage": TIMEOUT_MESSAGE,
+        "keptRecordsMessage": KEPT_RECORDS_MESSAGE,
     }
 
 
+def timeout_error(title, seconds, how):
+    """The error of a scraper stopped at its time limit; ``how`` says what became of its records."""
+    return {"type": "Timeout", "message": TIMEOUT_MESSAGE.format(title=title, seconds=f"{seconds:g}", how=how), "user": True}
+
+
 def kept_records_sentence(count):
-    return f"The {count} records it gave before that are kept." if count else "It was interrupted."
+    return KEPT_RECORDS_MESSAGE.format(count=count) if count else "It was interrupted."
 
 
 def make_result(scraper, title, records=(), follows=(), ms=None, error=None):
