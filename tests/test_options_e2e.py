@@ -60,6 +60,25 @@ def stored(page):
     return page.evaluate("chrome.storage.local.get(['scrapers', 'settings'])")
 
 
+SETTING_KEYS = ["scraperTimeoutSeconds", "csvNeutralizeFormulas", "historyLimitMB", "keepWarmMinutes"]
+
+
+def stored_settings(page):
+    return page.evaluate("(keys) => chrome.storage.local.get(keys)", SETTING_KEYS)
+
+
+def set_settings_in_the_page(page, timeout_seconds, neutralize):
+    """As a person does: type a time limit (the change fires on blur), tick or untick the CSV box."""
+    page.fill("#scraper-timeout", str(timeout_seconds))
+    page.dispatch_event("#scraper-timeout", "change")
+    page.set_checked("#csv-neutralize", neutralize)
+    expected = {"scraperTimeoutSeconds": timeout_seconds, "csvNeutralizeFormulas": neutralize}
+    deadline = time.monotonic() + 10
+    while {k: v for k, v in stored_settings(page).items() if k in expected} != expected:
+        assert time.monotonic() < deadline, stored_settings(page)
+        time.sleep(0.1)
+
+
 def user_rows(page):
     return page.eval_on_selector_all("#scrapers tr[data-builtin=false]", "(rows) => rows.map((r) => [r.dataset.name, r.dataset.enabled])")
 
@@ -245,7 +264,9 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
     options.uncheck("tr[data-name=tables] input.enabled")
     options.wait_for_selector("tr[data-name=tables][data-enabled=false]", timeout=WAIT_MS)
 
-    # Export all: every scraper, its state and per-site settings.
+    # Export all: every scraper, its state and per-site settings, and the
+    # person's settings (those never set export as their defaults).
+    set_settings_in_the_page(options, 25, False)
     options.reload()
     options.wait_for_selector("body[data-loaded=true]")
     assert "off on 127.0.0.1" in options.inner_text("tr[data-name=local-quotes] .patterns")
@@ -257,6 +278,7 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
     ]
     assert archive["scrapers"][0]["source"] == local_quotes_source()
     assert archive["builtins"]["tables"] == {"enabled": False, "offSites": []}
+    assert archive["settings"] == {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 50, "keepWarmMinutes": 5}
     archive_path = tmp_path / "archive.json"
     archive_path.write_bytes(original)
 
@@ -273,12 +295,19 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
         options.wait_for_selector(f"tr[data-name={name}]", state="detached", timeout=WAIT_MS)
     options.click("tr[data-name=tables] input.enabled")  # a setting changed after the export
     options.wait_for_selector("tr[data-name=tables][data-enabled=true]", timeout=WAIT_MS)
+    set_settings_in_the_page(options, 12, True)
     assert stored(options)["scrapers"] == []
 
     # Import the archive: exactly what was there.
     options.set_input_files("#import-file", str(archive_path))
     wait_notice(options, "Imported 2 scrapers.")
     assert export_all(options) == original
+    assert stored_settings(options) == {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 50, "keepWarmMinutes": 5}
+    # The open page shows the imported values at once.
+    deadline = time.monotonic() + 10
+    while (options.input_value("#scraper-timeout"), options.is_checked("#csv-neutralize")) != ("25", False):
+        assert time.monotonic() < deadline, "the options page still shows the settings from before the import"
+        time.sleep(0.1)
     assert user_rows(options) == [["local-quotes", "true"], ["books", "true"]]
 
     # Importing it again asks per conflict; keeping both renames the newcomer.

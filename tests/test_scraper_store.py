@@ -16,13 +16,19 @@ const state = {
   settings: { builtins: { links: { enabled: false } }, offSites: { b: ['example.org'] } },
   lastRuns: {},
 };
+const settings = { historyLimitMB: 7, csvNeutralizeFormulas: false, scraperTimeoutSeconds: 25, keepWarmMinutes: 5 };
 const refused = (text) => { try { store.parseArchive(text); return null; } catch (e) { return [e.name, e.message]; } };
 console.log(JSON.stringify({
   versions: [['1.10.0', '1.9.0'], ['1.0', '1.0.0'], ['2', '10'], ['1.0.1', '1.0.0']].map(([x, y]) => store.compareVersions(x, y)),
-  archive: store.archiveText(state, ['links', 'tables']),
-  roundTrip: store.archiveText(state, ['links', 'tables']) === store.archiveText(JSON.parse(JSON.stringify(state)), ['links', 'tables']),
+  archive: store.archiveText(state, ['links', 'tables'], settings),
+  roundTrip: store.archiveText(state, ['links', 'tables'], settings) === store.archiveText(JSON.parse(JSON.stringify(state)), ['links', 'tables'], { ...settings }),
+  parsedSettings: store.parseArchive(store.archiveText(state, ['links'], settings)).settings,
   offForSite: [store.isOffForSite(state, 'b', 'https://example.org/x'), store.isOffForSite(state, 'b', 'https://www.example.org/x'), store.isOffForSite(state, 'a', 'https://example.org/')],
-  refused: [refused('not json'), refused('{"format": "other", "scrapers": []}'), refused('{"format": "gleaner-scrapers", "version": 99, "scrapers": []}')],
+  refused: [refused('not json'), refused('{"format": "other", "scrapers": []}'), refused('{"format": "gleaner-scrapers", "version": 99, "scrapers": []}'),
+    refused('{"format": "gleaner-scrapers", "version": 1, "scrapers": [], "settings": {"scraperTimeoutSeconds": 301}}'),
+    refused('{"format": "gleaner-scrapers", "version": 1, "scrapers": [], "settings": {"csvNeutralizeFormulas": "no"}}'),
+    refused('{"format": "gleaner-scrapers", "version": 1, "scrapers": [], "settings": {"darkMode": true}}'),
+    refused('{"format": "gleaner-scrapers", "version": 1, "scrapers": [], "settings": {"historyLimitMB": 0}}')],
 }));
 """
 
@@ -45,15 +51,23 @@ def test_store_pure_functions():
                 {"name": "a", "version": "1.0", "enabled": True, "offSites": [], "installedAt": "t3", "updatedAt": "t4", "source": 'NAME = "a"'},
             ],
             "builtins": {"links": {"enabled": False, "offSites": []}, "tables": {"enabled": True, "offSites": []}},
+            "settings": {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 7, "keepWarmMinutes": 5},
         },
         indent=2,
     ) + "\n"
     assert out["roundTrip"] is True
     assert out["offForSite"] == [True, False, False]
-    assert [r[0] for r in out["refused"]] == ["UserError"] * 3
+    assert out["parsedSettings"] == {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 7, "keepWarmMinutes": 5}
+    assert [r[0] for r in out["refused"]] == ["UserError"] * 7
     assert out["refused"][0][1].startswith("This file is not a Gleaner archive: it is not JSON")
     assert out["refused"][1][1] == 'This file is not a Gleaner archive (export one with "Export all").'
     assert "archive version 99" in out["refused"][2][1]
+    assert [r[1] for r in out["refused"][3:]] == [
+        "This archive's settings cannot be used: the setting scraperTimeoutSeconds must be a number of seconds above 0, at most 300, not 301. Nothing was imported.",
+        "This archive's settings cannot be used: the setting csvNeutralizeFormulas must be true or false, not \"no\". Nothing was imported.",
+        "This archive's settings cannot be used: there is no setting named darkMode. Nothing was imported.",
+        "This archive's settings cannot be used: the setting historyLimitMB must be a number of MB above 0, not 0. Nothing was imported.",
+    ]
 
 
 FAILING_WRITE = """

@@ -16,6 +16,9 @@ export const Target = Object.freeze({
 
 // Popup and options pages -> service worker. Content scripts may call none of
 // these: the service worker refuses any sender that is not an extension page.
+// Each is handled by the service-worker module that registers it
+// (service-worker/command-registry.js). A result is one scraper's outcome:
+// { scraper, title, ok, records, follows, error, ms } (common/scraper-result.js).
 export const Command = Object.freeze({
   // { tabId } -> { page: {url, title, kind}, scrapers: [metadata], offHere: [metadata turned off for this site], lastRun }
   DescribeTab: 'DescribeTab',
@@ -71,7 +74,9 @@ export const Command = Object.freeze({
 export const HostCommand = Object.freeze({
   // {} -> { python, packages, builtins }
   Describe: 'HostDescribe',
-  // { page, scrapers: [{ name, source? }] } -> { results, boot }
+  // { page: { ...captured, data? }, scrapers: [{ name, title, source?, timeoutMs, callback? }] } -> { results: [result], boot, page }
+  // data: what the page that followed here passed on (a crawl); callback: the
+  // plugin's entry point to call instead of scrape (a crawl).
   Run: 'HostRun',
   // { transfer, index, count, text }: one part of a large Run payload's page,
   // as JSON text. Chrome caps one extension message at 64 MiB of JSON, so

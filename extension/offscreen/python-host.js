@@ -3,6 +3,8 @@
 // in its event page. Both answer the HostCommand messages of common/messages.js.
 
 import { HostCommand, WorkerOp, UserError } from '../common/messages.js';
+import { SETTINGS } from '../common/settings.js';
+import { scraperResult, failedResult } from '../common/scraper-result.js';
 import { loadSnapshot, saveSnapshot } from './snapshot-store.js';
 
 // Pyodide hangs without a word when the CSP lacks 'wasm-unsafe-eval' (or a
@@ -25,7 +27,7 @@ const SIGINT = 2;
 const TESTS_TIMEOUT_MS = 60_000;
 // Python's memory is given back after this long without a command (the
 // user's keepWarmMinutes setting, sent with each command, overrides it).
-export const DEFAULT_KEEP_WARM_MINUTES = 5;
+const DEFAULT_KEEP_WARM_MINUTES = SETTINGS.keepWarmMinutes.default;
 
 // Pyodide needs a SharedArrayBuffer for its interrupt buffer; extension pages
 // have one without cross-origin isolation. Where they do not, only the hard
@@ -210,19 +212,13 @@ export class PythonHost {
   // worker. Returns the scraper's result, never throws for the plugin's sake.
   async runScraper(scraper, timeoutMs) {
     const worker = this.worker;
-    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source });
-    const stopped = (how, records = []) => ({
-      scraper: scraper.name,
-      title: scraper.title || scraper.name,
-      ok: false,
-      records,
-      error: {
-        type: 'Timeout',
-        message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
-        user: true,
-        stopped: true,
-      },
-    });
+    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, callback: scraper.callback });
+    const stopped = (how, records = []) => failedResult(scraper, {
+      type: 'Timeout',
+      message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
+      user: true,
+      stopped: true,
+    }, records);
     try {
       return checkResult(await withTimeout(reply, timeoutMs), scraper);
     } catch (error) {
@@ -247,18 +243,12 @@ export class PythonHost {
   brokenWorker(scraper, error, result = null) {
     this.replace();
     if (result) return result;
-    return {
-      scraper: scraper.name,
-      title: scraper.title || scraper.name,
-      ok: false,
-      records: [],
-      error: {
-        type: error.type || error.name || 'Error',
-        message: `${scraper.title || scraper.name} broke the Python worker (${String(error.message).split('\n').slice(-2).join(' ').trim()}); Python was restarted.`,
-        user: false,
-        traceback: error.traceback || (typeof error.message === 'string' && error.message.includes('Traceback') ? error.message : null),
-      },
-    };
+    return failedResult(scraper, {
+      type: error.type || error.name || 'Error',
+      message: `${scraper.title || scraper.name} broke the Python worker (${String(error.message).split('\n').slice(-2).join(' ').trim()}); Python was restarted.`,
+      user: false,
+      traceback: error.traceback || (typeof error.message === 'string' && error.message.includes('Traceback') ? error.message : null),
+    });
   }
 
   // Run each scraper in turn; one that fails, overruns its time or breaks
@@ -368,12 +358,13 @@ export class PythonHost {
 const MAX_RUN_OUTPUT_CHARS = 40 * 1024 * 1024;
 
 function tooMuchOutput(result) {
-  return {
+  return scraperResult({
     ...result,
     ok: false,
     records: [],
+    follows: [],
     error: { type: 'OutputTooLarge', message: `${result.title || result.scraper}'s records were dropped: with the scrapers before it, this run's records passed ${MAX_RUN_OUTPUT_CHARS / 1_048_576} MB, more than one run can carry.`, user: true },
-  };
+  });
 }
 
 // The worker answers a RunScraper with the result of the scraper it was
@@ -381,7 +372,8 @@ function tooMuchOutput(result) {
 // (js.postMessage) cannot pass off anything else.
 function checkResult(result, scraper) {
   const shaped = result && typeof result === 'object' && result.scraper === scraper.name
-    && typeof result.ok === 'boolean' && Array.isArray(result.records);
+    && typeof result.ok === 'boolean' && Array.isArray(result.records)
+    && (result.follows === undefined || Array.isArray(result.follows));
   if (!shaped) throw Object.assign(new Error(`the worker answered ${scraper.name} with a malformed result`), { type: 'ProtocolError' });
-  return result;
+  return scraperResult(result);
 }

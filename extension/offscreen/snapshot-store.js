@@ -7,9 +7,21 @@
 // Used by the host (offscreen document / Firefox event page), never by the
 // worker: plugins run in the worker, which has no IndexedDB once sealed.
 
-const DB_NAME = 'gleaner-python';
+import { database, requestResult } from '../common/idb.js';
+
 const STORE = 'snapshots';
 const RECORD = 'python';
+
+// Opened at its current version; a database that exists without our store
+// (opened first by something that only looked) is upgraded to hold it.
+const db = database('gleaner-python', {
+  stores: [STORE],
+  upgrade(opened) {
+    if (!opened.objectStoreNames.contains(STORE)) opened.createObjectStore(STORE);
+  },
+});
+
+const transact = (mode, work) => db.transact([STORE], mode, ({ [STORE]: store }) => requestResult(work(store)));
 
 let buildKeyPromise = null;
 
@@ -19,43 +31,6 @@ export function buildKey() {
     .then((response) => (response.ok ? response.json() : null))
     .then((info) => (info ? `${info.pyodide}:${info.bundleHash}` : null), () => null);
   return buildKeyPromise;
-}
-
-// Opened at its current version; a database that exists without our store
-// (opened first by something that only looked) is upgraded to hold it.
-function openDatabase(version = undefined) {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, version);
-    request.onupgradeneeded = () => {
-      if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE);
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      if (db.objectStoreNames.contains(STORE)) {
-        resolve(db);
-        return;
-      }
-      const next = db.version + 1;
-      db.close();
-      openDatabase(next).then(resolve, reject);
-    };
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function transact(mode, work) {
-  const db = await openDatabase();
-  try {
-    return await new Promise((resolve, reject) => {
-      const transaction = db.transaction(STORE, mode);
-      const request = work(transaction.objectStore(STORE));
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = () => reject(transaction.error);
-      transaction.onabort = () => reject(transaction.error);
-    });
-  } finally {
-    db.close();
-  }
 }
 
 // Python's heap (~31 MB) is more than half zero pages; only the others are

@@ -4,7 +4,7 @@
 
 import { Target, Command, request } from '../common/messages.js';
 import { el, saveFile } from '../common/ui.js';
-import { DEFAULT_LIMIT_MB, LIMIT_SETTING } from '../service-worker/run-history.js';
+import { readSetting, writeSettings, onSettingsChanged, SETTINGS } from '../common/settings.js';
 
 const $ = (id) => document.getElementById(id);
 const send = (name, payload) => request(Target.ServiceWorker, name, payload);
@@ -92,8 +92,7 @@ async function clearRuns() {
 }
 
 async function showLimit() {
-  const { [LIMIT_SETTING]: mb } = await chrome.storage.local.get(LIMIT_SETTING);
-  $('history-limit').value = mb ?? DEFAULT_LIMIT_MB;
+  $('history-limit').value = await readSetting('historyLimitMB');
 }
 
 export function initHistory() {
@@ -101,13 +100,16 @@ export function initHistory() {
   $('history-refresh').onclick = showHistory;
   $('history-limit').onchange = async () => {
     const mb = Number($('history-limit').value);
-    if (!Number.isFinite(mb) || mb <= 0) {
+    if (!SETTINGS.historyLimitMB.valid(mb)) {
       await showLimit();
       return;
     }
-    await chrome.storage.local.set({ [LIMIT_SETTING]: mb });
+    await writeSettings({ historyLimitMB: mb });
     // The service worker prunes on this change; give it a moment, then redraw.
     setTimeout(showHistory, 300);
   };
+  onSettingsChanged((changed) => {
+    if ('historyLimitMB' in changed) showLimit();
+  });
   return Promise.all([showLimit(), showHistory()]);
 }

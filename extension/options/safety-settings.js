@@ -1,29 +1,29 @@
 // The safety settings: the default time limit for scrapers, and whether CSV
-// exports neutralise spreadsheet formulas. Stored in chrome.storage.local as
-// scraperTimeoutSeconds and csvNeutralizeFormulas; the service worker reads
-// them for every scrape and every export.
+// exports neutralise spreadsheet formulas (see common/settings.js); the
+// service worker reads them for every scrape and every export.
 
-const DEFAULT_TIMEOUT_SECONDS = 10;
-const MAX_TIMEOUT_SECONDS = 300;
+import { readSettings, writeSettings, onSettingsChanged, SETTINGS } from '../common/settings.js';
 
 const timeout = document.getElementById('scraper-timeout');
 const neutralize = document.getElementById('csv-neutralize');
 
 async function show() {
-  const { scraperTimeoutSeconds, csvNeutralizeFormulas } = await chrome.storage.local.get(['scraperTimeoutSeconds', 'csvNeutralizeFormulas']);
-  timeout.value = scraperTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  neutralize.checked = csvNeutralizeFormulas !== false;
+  const { scraperTimeoutSeconds, csvNeutralizeFormulas } = await readSettings(['scraperTimeoutSeconds', 'csvNeutralizeFormulas']);
+  timeout.value = scraperTimeoutSeconds;
+  neutralize.checked = csvNeutralizeFormulas;
 }
 
 timeout.addEventListener('change', async () => {
   const seconds = Number(timeout.value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+  if (!SETTINGS.scraperTimeoutSeconds.valid(seconds)) {
     await show();
     return;
   }
-  await chrome.storage.local.set({ scraperTimeoutSeconds: seconds });
+  await writeSettings({ scraperTimeoutSeconds: seconds });
 });
 
-neutralize.addEventListener('change', () => chrome.storage.local.set({ csvNeutralizeFormulas: neutralize.checked }));
+neutralize.addEventListener('change', () => writeSettings({ csvNeutralizeFormulas: neutralize.checked }));
 
+// An imported archive may change them while the page is open.
+onSettingsChanged(show);
 show();

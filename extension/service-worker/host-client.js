@@ -3,8 +3,9 @@
 // keep its memory); in Firefox the event page has a DOM, so the host runs
 // right here and this module calls it directly.
 
-import { Target, HostCommand, PAGE_PART_CHARS } from '../common/messages.js';
+import { Target, HostCommand, Event, PAGE_PART_CHARS } from '../common/messages.js';
 import { keepAliveWhile } from '../common/event-page.js';
+import { readSetting } from '../common/settings.js';
 
 const OFFSCREEN_URL = 'extension/offscreen/offscreen.html';
 // Chrome only. Detected once and called through this name, so the Firefox
@@ -80,10 +81,7 @@ export function createHostClient({ onProgress }) {
   const deliver = offscreen ? viaOffscreen : (name, payload) => viaLocalHost(name, payload, onProgress);
   // The host cannot read storage (an offscreen document has only
   // chrome.runtime), so the keep-warm setting travels with each command.
-  const send = async (name, payload) => {
-    const { keepWarmMinutes } = await chrome.storage.local.get('keepWarmMinutes');
-    return deliver(name, { ...payload, keepWarmMinutes });
-  };
+  const send = async (name, payload) => deliver(name, { ...payload, keepWarmMinutes: await readSetting('keepWarmMinutes') });
   return {
     describe: () => send(HostCommand.Describe, {}),
     run: (page, scrapers) => (offscreen ? runInParts(send, page, scrapers) : send(HostCommand.Run, { page, scrapers })),
@@ -92,3 +90,8 @@ export function createHostClient({ onProgress }) {
     runTests: (name, source) => send(HostCommand.RunTests, { name, source }),
   };
 }
+
+// The service worker's one client; the host's progress goes to the popup.
+export const host = createHostClient({
+  onProgress: (payload) => chrome.runtime.sendMessage({ target: Target.Popup, name: Event.HostProgress, payload }).catch(() => {}),
+});

@@ -11,64 +11,24 @@
 // runs that fit; the newest run is always kept, even alone and larger than
 // the limit, so the last results a person saw are never the ones lost.
 
-const DB_NAME = 'gleaner-history';
-const DB_VERSION = 1;
+import { database, requestResult as done } from '../common/idb.js';
+import { readSetting } from '../common/settings.js';
+
 const SUMMARIES = 'summaries';
 const RESULTS = 'results';
+const STORES = [SUMMARIES, RESULTS];
 
-export const DEFAULT_LIMIT_MB = 50;
-export const LIMIT_SETTING = 'historyLimitMB';
-
-let dbPromise = null;
-
-function open() {
-  dbPromise ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(SUMMARIES)) db.createObjectStore(SUMMARIES, { keyPath: 'id', autoIncrement: true });
-      if (!db.objectStoreNames.contains(RESULTS)) db.createObjectStore(RESULTS, { keyPath: 'id' });
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      // Another context upgrading the database: let it, and reopen next time.
-      db.onversionchange = () => {
-        db.close();
-        dbPromise = null;
-      };
-      resolve(db);
-    };
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error('the history database is blocked by another Gleaner page'));
-  }).catch((error) => {
-    dbPromise = null;
-    throw error;
-  });
-  return dbPromise;
-}
-
-// Run `work(stores)` in one transaction; resolves with its value once the
-// transaction has committed (so a quota error rejects instead of vanishing).
-async function transact(mode, work) {
-  const db = await open();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction([SUMMARIES, RESULTS], mode);
-    let value;
-    tx.oncomplete = () => resolve(value);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('the history transaction was aborted'));
-    Promise.resolve(work({ summaries: tx.objectStore(SUMMARIES), results: tx.objectStore(RESULTS) }))
-      .then((result) => { value = result; }, (error) => {
-        reject(error);
-        tx.abort();
-      });
-  });
-}
-
-const done = (request) => new Promise((resolve, reject) => {
-  request.onsuccess = () => resolve(request.result);
-  request.onerror = () => reject(request.error);
+const db = database('gleaner-history', {
+  version: 1,
+  upgrade(opened) {
+    if (!opened.objectStoreNames.contains(SUMMARIES)) opened.createObjectStore(SUMMARIES, { keyPath: 'id', autoIncrement: true });
+    if (!opened.objectStoreNames.contains(RESULTS)) opened.createObjectStore(RESULTS, { keyPath: 'id' });
+  },
 });
+
+// Both stores in one transaction; resolves once it has committed (so a quota
+// error rejects instead of vanishing).
+const transact = (mode, work) => db.transact(STORES, mode, work);
 
 function summaryOf(run, size) {
   return {
@@ -135,7 +95,5 @@ export async function prune(limitBytes) {
 }
 
 export async function limitBytes() {
-  const { [LIMIT_SETTING]: mb } = await chrome.storage.local.get(LIMIT_SETTING);
-  const value = Number(mb) > 0 ? Number(mb) : DEFAULT_LIMIT_MB;
-  return Math.round(value * 1024 * 1024);
+  return Math.round((await readSetting('historyLimitMB')) * 1024 * 1024);
 }

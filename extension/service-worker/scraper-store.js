@@ -9,12 +9,16 @@
 //             built-ins switched off, and the sites each scraper is off for
 //   lastRuns: { [name]: { at, url, ok, count, error } }
 //
+// (The person's other settings, each under its own key, are named in
+// common/settings.js; the archive carries them too.)
+//
 // Every change is one chrome.storage.local.set() of whole keys, and Chrome
 // applies a set() as a single write: when it fails (quota, disk) nothing of it
 // lands and the previous state stays. Changes are queued so two commands never
 // interleave their read-modify-write.
 
 import { UserError } from '../common/messages.js';
+import { checkSettings, SETTING_KEYS } from '../common/settings.js';
 
 export const ARCHIVE_FORMAT = 'gleaner-scrapers';
 export const ARCHIVE_VERSION = 1;
@@ -31,13 +35,14 @@ export async function read() {
 }
 
 // Run `change(state)`, which edits the state it is given and returns a value;
-// then write the keys it touched. Nothing is written if it throws.
-export function update(change) {
+// then write the keys it touched, and `settings` (checked, see
+// common/settings.js) in the same write. Nothing is written if it throws.
+export function update(change, settings = {}) {
   const step = queue.then(async () => {
     const state = await read();
     const before = Object.fromEntries(Object.entries(state).map(([key, value]) => [key, JSON.stringify(value)]));
     const value = await change(state);
-    const changed = {};
+    const changed = { ...checkSettings(settings) };
     for (const key of Object.keys(before)) {
       if (JSON.stringify(state[key]) !== before[key]) changed[key] = state[key];
     }
@@ -74,9 +79,10 @@ export function isOffForSite(state, name, url) {
 }
 
 // One JSON text holding every user scraper, each one's enabled state and
-// per-site settings, and the built-ins' settings. Its fields are written in a
-// fixed order so export -> import -> export gives the same bytes.
-export function archiveText(state, builtinNames) {
+// per-site settings, the built-ins' settings and the person's settings
+// (common/settings.js, as readSettings gives them). Its fields are written
+// in a fixed order so export -> import -> export gives the same bytes.
+export function archiveText(state, builtinNames, settings) {
   const siteList = (name) => [...(state.settings.offSites[name] ?? [])];
   const archive = {
     format: ARCHIVE_FORMAT,
@@ -94,6 +100,7 @@ export function archiveText(state, builtinNames) {
       enabled: state.settings.builtins[name]?.enabled !== false,
       offSites: siteList(name),
     }])),
+    settings: Object.fromEntries(SETTING_KEYS.map((key) => [key, settings[key]])),
   };
   return `${JSON.stringify(archive, null, 2)}\n`;
 }
@@ -110,6 +117,12 @@ export function parseArchive(text) {
   }
   if (archive.version > ARCHIVE_VERSION) {
     throw new UserError(`This archive was written by a newer Gleaner (archive version ${archive.version}); update Gleaner to import it.`);
+  }
+  // An archive from before settings were exported has none; they stay as they are.
+  try {
+    checkSettings(archive.settings ?? {});
+  } catch (error) {
+    throw new UserError(`This archive's settings cannot be used: ${error.message}. Nothing was imported.`);
   }
   return archive;
 }

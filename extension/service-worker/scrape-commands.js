@@ -1,0 +1,52 @@
+// The popup's commands: what a tab offers, scraping it, its last results,
+// and the options page's "Try it" (a scraper run once, not kept).
+
+import { Command, UserError } from '../common/messages.js';
+import { registerCommands } from './command-registry.js';
+import { host } from './host-client.js';
+import { applicableScrapers, scrapersOffForSite, summarize, validOrThrow } from './scraper-catalog.js';
+import { captureTab, unreadableReason } from './tab-capture.js';
+import { scrapePage, runScrapers } from './scrape-page.js';
+import { keepRun, lastRunForPage } from './last-run.js';
+
+registerCommands('scrape-commands', {
+  async [Command.DescribeTab]({ tabId }) {
+    const tab = await chrome.tabs.get(tabId);
+    const run = await lastRunForPage(tabId, tab.url);
+    return {
+      page: { url: tab.url, title: tab.title },
+      unreadable: unreadableReason(tab.url),
+      scrapers: (await applicableScrapers(tab.url)).map(summarize),
+      offHere: (await scrapersOffForSite(tab.url)).map(summarize),
+      lastRun: run && run.tabUrl === tab.url ? run : null,
+    };
+  },
+
+  async [Command.ScrapeTab]({ tabId, feedUrl = null }) {
+    const tab = await chrome.tabs.get(tabId);
+    const { page, startedAt, results, boot, parsed, timings } = await scrapePage({ tab, feedUrl });
+    const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot, parsed, timings };
+    await keepRun(tabId, run);
+    return run;
+  },
+
+  async [Command.GetLastRun]({ tabId }) {
+    return lastRunForPage(tabId, (await chrome.tabs.get(tabId)).url);
+  },
+
+  async [Command.WarmUp]() {
+    return host.describe();
+  },
+
+  async [Command.TryScraper]({ source, tabId = null, page = null }) {
+    const { metadata } = await validOrThrow(source);
+    let input = page && { url: page.url || 'https://example.org/', title: page.title || '', kind: page.xml !== undefined ? 'feed' : 'html', html: page.html, xml: page.xml };
+    if (tabId !== null) input = await captureTab(await chrome.tabs.get(tabId));
+    if (!input) throw new UserError('Choose a tab, or paste or upload a page, to try the scraper on.');
+    if (input.kind !== metadata.input) {
+      throw new UserError(`This scraper reads ${metadata.input === 'feed' ? 'feeds' : 'HTML pages'}, and that is ${input.kind === 'feed' ? 'a feed' : 'an HTML page'}.`);
+    }
+    const { results } = await runScrapers(input, [{ ...metadata, source }]);
+    return { result: results[0], page: { url: input.url, title: input.title } };
+  },
+});

@@ -1,0 +1,34 @@
+"""extension/common/settings.js in Node: every setting's default, and what a
+stored value that is missing or no longer valid reads as (the options page
+and the service worker both read through it; the browser tests write them)."""
+
+import json
+import subprocess
+
+from conftest import ROOT
+
+RUNNER = """
+import * as settings from '%s';
+const reads = (key, values) => values.map((value) => settings.effective(key, value));
+console.log(JSON.stringify({
+  keys: settings.SETTING_KEYS,
+  defaults: settings.defaultSettings(),
+  timeout: reads('scraperTimeoutSeconds', [undefined, 25, 0.5, 300, 301, 0, -3, '25', NaN, null]),
+  csv: reads('csvNeutralizeFormulas', [undefined, false, true, 'false', 0]),
+  history: reads('historyLimitMB', [undefined, 7, 1e6, 0, 'x']),
+  keepWarm: reads('keepWarmMinutes', [undefined, 1, 0, Infinity]),
+  unknown: (() => { try { settings.effective('darkMode', true); return null; } catch (error) { return error.message; } })(),
+}));
+"""
+
+
+def test_defaults_and_what_invalid_stored_values_read_as():
+    module = (ROOT / "extension" / "common" / "settings.js").as_uri()
+    out = json.loads(subprocess.run(["node", "--input-type=module", "-e", RUNNER % module], capture_output=True, text=True, check=True).stdout)
+    assert out["keys"] == ["scraperTimeoutSeconds", "csvNeutralizeFormulas", "historyLimitMB", "keepWarmMinutes"]
+    assert out["defaults"] == {"scraperTimeoutSeconds": 10, "csvNeutralizeFormulas": True, "historyLimitMB": 50, "keepWarmMinutes": 5}
+    assert out["timeout"] == [10, 25, 0.5, 300, 10, 10, 10, 10, 10, 10]
+    assert out["csv"] == [True, False, True, True, True]
+    assert out["history"] == [50, 7, 1e6, 50, 50]
+    assert out["keepWarm"] == [5, 1, 5, 5]
+    assert out["unknown"] == "unknown setting darkMode"
