@@ -8,6 +8,7 @@
 //   history-commands.js   the options page: past runs
 //   export-commands.js    one scraper's records as a file
 //   archive-commands.js   everything as one archive, and back
+//   crawl.js              crawls: many pages in background tabs, durable
 
 import { Target, fail, ok, fromExtensionPage } from '../common/messages.js';
 import { findCommand } from './command-registry.js';
@@ -18,6 +19,7 @@ import './scraper-commands.js';
 import './history-commands.js';
 import './export-commands.js';
 import './archive-commands.js';
+import './crawl.js';
 
 // Python's first boot after an install or an update is the slow one (it
 // makes the memory snapshot that every later start restores). Done now, it

@@ -119,3 +119,12 @@ function splitCsvLine(line) {
   cells.push(cell);
   return cells;
 }
+
+// Ask for host access to the sites of `urls`, from the page the person
+// clicked on (chrome.permissions.request needs their gesture, and the
+// service worker has none). Resolves true when granted (at once if it was
+// granted before), false when refused.
+export async function askSiteAccess(urls) {
+  const sites = [...new Set(urls.map((url) => siteOf(url)))];
+  return chrome.permissions.request({ origins: sites.flatMap(originPatterns) });
+}

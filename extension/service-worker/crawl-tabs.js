@@ -1,0 +1,102 @@
+// A crawl's pages load in real tabs: in a window of the crawl's own, opened
+// without focus, so the person's own windows and tabs are never taken over.
+// A page is ready when the browser says it has loaded (or, for a page whose
+// last request never ends, at the page timeout as long as its document has
+// been parsed), plus a settle time for the page's own scripts.
+
+const SETTLE_POLL_MS = 100;
+
+export class TabClosed extends Error {
+  constructor() {
+    super('the crawl\'s tab was closed before the page was read');
+    this.name = 'TabClosed';
+  }
+}
+
+export class PageLoadError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'PageLoadError';
+  }
+}
+
+// The crawl's window, made once per run of the crawl (and again if the
+// person closed it). Returns its id.
+export async function crawlWindow(windowId) {
+  if (windowId !== null && windowId !== undefined) {
+    try {
+      await chrome.windows.get(windowId);
+      return windowId;
+    } catch {
+      // closed: make another
+    }
+  }
+  // Firefox refuses focused: false on some platforms; a window it focuses
+  // is still better than no crawl.
+  const created = await chrome.windows.create({ focused: false, url: 'about:blank' })
+    .catch(() => chrome.windows.create({ url: 'about:blank' }));
+  return created.id;
+}
+
+export async function closeWindow(windowId) {
+  if (windowId === null || windowId === undefined) return;
+  await chrome.windows.remove(windowId).catch(() => {});
+}
+
+// Open `url` in the crawl's window and resolve once it is ready to read:
+// { tab, timedOut, status } where status is the HTTP status of the page's
+// own response (null where the browser does not say). Rejects with TabClosed
+// when the tab goes away meanwhile, PageLoadError when nothing was loaded.
+export async function openAndSettle(windowId, url, { timeoutMs, settleMs }) {
+  const tab = await chrome.tabs.create({ windowId, url, active: false });
+  let removed = false;
+  const onRemoved = (tabId) => {
+    if (tabId === tab.id) removed = true;
+  };
+  chrome.tabs.onRemoved.addListener(onRemoved);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let timedOut = true;
+    while (Date.now() < deadline) {
+      if (removed) throw new TabClosed();
+      const current = await chrome.tabs.get(tab.id).catch(() => null);
+      if (!current) throw new TabClosed();
+      // 'complete' with the URL we asked for (or where it redirected):
+      // about:blank is complete too before the navigation starts.
+      if (current.status === 'complete' && current.url && current.url !== 'about:blank') {
+        timedOut = false;
+        break;
+      }
+      await sleep(SETTLE_POLL_MS);
+    }
+    if (!timedOut) await sleep(settleMs);
+    if (removed) throw new TabClosed();
+    const state = await pageState(tab.id);
+    if (!state) throw new PageLoadError(timedOut ? `the page did not load within ${timeoutMs / 1000} s` : 'the page could not be read');
+    if (timedOut && state.readyState === 'loading') throw new PageLoadError(`the page did not load within ${timeoutMs / 1000} s`);
+    return { tab: await chrome.tabs.get(tab.id), timedOut, status: state.status };
+  } finally {
+    chrome.tabs.onRemoved.removeListener(onRemoved);
+  }
+}
+
+// The document's parse state and its HTTP status (Navigation Timing's
+// responseStatus), read in the page; null when the page cannot be scripted
+// (an error page of the browser's own).
+async function pageState(tabId) {
+  try {
+    const [injection] = await chrome.scripting.executeScript({
+      target: { tabId },
+      func: () => ({ readyState: document.readyState, status: performance.getEntriesByType('navigation')[0]?.responseStatus || null }),
+    });
+    return injection?.result ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function closeTab(tabId) {
+  await chrome.tabs.remove(tabId).catch(() => {});
+}
+
+export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });

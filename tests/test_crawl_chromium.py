@@ -1,0 +1,194 @@
+"""Crawls end to end in real Chromium, on the SHIPPED build (dist/chrome).
+
+Host access is granted as a person grants it: the options page or popup
+asks from a click, and the browser's own prompt is answered with the
+keyboard (tests/user_grant.py). One browser for the module; the site is
+tests/pages/crawl-site served here, with a slow page and a page that
+never finishes loading added by the server.
+"""
+
+import contextlib
+import functools
+import http.server
+import json
+import threading
+import time
+
+import pytest
+
+from conftest import ROOT
+from user_grant import answer_prompt, virtual_display
+
+SITE_DIR = ROOT / "tests" / "pages" / "crawl-site"
+PLUGIN = SITE_DIR / "furniture.py"
+SLOW_SECONDS = 2
+
+
+class CrawlSiteHandler(http.server.SimpleHTTPRequestHandler):
+    """The crawl site, plus /slow/<page> (answered after SLOW_SECONDS) and
+    /hang.html (its HTML arrives, the response never ends)."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        if self.path.startswith("/slow/"):
+            time.sleep(SLOW_SECONDS)
+            self.path = self.path[len("/slow"):]
+        if self.path == "/hang.html":
+            body = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Hanging</title></head><body><h1>Cedar stool</h1><p class="price">\xe2\x82\xac 35.00</p><p class="sku">SKU-6</p>'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            time.sleep(8)
+            return
+        return super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_crawl_site():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CrawlSiteHandler, directory=str(SITE_DIR)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def crawl_site():
+    with serve_crawl_site() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def display():
+    with virtual_display() as name:
+        yield name
+
+
+@pytest.fixture(scope="module")
+def shipped(extension_dir, display, tmp_path_factory):
+    """The shipped build in Chromium on the virtual display, with the test plugin installed."""
+    from gleaner.plugins import load_plugin
+    from gleaner_cli.browser import ExtensionBrowser
+
+    shipped_dir = extension_dir.parent / "chrome"
+    manifest = json.loads((shipped_dir / "manifest.json").read_text())
+    assert "host_permissions" not in manifest and manifest["optional_host_permissions"] == ["http://*/*", "https://*/*"]
+    profile = tmp_path_factory.mktemp("crawl-profile")
+    browser = ExtensionBrowser(shipped_dir, profile_dir=profile, display=display)
+    browser.__enter__()
+    source = PLUGIN.read_text()
+    browser.set_user_scrapers([{"source": source, "metadata": load_plugin(source, PLUGIN.name).metadata(), "enabled": True}])
+    yield browser
+    browser.__exit__(None, None, None)
+
+
+def options_page(browser):
+    page = browser.context.new_page()
+    page.goto(browser.url("extension/options/options.html"))
+    page.wait_for_selector("#crawls-table")
+    return page
+
+
+def send(browser, page, name, payload):
+    reply = browser.send(page, name, payload)
+    assert reply["ok"], reply
+    return reply["result"]
+
+
+def wait_for_state(browser, page, crawl_id, states, timeout=120):
+    deadline = time.monotonic() + timeout
+    while True:
+        crawl = send(browser, page, "GetCrawl", {"crawlId": crawl_id})["crawl"]
+        if crawl["state"] in states or time.monotonic() > deadline:
+            return crawl
+        time.sleep(0.25)
+
+
+def exported(browser, page, crawl_id, scraper="crawl-test-furniture", fmt="json", **options):
+    result = send(browser, page, "ExportCrawl", {"crawlId": crawl_id, "scraper": scraper, "format": fmt, **options})
+    return result["text"]
+
+
+def start_list_crawl_from_options(browser, display, urls, *, allow=True):
+    page = options_page(browser)
+    page.click("#crawl-list-form summary")
+    page.wait_for_selector("input[name=crawl-scraper][value=crawl-test-furniture]")
+    page.fill("#crawl-urls", "\n".join(urls))
+    page.check("input[name=crawl-scraper][value=crawl-test-furniture]")
+    page.fill("#crawl-delay", "0")
+    answer_prompt(display, lambda: page.click("#crawl-start"), allow=allow)
+    return page
+
+
+def test_refused_access_ends_with_a_sentence(shipped, display, crawl_site):
+    page = start_list_crawl_from_options(shipped, display, [f"{crawl_site}/p1.html"], allow=False)
+    deadline = time.monotonic() + 10
+    while "not allowed" not in page.inner_text("#crawls-status") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert page.inner_text("#crawls-status") == "Gleaner was not allowed to read those sites, so the crawl did not start."
+    assert send(shipped, page, "ListCrawls", {})["crawls"] == []
+    page.close()
+
+
+def test_url_list_crawl_gives_exact_records_and_page_errors(shipped, display, crawl_site):
+    urls = [
+        f"{crawl_site}/p1.html",
+        f"{crawl_site}/p2.html#reviews",  # the same page as p2.html: one visit
+        f"{crawl_site}/p4.html",  # 404: recorded, retried once
+        f"{crawl_site}/p5.html",  # its price is written by the page's script
+        f"{crawl_site}/slow/p3.html",
+        f"{crawl_site}/p2.html",
+    ]
+    page = start_list_crawl_from_options(shipped, display, urls, allow=True)
+    page.wait_for_selector("tr[data-crawl-id]", timeout=10_000)
+    crawl_id = page.get_attribute("tr[data-crawl-id]", "data-crawl-id")
+    crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})
+    assert crawl["state"] == "done", crawl
+    assert crawl["counters"] == {"done": 4, "failed": 1, "queued": 0, "records": 4, "offSite": 0, "retries": 1, "pageErrors": 0}
+    assert json.loads(exported(shipped, page, crawl_id)) == [
+        {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
+        {"name": "Pine table", "price": "€ 120.00", "sku": "SKU-2"},
+        {"name": "Walnut desk", "price": "€ 310.00", "sku": "SKU-5"},
+        {"name": "Birch shelf", "price": "€ 75.50", "sku": "SKU-3"},
+    ]
+    assert exported(shipped, page, crawl_id, fmt="csv", pageColumn=True) == (
+        "name,price,sku,_page\r\n"
+        f"Oak chair,€ 49.00,SKU-1,{crawl_site}/p1.html\r\n"
+        f"Pine table,€ 120.00,SKU-2,{crawl_site}/p2.html\r\n"
+        f"Walnut desk,€ 310.00,SKU-5,{crawl_site}/p5.html\r\n"
+        f"Birch shelf,€ 75.50,SKU-3,{crawl_site}/slow/p3.html\r\n"
+    )
+    details = send(shipped, page, "GetCrawl", {"crawlId": crawl_id})
+    assert [(p["url"], p["error"], p["attempts"]) for p in details["failed"]] == [(f"{crawl_site}/p4.html", "HTTP 404", 2)]
+    # The options page shows it too.
+    page.click(f"tr[data-crawl-id='{crawl_id}'] button[data-action=details]")
+    assert page.inner_text(f"tr.crawl-pages[data-for='{crawl_id}'] li[data-kind=failed]") == f"{crawl_site}/p4.html: failed (HTTP 404)"
+    assert page.inner_text(f"tr[data-crawl-id='{crawl_id}'] .message") == "Done: no pages left to visit."
+    page.close()
+
+
+def test_core_scrape_on_the_shipped_build(shipped, crawl_site):
+    """The toolbar scrape with access granted by the person (in the test above), not by the build."""
+    from gleaner_cli.browser import popup_results
+
+    tab = shipped.context.new_page()
+    tab.goto(f"{crawl_site}/products-1.html")
+    tab_id = shipped.service_worker.evaluate("async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", tab.url)
+    popup = shipped.open_popup(tab_id)
+    shown = {r["scraper"]: r for r in popup_results(popup)}
+    assert shown["links"]["rows"] == [
+        [f"{crawl_site}/p1.html", "Oak chair", ""],
+        [f"{crawl_site}/p2.html?ref=list&a=1", "Pine table", ""],
+        ["http://example.invalid/elsewhere", "A partner shop", ""],
+        [f"{crawl_site}/products-1.html", "This page again", ""],
+        [f"{crawl_site}/products-2.html", "Next", "next"],
+    ]
+    popup.close()
+    tab.close()
