@@ -26,10 +26,12 @@ export function siteOf(url) {
 }
 
 // The match patterns that give host access to a site and its subdomains,
-// whatever the scheme and port (Chrome's match patterns ignore ports).
+// over http and https, whatever the port (match patterns ignore ports).
+// Spelled per scheme: Chrome grants only patterns it finds inside one of
+// optional_host_permissions, and *:// is inside neither http://*/* nor https://*/*.
 export function originPatterns(site) {
-  if (IPV4.test(site) || site.startsWith('[') || !site.includes('.')) return [`*://${site}/*`];
-  return [`*://${site}/*`, `*://*.${site}/*`];
+  const hosts = IPV4.test(site) || site.startsWith('[') || !site.includes('.') ? [site] : [site, `*.${site}`];
+  return hosts.flatMap((host) => [`http://${host}/*`, `https://${host}/*`]);
 }
 
 // One spelling per page, so the seen-set catches a page however a link
