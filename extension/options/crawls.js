@@ -6,6 +6,7 @@
 import { Target, Command, Event, request } from '../common/messages.js';
 import { el, saveFile } from '../common/ui.js';
 import { askSiteAccess, parseUrlList } from '../common/crawl-scope.js';
+import { duration } from '../common/duration.js';
 
 const $ = (id) => document.getElementById(id);
 const send = (name, payload) => request(Target.ServiceWorker, name, payload);
@@ -14,15 +15,6 @@ const EXPORT_FORMATS = ['json', 'csv', 'jsonl'];
 function status(text, { error = false } = {}) {
   $('crawls-status').textContent = text;
   $('crawls-status').classList.toggle('error', error);
-}
-
-export function duration(ms) {
-  if (ms === null || ms === undefined) return '';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 async function act(name, crawlId) {
