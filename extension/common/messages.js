@@ -77,7 +77,7 @@ export const Command = Object.freeze({
   StartCrawl: 'StartCrawl',
   // {} -> { crawls: [summary] }, newest first
   ListCrawls: 'ListCrawls',
-  // { crawlId } -> { crawl: summary, failed: [page], queued: [page], pageErrors: [page] }
+  // { crawlId, withTimings? } -> { crawl: summary, failed: [page], queued: [page], pageErrors: [page], timings?: [{ url, ms, loadMs }] }
   GetCrawl: 'GetCrawl',
   // { crawlId } -> summary: the page in progress finishes, then the crawl waits
   PauseCrawl: 'PauseCrawl',

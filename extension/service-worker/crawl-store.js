@@ -133,6 +133,7 @@ export async function commitPage(crawlId, url, outcome) {
       page.records = outcome.records.length;
       page.errors = outcome.errors ?? [];
       page.ms = outcome.ms ?? null;
+      page.loadMs = outcome.loadMs ?? null;
       page.note = outcome.note ?? null;
       counters.queued -= 1;
       counters.done += 1;

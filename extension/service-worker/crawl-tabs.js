@@ -44,8 +44,9 @@ export async function closeWindow(windowId) {
 }
 
 // Open `url` in the crawl's window and resolve once it is ready to read:
-// { tab, timedOut, status } where status is the HTTP status of the page's
-// own response (null where the browser does not say). Rejects with TabClosed
+// { tab, timedOut, status, loadMs } where status is the HTTP status of the
+// page's own response (null where the browser does not say) and loadMs its
+// own load time. Rejects with TabClosed
 // when the tab goes away meanwhile, PageLoadError when nothing was loaded.
 export async function openAndSettle(windowId, url, { timeoutMs, settleMs }) {
   const tab = await chrome.tabs.create({ windowId, url, active: false });
@@ -74,7 +75,7 @@ export async function openAndSettle(windowId, url, { timeoutMs, settleMs }) {
     const state = await pageState(tab.id);
     if (!state) throw new PageLoadError(timedOut ? `the page did not load within ${timeoutMs / 1000} s` : 'the page could not be read');
     if (timedOut && state.readyState === 'loading') throw new PageLoadError(`the page did not load within ${timeoutMs / 1000} s`);
-    return { tab: await chrome.tabs.get(tab.id), timedOut, status: state.status };
+    return { tab: await chrome.tabs.get(tab.id), timedOut, status: state.status, loadMs: state.loadMs };
   } finally {
     chrome.tabs.onRemoved.removeListener(onRemoved);
   }
@@ -87,7 +88,15 @@ async function pageState(tabId) {
   try {
     const [injection] = await chrome.scripting.executeScript({
       target: { tabId },
-      func: () => ({ readyState: document.readyState, status: performance.getEntriesByType('navigation')[0]?.responseStatus || null }),
+      func: () => {
+        const navigation = performance.getEntriesByType('navigation')[0];
+        return {
+          readyState: document.readyState,
+          status: navigation?.responseStatus || null,
+          // The page's own load: navigation start to the end of its load event.
+          loadMs: navigation ? Math.round(navigation.loadEventEnd || navigation.responseEnd) : null,
+        };
+      },
     });
     return injection?.result ?? null;
   } catch {

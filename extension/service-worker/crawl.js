@@ -38,7 +38,7 @@ export const CRAWL_LIMITS = Object.freeze({
   maxPages: { default: 50, min: 1, max: 10_000 },
   delaySeconds: { default: 1, min: 0, max: 600 },
   timeoutSeconds: { default: 30, min: 1, max: 300 },
-  settleMs: { default: 250, min: 0, max: 10_000 },
+  settleMs: { default: 100, min: 0, max: 10_000 },
 });
 // A page whose tab the person closed is tried again, up to this many times.
 const CLOSED_RETRIES = 3;
@@ -221,6 +221,7 @@ async function visit(crawl, page, windowId) {
       const { results } = await scrapePage({ tab, scrapers, callback, data: page.data });
       return pageOutcome(crawl, page, results, {
         ms: Date.now() - startedAt,
+        loadMs: loaded.loadMs,
         note: loaded.timedOut ? `read at its ${options.timeoutMs / 1000} s timeout, still loading` : null,
       });
     } catch (error) {
@@ -421,7 +422,7 @@ registerCommands('crawl', {
     return { crawls: (await store.listCrawls()).map(summary) };
   },
 
-  async [Command.GetCrawl]({ crawlId }) {
+  async [Command.GetCrawl]({ crawlId, withTimings = false }) {
     const crawl = await crawlOrThrow(crawlId);
     const [failed, queued, done] = await Promise.all([
       store.listPages(crawlId, { status: store.PageStatus.Failed }),
@@ -434,6 +435,7 @@ registerCommands('crawl', {
       failed: failed.map(pick),
       queued: queued.map(pick),
       pageErrors: done.filter((p) => p.errors.length || p.note).map(pick),
+      ...(withTimings ? { timings: done.map(({ url, ms, loadMs }) => ({ url, ms, loadMs })) } : {}),
     };
   },
 

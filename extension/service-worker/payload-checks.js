@@ -60,7 +60,7 @@ export const SHAPES = Object.freeze({
     pageColumn: optional(bool),
   },
   [Command.ListCrawls]: {},
-  [Command.GetCrawl]: { crawlId },
+  [Command.GetCrawl]: { crawlId, withTimings: optional(bool) },
   [Command.PauseCrawl]: { crawlId },
   [Command.ResumeCrawl]: { crawlId },
   [Command.StopCrawl]: { crawlId },
