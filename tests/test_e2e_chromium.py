@@ -72,10 +72,16 @@ def test_failing_plugin_shows_its_traceback_and_others_still_show(chromium, site
     plugin = load_plugin(source, "broken_plugin.py")
     chromium.set_user_scrapers([{"source": source, "metadata": plugin.metadata(), "enabled": True}])
     try:
-        _, _, popup = scrape_in_popup(chromium, f"{site}/shop.html?broken")
+        _, tab_id, popup = scrape_in_popup(chromium, f"{site}/shop.html?broken")
         shown = {r["scraper"]: r for r in popup_results(popup)}
     finally:
         chromium.set_user_scrapers([])
+    # Every result has the one shape (extension/common/scraper-result.js), failed or not.
+    run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"]
+    results = {r["scraper"]: r for r in run["results"]}
+    assert all(list(r) == ["scraper", "title", "ok", "records", "follows", "error", "ms"] for r in run["results"])
+    assert results["broken-on-purpose"]["follows"] == [] and results["broken-on-purpose"]["error"]["type"] == "TypeError"
+    assert results["links"]["follows"] == [] and results["links"]["error"] is None
     broken = shown["broken-on-purpose"]
     assert not broken["ok"]
     assert "TypeError: unsupported operand type(s) for /: 'str' and 'int'" in broken["error"]

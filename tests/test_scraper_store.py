@@ -84,12 +84,13 @@ globalThis.chrome = { storage: { local: {
     saved = { ...saved, ...structuredClone(items) };
   },
 } } };
-const add = (name) => store.update((state) => { state.scrapers.push({ metadata: { name, version: '1.0' }, enabled: true, source: '' }); });
+// An import writes its scrapers and its settings together.
+const add = (name, settings) => store.update((state) => { state.scrapers.push({ metadata: { name, version: '1.0' }, enabled: true, source: '' }); }, settings);
 let refused = null;
-try { await add('too-big'); } catch (error) { refused = [error.name, error.user, error.message]; }
-const afterFailure = (await store.read()).scrapers.map((s) => s.metadata.name);
-await add('next');
-console.log(JSON.stringify({ refused, afterFailure, afterRetry: (await store.read()).scrapers.map((s) => s.metadata.name) }));
+try { await add('too-big', { scraperTimeoutSeconds: 20 }); } catch (error) { refused = [error.name, error.user, error.message]; }
+const afterFailure = [(await store.read()).scrapers.map((s) => s.metadata.name), saved.scraperTimeoutSeconds ?? null];
+await add('next', { scraperTimeoutSeconds: 30 });
+console.log(JSON.stringify({ refused, afterFailure, afterRetry: [(await store.read()).scrapers.map((s) => s.metadata.name), saved.scraperTimeoutSeconds] }));
 """
 
 
@@ -102,5 +103,5 @@ def test_a_failed_write_keeps_the_previous_state_says_so_and_later_writes_work()
         True,
         "Gleaner could not save your change (QUOTA_BYTES quota exceeded); your scrapers and settings are as they were before.",
     ]
-    assert out["afterFailure"] == ["kept"]
-    assert out["afterRetry"] == ["kept", "next"]
+    assert out["afterFailure"] == [["kept"], None]
+    assert out["afterRetry"] == [["kept", "next"], 30]
