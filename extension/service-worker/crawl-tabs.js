@@ -1,8 +1,8 @@
 // A crawl's pages load in real tabs: in a window of the crawl's own, opened
 // without focus, so the person's own windows and tabs are never taken over.
-// A page is ready when the browser says it has loaded (or, for a page whose
-// last request never ends, at the page timeout as long as its document has
-// been parsed), plus a settle time for the page's own scripts.
+// A page is ready when the browser says it has loaded, plus a settle time
+// for the page's own scripts; a page that never finishes loading is read as
+// it stands at the page timeout.
 
 const SETTLE_POLL_MS = 100;
 
@@ -73,8 +73,10 @@ export async function openAndSettle(windowId, url, { timeoutMs, settleMs }) {
     if (!timedOut) await sleep(settleMs);
     if (removed) throw new TabClosed();
     const state = await pageState(tab.id);
+    // A page still loading at its timeout is read as it stands (what
+    // arrived so far), not dropped; only a page that cannot be scripted at
+    // all (the browser's own error page) fails here.
     if (!state) throw new PageLoadError(timedOut ? `the page did not load within ${timeoutMs / 1000} s` : 'the page could not be read');
-    if (timedOut && state.readyState === 'loading') throw new PageLoadError(`the page did not load within ${timeoutMs / 1000} s`);
     return { tab: await chrome.tabs.get(tab.id), timedOut, status: state.status, loadMs: state.loadMs };
   } finally {
     chrome.tabs.onRemoved.removeListener(onRemoved);

@@ -137,16 +137,14 @@ async function runLoop(id) {
       crawl = await store.getCrawl(id);
       if (!crawl || crawl.state !== 'running') break;
       const { counters, start: { options } } = crawl;
-      if (counters.done + counters.failed >= options.maxPages) {
-        const left = counters.queued;
-        crawl = await finish(id, 'done', left
-          ? `Stopped at its page limit of ${options.maxPages} ${options.maxPages === 1 ? 'page' : 'pages'}; ${left} more ${left === 1 ? 'page was' : 'pages were'} found and not visited.`
-          : `Done: its page limit of ${options.maxPages} pages reached.`);
-        break;
-      }
       const page = await store.nextQueuedPage(id);
       if (!page) {
         crawl = await finish(id, 'done', 'Done: no pages left to visit.');
+        break;
+      }
+      if (counters.done + counters.failed >= options.maxPages) {
+        const left = counters.queued;
+        crawl = await finish(id, 'done', `Stopped at its page limit of ${options.maxPages} ${options.maxPages === 1 ? 'page' : 'pages'}; ${left} more ${left === 1 ? 'page was' : 'pages were'} found and not visited.`);
         break;
       }
       windowId = await crawlWindow(windowId);

@@ -138,6 +138,8 @@ def run(args):
         for failed in details["failed"]:
             print(f"page failed: {failed['url']}: {failed['error']}", file=sys.stderr)
         for page_error in details["pageErrors"]:
+            if page_error["note"]:
+                print(f"page {page_error['url']}: {page_error['note']}", file=sys.stderr)
             for error in page_error["errors"]:
                 print(f"scraper {error['scraper']} failed on {page_error['url']}: {error['message']}", file=sys.stderr)
         print(f"crawl {crawl['state']} in {time.perf_counter() - started:.1f} s: {crawl['message']}", file=sys.stderr)
