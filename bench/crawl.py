@@ -44,7 +44,10 @@ class SyntheticSite(http.server.BaseHTTPRequestHandler):
     """/item/N: a small product page with a handful of links."""
 
     def do_GET(self):  # noqa: N802
-        number = int(self.path.rsplit("/", 1)[-1] or 0)
+        if not self.path.startswith("/item/"):
+            self.send_error(404)
+            return
+        number = int(self.path.rsplit("/", 1)[-1])
         links = "".join(f'<li><a href="/item/{number * 7 + k}">Item {number * 7 + k}</a></li>' for k in range(5))
         body = (
             f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Item {number}</title></head>'
