@@ -10,10 +10,10 @@ Two crawls with no delay between pages, both of a URL list on 127.0.0.1
   the pages' own loads: (wall time - the sum of each page's load, from
   Navigation Timing) / pages. It includes the settle time (100 ms by default),
   the capture, the Python run and the commit.
-- ``--big`` (default 1000): memory must stay flat. The browser's resident
-  memory (every process of its profile, from /proc) is sampled as pages go
-  by; the line says the peak and the growth from the first tenth of the
-  crawl to the last.
+- ``--big`` (default 1000): memory must stay flat. The browser's memory
+  (every process of its profile, from /proc) is sampled as pages go
+  by (PSS: shared pages counted once); the line says the peak and the
+  growth from the first tenth of the crawl to the last.
 
 The last line is machine-readable:
     CRAWL pages=... seconds=... overhead_ms_per_page=... peak_mb=... big_pages=... big_seconds=... big_peak_mb=... big_growth_mb=...
@@ -74,8 +74,9 @@ def serve():
         server.shutdown()
 
 
-def browser_rss_mb(profile_dir):
-    """Resident memory of every process started with this profile, in MB."""
+def browser_memory_mb(profile_dir):
+    """Memory of every process started with this profile, in MB: the sum of
+    their proportional set sizes (PSS), so pages the processes share count once."""
     total = 0
     marker = str(profile_dir).encode()
     for entry in os.listdir("/proc"):
@@ -84,8 +85,8 @@ def browser_rss_mb(profile_dir):
         try:
             if marker not in Path(f"/proc/{entry}/cmdline").read_bytes():
                 continue
-            for line in Path(f"/proc/{entry}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{entry}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
         except OSError:
             continue
@@ -103,7 +104,7 @@ def run_crawl(browser, page, base, pages):
     samples = []  # (pages done, MB)
     while True:
         crawl = browser.send(page, "GetCrawl", {"crawlId": crawl_id})["result"]["crawl"]
-        samples.append((crawl["counters"]["done"], browser_rss_mb(browser.profile_dir)))
+        samples.append((crawl["counters"]["done"], browser_memory_mb(browser.profile_dir)))
         if crawl["state"] != "running":
             break
         time.sleep(0.5)

@@ -4,8 +4,6 @@
 // for the page's own scripts; a page that never finishes loading is read as
 // it stands at the page timeout.
 
-const SETTLE_POLL_MS = 100;
-
 export class TabClosed extends Error {
   constructor() {
     super('the crawl\'s tab was closed before the page was read');
@@ -49,36 +47,43 @@ export async function closeWindow(windowId) {
 // own load time. Rejects with TabClosed
 // when the tab goes away meanwhile, PageLoadError when nothing was loaded.
 export async function openAndSettle(windowId, url, { timeoutMs, settleMs }) {
-  const tab = await chrome.tabs.create({ windowId, url, active: false });
-  let removed = false;
-  const onRemoved = (tabId) => {
-    if (tabId === tab.id) removed = true;
+  let settle;
+  const ready = new Promise((resolve) => { settle = resolve; });
+  let tabId = null;
+  // Listening before the tab exists: a fast page can be complete before
+  // chrome.tabs.create returns. Events for other tabs are ignored.
+  const onUpdated = (id, change, tab) => {
+    if (tabId !== null && id === tabId && change.status === 'complete' && tab.url && tab.url !== 'about:blank') settle('complete');
   };
+  const onRemoved = (id) => {
+    if (id === tabId) settle('removed');
+  };
+  chrome.tabs.onUpdated.addListener(onUpdated);
   chrome.tabs.onRemoved.addListener(onRemoved);
+  let timer;
   try {
-    const deadline = Date.now() + timeoutMs;
-    let timedOut = true;
-    while (Date.now() < deadline) {
-      if (removed) throw new TabClosed();
-      const current = await chrome.tabs.get(tab.id).catch(() => null);
-      if (!current) throw new TabClosed();
-      // 'complete' with the URL we asked for (or where it redirected):
-      // about:blank is complete too before the navigation starts.
-      if (current.status === 'complete' && current.url && current.url !== 'about:blank') {
-        timedOut = false;
-        break;
-      }
-      await sleep(SETTLE_POLL_MS);
-    }
-    if (!timedOut) await sleep(settleMs);
-    if (removed) throw new TabClosed();
-    const state = await pageState(tab.id);
+    const tab = await chrome.tabs.create({ windowId, url, active: false });
+    tabId = tab.id;
+    // Complete already (events before tabId was known are not missed this way).
+    const now = await chrome.tabs.get(tabId).catch(() => null);
+    if (!now) settle('removed');
+    else if (now.status === 'complete' && now.url && now.url !== 'about:blank') settle('complete');
+    timer = setTimeout(() => settle('timeout'), timeoutMs);
+    const how = await ready;
+    if (how === 'removed') throw new TabClosed();
+    const timedOut = how === 'timeout';
+    if (!timedOut && settleMs) await sleep(settleMs);
+    const current = await chrome.tabs.get(tabId).catch(() => null);
+    if (!current) throw new TabClosed();
     // A page still loading at its timeout is read as it stands (what
     // arrived so far), not dropped; only a page that cannot be scripted at
     // all (the browser's own error page) fails here.
+    const state = await pageState(tabId);
     if (!state) throw new PageLoadError(timedOut ? `the page did not load within ${timeoutMs / 1000} s` : 'the page could not be read');
-    return { tab: await chrome.tabs.get(tab.id), timedOut, status: state.status, loadMs: state.loadMs };
+    return { tab: current, timedOut, status: state.status, loadMs: state.loadMs };
   } finally {
+    clearTimeout(timer);
+    chrome.tabs.onUpdated.removeListener(onUpdated);
     chrome.tabs.onRemoved.removeListener(onRemoved);
   }
 }
