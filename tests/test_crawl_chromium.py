@@ -151,6 +151,42 @@ def test_core_scrape_on_the_shipped_build(shipped, crawl_site):
     tab.close()
 
 
+
+def test_next_pages_from_the_popup_follow_three_cue_styles_and_end_at_the_cycle(shipped, crawl_site):
+    """rel=next, a "Next ›" link, an aria-label "Next page" arrow; page 3's next is page 1 again."""
+    tab = shipped.context.new_page()
+    tab.goto(f"{crawl_site}/products-1.html")
+    tab_id = shipped.service_worker.evaluate("async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", tab.url)
+    popup = shipped.open_popup(tab_id)
+    popup.fill("#crawl-next-count", "5")
+    popup.click("#crawl-next")
+    popup.wait_for_selector(".crawl-line[data-state=done]", timeout=60_000)
+    crawl_id = popup.get_attribute(".crawl-line", "data-crawl-id")
+    crawl = send(shipped, popup, "GetCrawl", {"crawlId": crawl_id})["crawl"]
+    assert crawl["mode"] == "next" and crawl["options"]["maxPages"] == 6
+    assert crawl["counters"] == {"done": 3, "failed": 0, "queued": 0, "records": crawl["counters"]["records"], "offSite": 0, "retries": 0, "pageErrors": 0}
+    assert crawl["message"] == "Done: no pages left to visit."
+    assert "pagination" not in crawl["scrapers"] and "links" in crawl["scrapers"]
+    # Each record says which page it came from (on by default for next pages).
+    links = json.loads(exported(shipped, popup, crawl_id, scraper="links"))
+    assert [(r["_page"].rsplit("/", 1)[1], r["url"].rsplit("/", 1)[1], r["text"]) for r in links] == [
+        ("products-1.html", "p1.html", "Oak chair"),
+        ("products-1.html", "p2.html?ref=list&a=1", "Pine table"),
+        ("products-1.html", "elsewhere", "A partner shop"),
+        ("products-1.html", "products-1.html", "This page again"),
+        ("products-1.html", "products-2.html", "Next"),
+        ("products-2.html", "p3.html", "Birch shelf"),
+        ("products-2.html", "p4.html", "Teak bench"),
+        ("products-2.html", "products-1.html", "1"),
+        ("products-2.html", "products-3.html", "Next ›"),
+        ("products-3.html", "p5.html", "Walnut desk"),
+        ("products-3.html", "products-2.html", "‹"),
+        ("products-3.html", "products-1.html#top", "›"),
+    ]
+    assert popup.inner_text(".crawl-counts").startswith(f"Crawl done: 3 pages done, 0 queued, 0 failed; {crawl['counters']['records']} records; ")
+    popup.close()
+    tab.close()
+
 # Six pages, one record each but products-1 (a list page gives none).
 DURABLE_PAGES = ["p1.html", "p2.html", "products-1.html", "p3.html", "p5.html", "p1.html?copy=1"]
 DURABLE_RECORDS = [

@@ -67,27 +67,10 @@ def crawl_request(args, urls):
 
 
 def read_url_list(path):
-    """URLs from a file the way the options page reads a pasted list (extension/common/crawl-scope.js)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        return Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise CliError(f"{path}: {exc.strerror}") from None
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if lines and "," in lines[0]:
-        import csv
-
-        rows = list(csv.reader(lines))
-        header = [cell.strip().lower() for cell in rows[0]]
-        if "url" in header:
-            column, body = header.index("url"), rows[1:]
-        else:
-            column = next((i for i, cell in enumerate(header) if cell.startswith(("http://", "https://"))), None)
-            body = rows
-        lines = [row[column].strip() for row in body if column is not None and len(row) > column]
-    urls = [line for line in lines if line.lower().startswith(("http://", "https://"))]
-    if not urls:
-        raise CliError(f"{path}: no http(s) URLs in it (one per line, or a CSV with a url column)")
-    return urls
 
 
 def run(args):
@@ -100,12 +83,20 @@ def run(args):
     if not AUTOMATION_BUILD.exists():
         raise CliError("the extension is not built: run 'python build.py' first")
     lock = json.loads((AUTOMATION_BUILD / "python" / "pyodide-lock.json").read_text())
+    list_text = read_url_list(args.url_list) if args.url_list else None
     plugins = load_user_plugins(args.plugin, available_imports={name for pkg in lock["packages"].values() for name in pkg["imports"]})
     with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
         if plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
+        page = browser.context.new_page()
+        page.goto(browser.url("extension/options/options.html"))
+        command = lambda name, payload: _result(browser.send(page, name, payload))  # noqa: E731
         if args.url_list:
-            urls = read_url_list(args.url_list)
+            # Read as the options page reads a pasted list: the same code.
+            listed = page.evaluate("async (text) => (await import('/extension/common/crawl-scope.js')).parseUrlList(text)", list_text)
+            urls = listed["urls"]
+            if not urls:
+                raise CliError(f"{args.url_list}: no http(s) URLs in it (one per line, or a CSV with a url column)")
         elif args.start.startswith(("http://", "https://")):
             urls = [args.start]
         else:
@@ -113,9 +104,6 @@ def run(args):
             if not path.is_file():
                 raise CliError(f"{args.start}: no such file")
             urls = [f"{stack.enter_context(serve_directory(path.resolve().parent))}/{quote(path.name)}"]
-        page = browser.context.new_page()
-        page.goto(browser.url("extension/options/options.html"))
-        command = lambda name, payload: _result(browser.send(page, name, payload))  # noqa: E731
         if not args.scraper:
             applies = command("TestUrl", {"url": urls[0]})["scrapers"]
             args.scraper = [s["name"] for s in applies if s["runs"] and s["name"] != "pagination"]
