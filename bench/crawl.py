@@ -103,7 +103,8 @@ def run_crawl(browser, page, base, pages):
     started = time.perf_counter()
     samples = []  # (pages done, MB)
     while True:
-        crawl = browser.send(page, "GetCrawl", {"crawlId": crawl_id})["result"]["crawl"]
+        # The summary only: GetCrawl lists pages, which would load the crawl it measures.
+        crawl = next(c for c in browser.send(page, "ListCrawls", {})["result"]["crawls"] if c["id"] == crawl_id)
         samples.append((crawl["counters"]["done"], browser_memory_mb(browser.profile_dir)))
         if crawl["state"] != "running":
             break

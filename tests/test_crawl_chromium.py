@@ -101,6 +101,7 @@ def test_url_list_crawl_gives_exact_records_and_page_errors(shipped, display, cr
         f"{crawl_site}/p4.html",  # 404: recorded, retried once
         f"{crawl_site}/p5.html",  # its price is written by the page's script
         f"{crawl_site}/slow/p3.html",
+        f"{crawl_site}/broken.html",  # the scraper fails here: this page's error only
         f"{crawl_site}/p2.html",
     ]
     page = start_list_crawl_from_options(shipped, display, urls, allow=True)
@@ -108,7 +109,7 @@ def test_url_list_crawl_gives_exact_records_and_page_errors(shipped, display, cr
     crawl_id = page.get_attribute("tr[data-crawl-id]", "data-crawl-id")
     crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})
     assert crawl["state"] == "done", crawl
-    assert crawl["counters"] == {"done": 4, "failed": 1, "queued": 0, "records": 4, "offSite": 0, "retries": 1, "pageErrors": 0}
+    assert crawl["counters"] == {"done": 5, "failed": 1, "queued": 0, "records": 4, "offSite": 0, "retries": 1, "pageErrors": 1}
     assert json.loads(exported(shipped, page, crawl_id)) == [
         {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
         {"name": "Pine table", "price": "€ 120.00", "sku": "SKU-2"},
@@ -124,6 +125,9 @@ def test_url_list_crawl_gives_exact_records_and_page_errors(shipped, display, cr
     )
     details = send(shipped, page, "GetCrawl", {"crawlId": crawl_id})
     assert [(p["url"], p["error"], p["attempts"]) for p in details["failed"]] == [(f"{crawl_site}/p4.html", "HTTP 404", 2)]
+    assert [(p["url"], p["errors"]) for p in details["pageErrors"]] == [
+        (f"{crawl_site}/broken.html", [{"scraper": "crawl-test-furniture", "message": "'NoneType' object has no attribute 'get_text'"}]),
+    ]
     # The options page shows it too.
     page.click(f"tr[data-crawl-id='{crawl_id}'] button[data-action=details]")
     assert page.inner_text(f"tr.crawl-pages[data-for='{crawl_id}'] li[data-kind=failed]") == f"{crawl_site}/p4.html: failed (HTTP 404)"
@@ -186,6 +190,29 @@ def test_next_pages_from_the_popup_follow_three_cue_styles_and_end_at_the_cycle(
     assert popup.inner_text(".crawl-counts").startswith(f"Crawl done: 3 pages done, 0 queued, 0 failed; {crawl['counters']['records']} records; ")
     popup.close()
     tab.close()
+
+
+def test_a_crawl_tab_the_person_closes_is_tried_again(shipped, crawl_site):
+    page = options_page(shipped)
+    crawl_id = start_list_crawl(shipped, page, crawl_site, ["slow/p3.html", "p1.html"], delay=0)
+    # The slow page's tab, closed while it loads, as a person would close it.
+    deadline = time.monotonic() + 20
+    closed = None
+    while closed is None and time.monotonic() < deadline:
+        closed = shipped.service_worker.evaluate(
+            "async () => { const [tab] = await chrome.tabs.query({ url: '*://127.0.0.1/slow/*' });"
+            " if (!tab) return null; await chrome.tabs.remove(tab.id); return tab.id; }"
+        )
+        time.sleep(0.1)
+    assert closed is not None
+    crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})
+    assert crawl["counters"] == {"done": 2, "failed": 0, "queued": 0, "records": 2, "offSite": 0, "retries": 1, "pageErrors": 0}
+    assert json.loads(exported(shipped, page, crawl_id)) == [
+        {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
+        {"name": "Birch shelf", "price": "€ 75.50", "sku": "SKU-3"},
+    ]
+    page.close()
+
 
 # Six pages, one record each but products-1 (a list page gives none).
 DURABLE_PAGES = ["p1.html", "p2.html", "products-1.html", "p3.html", "p5.html", "p1.html?copy=1"]
@@ -253,9 +280,12 @@ def test_service_worker_stop_mid_crawl_loses_and_doubles_nothing(shipped, crawl_
     page = options_page(shipped)
     crawl_id = start_list_crawl(shipped, page, crawl_site, DURABLE_PAGES, delay=1)
     wait_for_done_pages(shipped, page, crawl_id, 2)
+    shipped.service_worker.evaluate("self.beforeTheStop = true")
     stop_service_worker(shipped, page)
     # Any event wakes the service worker; this message is one.
     crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed", "paused"})
+    # A new worker finished the crawl: the old one's globals are gone.
+    assert shipped.service_worker.evaluate("self.beforeTheStop === undefined")
     assert crawl["state"] == "done", crawl
     assert crawl["counters"]["done"] == len(DURABLE_PAGES) and crawl["counters"]["records"] == len(DURABLE_RECORDS)
     assert json.loads(exported(shipped, page, crawl_id)) == DURABLE_RECORDS

@@ -116,7 +116,7 @@ def run(args):
         shown = None
         while crawl["state"] == "running":
             time.sleep(POLL_SECONDS)
-            crawl = command("GetCrawl", {"crawlId": crawl["id"]})["crawl"]
+            crawl = next(c for c in command("ListCrawls", {})["crawls"] if c["id"] == crawl["id"])
             counters = crawl["counters"]
             line = f"{counters['done']} pages done, {counters['queued']} queued, {counters['failed']} failed, {counters['records']} records"
             if line != shown:
