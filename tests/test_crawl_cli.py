@@ -31,3 +31,21 @@ def test_crawl_refuses_a_missing_list(extension_dir, tmp_path):
     done = subprocess.run([sys.executable, "build.py", "crawl", "--url-list", str(tmp_path / "none.txt")], cwd=ROOT, capture_output=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.decode().strip() == f"error: {tmp_path / 'none.txt'}: No such file or directory"
+
+
+def test_next_pages_from_the_command_line_stop_at_the_page_limit(extension_dir):
+    with serve_crawl_site() as base:
+        done = subprocess.run(
+            [sys.executable, "build.py", "crawl", f"{base}/products-1.html", "--next-pages", "1",
+             "--scraper", "pagination", "--delay", "0", "--format", "csv"],
+            cwd=ROOT, capture_output=True, timeout=300,
+        )
+    assert done.stdout.decode() == (
+        "kind,url,text,_page\r\n"
+        f"next,{base}/products-2.html,Next,{base}/products-1.html\r\n"
+        f"next,{base}/products-3.html,Next ›,{base}/products-2.html\r\n"
+        f"page,{base}/products-1.html,1,{base}/products-2.html\r\n"
+    )
+    assert "crawl done in " in done.stderr.decode()
+    assert ": Stopped at its page limit of 2 pages; 1 more page was found and not visited.\n" in done.stderr.decode()
+    assert done.returncode == 0
