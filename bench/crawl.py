@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import http.server
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -126,8 +127,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not AUTOMATION_BUILD.exists():
         raise SystemExit("run 'python build.py' first")
-    with serve() as base, tempfile.TemporaryDirectory(prefix="gleaner-bench-crawl-") as profile:
-        with ExtensionBrowser(AUTOMATION_BUILD, profile_dir=profile) as browser:
+    with serve() as base, tempfile.TemporaryDirectory(prefix="gleaner-bench-crawl-") as scratch:
+        # A copy of the build: a rebuild during the long run cannot change it.
+        extension = Path(scratch) / "extension"
+        shutil.copytree(AUTOMATION_BUILD, extension)
+        profile = Path(scratch) / "profile"
+        with ExtensionBrowser(extension, profile_dir=profile) as browser:
             page = browser.context.new_page()
             page.goto(browser.url("extension/options/options.html"))
             # Python's first boot is not the crawl's: warm it up first.
