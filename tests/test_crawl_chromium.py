@@ -310,3 +310,31 @@ def test_browser_restart_mid_crawl_comes_back_paused_and_resumes(shipped, displa
     assert crawl["counters"]["done"] == len(DURABLE_PAGES)
     assert json.loads(exported(shipped, page, crawl_id)) == DURABLE_RECORDS
     page.close()
+
+
+def test_crawl_follows_list_to_detail_with_data(shipped, crawl_site):
+    """Contract v2: page.follow(url, callback, data); off-site follows counted, 404 recorded, the cycle ends."""
+    from gleaner.plugins import load_plugin
+
+    source = (PLUGIN.parent / "furniture_crawl.py").read_text()
+    plugin = load_plugin(source, "furniture_crawl.py")
+    if not getattr(plugin, "crawls", False):
+        pytest.fail("this build's host has no page.follow (contract v2)")
+    page = options_page(shipped)
+    shipped.set_user_scrapers([
+        {"source": PLUGIN.read_text(), "metadata": load_plugin(PLUGIN.read_text(), PLUGIN.name).metadata(), "enabled": True},
+        {"source": source, "metadata": plugin.metadata(), "enabled": True},
+    ])
+    crawl_id = send(shipped, page, "StartCrawl", {"mode": "follow", "urls": [f"{crawl_site}/products-1.html"], "scrapers": ["crawl-test-furniture-crawl"], "delaySeconds": 0})["id"]
+    crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})
+    assert crawl["state"] == "done", crawl
+    # 3 list pages + p1..p5 (p4 is a 404); products-1 again (from page 3) is the cycle's end.
+    assert crawl["counters"] == {"done": 7, "failed": 1, "queued": 0, "records": 4, "offSite": 1, "retries": 1, "pageErrors": 0}
+    base = crawl_site
+    assert json.loads(exported(shipped, page, crawl_id, scraper="crawl-test-furniture-crawl")) == [
+        {"name": "Oak chair", "price": "€ 49.00", "stock": "in stock", "list": f"{base}/products-1.html"},
+        {"name": "Pine table", "price": "€ 120.00", "stock": "2 left", "list": f"{base}/products-1.html"},
+        {"name": "Birch shelf", "price": "€ 75.50", "stock": "in stock", "list": f"{base}/products-2.html"},
+        {"name": "Walnut desk", "price": "€ 310.00", "stock": "in stock", "list": f"{base}/products-3.html"},
+    ]
+    page.close()

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from . import scrape
 from .scrape import AUTOMATION_BUILD, CliError, load_user_plugins
 
 # Who runs the crawl. A native crawl without a browser is the Scrapy
@@ -23,7 +24,7 @@ POLL_SECONDS = 0.5
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python build.py crawl", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog=f"{scrape.PROG} crawl", description=__doc__.split("\n\n")[0])
     parser.add_argument("start", nargs="?", help="the first page: an http(s) URL, or a local .html file (its folder is served on 127.0.0.1)")
     parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="keep this scraper's records (repeatable); default: those that apply to START")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the crawl (repeatable)")
