@@ -163,9 +163,13 @@ def test_next_pages_from_the_popup_follow_three_cue_styles_and_end_at_the_cycle(
     tab_id = shipped.service_worker.evaluate("async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", tab.url)
     popup = shipped.open_popup(tab_id)
     popup.fill("#crawl-next-count", "5")
+    shown_before = popup.get_attribute(".crawl-line", "data-crawl-id") if popup.query_selector(".crawl-line") else None
     popup.click("#crawl-next")
-    popup.wait_for_selector(".crawl-line[data-state=done]", timeout=60_000)
-    crawl_id = popup.get_attribute(".crawl-line", "data-crawl-id")
+    deadline = time.monotonic() + 60
+    while (crawl_id := popup.get_attribute(".crawl-line", "data-crawl-id") if popup.query_selector(".crawl-line") else None) in (None, shown_before):
+        assert time.monotonic() < deadline, "the popup did not show the new crawl"
+        time.sleep(0.1)
+    popup.wait_for_selector(f".crawl-line[data-crawl-id='{crawl_id}'][data-state=done]", timeout=60_000)
     crawl = send(shipped, popup, "GetCrawl", {"crawlId": crawl_id})["crawl"]
     assert crawl["mode"] == "next" and crawl["options"]["maxPages"] == 6
     assert crawl["counters"] == {"done": 3, "failed": 0, "queued": 0, "records": crawl["counters"]["records"], "offSite": 0, "retries": 0, "pageErrors": 0}
@@ -325,8 +329,23 @@ def test_crawl_follows_list_to_detail_with_data(shipped, crawl_site):
         {"source": PLUGIN.read_text(), "metadata": load_plugin(PLUGIN.read_text(), PLUGIN.name).metadata(), "enabled": True},
         {"source": source, "metadata": plugin.metadata(), "enabled": True},
     ])
-    crawl_id = send(shipped, page, "StartCrawl", {"mode": "follow", "urls": [f"{crawl_site}/products-1.html"], "scrapers": ["crawl-test-furniture-crawl"], "delaySeconds": 0})["id"]
+    # The popup offers the crawl for the scraper that follows links.
+    tab = shipped.context.new_page()
+    tab.goto(f"{crawl_site}/products-1.html")
+    tab_id = shipped.service_worker.evaluate("async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", tab.url)
+    popup = shipped.open_popup(tab_id)
+    button = "button[data-crawl-scraper=crawl-test-furniture-crawl]"
+    assert popup.inner_text(button) == "Crawl with crawl-test-furniture-crawl"
+    shown_before = popup.get_attribute(".crawl-line", "data-crawl-id") if popup.query_selector(".crawl-line") else None
+    popup.click(button)
+    deadline = time.monotonic() + 30
+    while (crawl_id := popup.get_attribute(".crawl-line", "data-crawl-id") if popup.query_selector(".crawl-line") else None) in (None, shown_before):
+        assert time.monotonic() < deadline, "the popup did not show the new crawl"
+        time.sleep(0.1)
+    popup.close()
+    tab.close()
     crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})
+    assert crawl["mode"] == "follow" and crawl["options"]["delayMs"] == 1000
     assert crawl["state"] == "done", crawl
     # 3 list pages + p1..p5 (p4 is a 404); products-1 again (from page 3) is the cycle's end.
     assert crawl["counters"] == {"done": 7, "failed": 1, "queued": 0, "records": 4, "offSite": 1, "retries": 1, "pageErrors": 0}
