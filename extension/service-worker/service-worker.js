@@ -6,8 +6,9 @@
 //   scrape-commands.js    the popup: describe a tab, scrape it, its last run; Try it
 //   scraper-commands.js   the options page: manage scrapers
 //   history-commands.js   the options page: past runs
-//   export-commands.js    one scraper's records as a file
+//   export-commands.js    records as a file (JSON, JSONL, CSV, XLSX)
 //   archive-commands.js   everything as one archive, and back
+//   context-menu.js       the right-click items: the page, a table, the selection
 //   crawl.js              crawls: many pages in background tabs, durable
 
 import { Target, fail, ok, fromExtensionPage } from '../common/messages.js';
@@ -19,6 +20,7 @@ import './scraper-commands.js';
 import './history-commands.js';
 import './export-commands.js';
 import './archive-commands.js';
+import './context-menu.js';
 import './crawl.js';
 
 // Python's first boot after an install or an update is the slow one (it
