@@ -22,6 +22,7 @@
 import { Command, Event, Target, UserError } from '../common/messages.js';
 import { readSetting } from '../common/settings.js';
 import { registerCommands } from './command-registry.js';
+import * as badge from './badge.js';
 import { host } from './host-client.js';
 import { scrapePage } from './scrape-page.js';
 import { allScrapers } from './scraper-catalog.js';
@@ -375,12 +376,16 @@ function broadcast(crawl) {
   updateBadge(crawl).catch(() => {});
 }
 
-// The toolbar badge: pages done of the running crawl, cleared when none runs.
+// The toolbar badge, on every tab: pages visited by the running crawl,
+// cleared when none runs.
 async function updateBadge(latest = null) {
   const crawls = latest?.state === 'running' ? [latest] : (await store.listCrawls()).filter((c) => c.state === 'running');
-  const text = crawls.length ? String(crawls[0].counters.done + crawls[0].counters.failed) : '';
-  await chrome.action.setBadgeText({ text });
-  if (text) await chrome.action.setBadgeBackgroundColor({ color: '#1a73e8' });
+  if (!crawls.length) {
+    await badge.clear();
+    return;
+  }
+  const { done, failed } = crawls[0].counters;
+  await badge.showProgress(String(done + failed));
 }
 
 // --- exports ---------------------------------------------------------------
