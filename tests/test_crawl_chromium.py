@@ -256,6 +256,8 @@ def test_pause_resume_and_stop(shipped, crawl_site):
     page = options_page(shipped)
     crawl_id = start_list_crawl(shipped, page, crawl_site, DURABLE_PAGES, delay=1)
     wait_for_done_pages(shipped, page, crawl_id, 1)
+    # The badge counts the pages visited while the crawl runs.
+    assert int(shipped.service_worker.evaluate("chrome.action.getBadgeText({})")) >= 1
     page.click(f"tr[data-crawl-id='{crawl_id}'] button[data-action=pause]")
     paused = wait_for_state(shipped, page, crawl_id, {"paused"})
     time.sleep(2.5)  # the page in progress may end; nothing starts after it
@@ -264,6 +266,7 @@ def test_pause_resume_and_stop(shipped, crawl_site):
     assert settled["counters"]["done"] <= paused["counters"]["done"] + 1
     time.sleep(1.5)
     assert send(shipped, page, "GetCrawl", {"crawlId": crawl_id})["crawl"]["counters"] == settled["counters"]
+    assert shipped.service_worker.evaluate("chrome.action.getBadgeText({})") == ""
     page.click(f"tr[data-crawl-id='{crawl_id}'] button[data-action=resume]")
     wait_for_done_pages(shipped, page, crawl_id, settled["counters"]["done"] + 1)
     page.click(f"tr[data-crawl-id='{crawl_id}'] button[data-action=stop]")
