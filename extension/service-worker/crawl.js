@@ -390,8 +390,6 @@ async function updateBadge(latest = null) {
 
 // --- exports ---------------------------------------------------------------
 
-const MEDIA_TYPES = { json: 'application/json', csv: 'text/csv', jsonl: 'application/jsonl' };
-
 async function exportCrawl({ crawlId, scraper, format, pageColumn = null }) {
   const crawl = await store.getCrawl(crawlId);
   if (!crawl) throw new UserError('That crawl is no longer kept.');
@@ -400,13 +398,13 @@ async function exportCrawl({ crawlId, scraper, format, pageColumn = null }) {
   const rows = await store.scraperRecords(crawlId, scraper);
   const records = rows.map(({ page, record }) => (withPage ? { ...record, _page: page } : record));
   const options = format === 'csv' ? { neutralize_formulas: await readSetting('csvNeutralizeFormulas') } : {};
-  const { text } = await host.exportRecords(records, format, options);
+  const { mediaType, extension, ...content } = await host.exportRecords({ records, format, options });
   const safe = (value) => value.replace(/[^A-Za-z0-9._-]+/g, '_');
   return {
-    text,
+    ...content,
     count: records.length,
-    filename: `${safe(crawl.sites[0].replace(/^www\./, ''))}-${safe(scraper)}-crawl-${crawl.createdAt.slice(0, 10)}.${format}`,
-    mediaType: MEDIA_TYPES[format],
+    filename: `${safe(crawl.sites[0].replace(/^www\./, ''))}-${safe(scraper)}-crawl-${crawl.createdAt.slice(0, 10)}.${extension}`,
+    mediaType,
   };
 }
 
