@@ -3,6 +3,7 @@
 
     python build.py [--wheels-dir DIR]         assemble dist/chrome/, dist/firefox/ and their packages
     python build.py scrape TARGET [options]    scrape a URL or a local file (see --help)
+    python build.py crawl START [options]      crawl many pages from START (see --help)
 
 The build reads top to bottom: pinned inputs, then one function per step,
 called in order by build(). Downloads are cached in .cache/ and verified
@@ -423,7 +424,7 @@ def main(argv=None):
 
     if argv[:1] and argv[0] in COMMANDS:
         return cli_main(argv)  # the same CLI as the installed "gleaner" command
-    parser = argparse.ArgumentParser(description="Build Gleaner into dist/.", epilog="Run 'python build.py scrape --help' for the CLI.")
+    parser = argparse.ArgumentParser(description="Build Gleaner into dist/.", epilog="Run 'python build.py scrape --help' and 'python build.py crawl --help' for the CLI.")
     parser.add_argument("--wheels-dir", help="a folder holding Pyodide's lxml wheel to bundle (checked against Pyodide's lock)")
     args = parser.parse_args(argv)
     build(args.wheels_dir)

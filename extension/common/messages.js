@@ -70,6 +70,27 @@ export const Command = Object.freeze({
   DeleteRun: 'DeleteRun',
   // {} -> {}
   ClearRuns: 'ClearRuns',
+
+  // Crawls (see service-worker/crawl.js); a crawl summary is
+  // { id, state: running|paused|done|failed, message, mode, urls, urlCount, sites, scrapers, options,
+  //   counters: { done, failed, queued, records, offSite, retries, pageErrors }, perScraper, createdAt, finishedAt, elapsedMs, etaMs }.
+  // { mode: 'follow'|'next'|'list', urls, scrapers, nextPages?, maxPages?, delaySeconds?, timeoutSeconds?, settleMs?, anySite?, pageColumn? }
+  //   -> summary. The sender asks chrome.permissions for the sites first (from the person's click).
+  StartCrawl: 'StartCrawl',
+  // {} -> { crawls: [summary] }, newest first
+  ListCrawls: 'ListCrawls',
+  // { crawlId, withTimings? } -> { crawl: summary, failed: [page], queued: [page], pageErrors: [page], timings?: [{ url, ms, loadMs }] }
+  GetCrawl: 'GetCrawl',
+  // { crawlId } -> summary: the page in progress finishes, then the crawl waits
+  PauseCrawl: 'PauseCrawl',
+  // { crawlId } -> summary
+  ResumeCrawl: 'ResumeCrawl',
+  // { crawlId } -> summary: done, with what was scraped kept
+  StopCrawl: 'StopCrawl',
+  // { crawlId } -> {}: the crawl and its records are gone
+  DeleteCrawl: 'DeleteCrawl',
+  // { crawlId, scraper, format: json|csv|jsonl, pageColumn? } -> { text, filename, mediaType, count }
+  ExportCrawl: 'ExportCrawl',
 });
 
 // Service worker -> Python host (offscreen document in Chrome, event page in Firefox).
@@ -112,6 +133,8 @@ export const PAGE_PART_CHARS = 8 * 1024 * 1024;
 export const Event = Object.freeze({
   // { stage, elapsedMs, done } while Python boots; { scraper, done } while it runs
   HostProgress: 'HostProgress',
+  // a crawl summary (see StartCrawl), after each page and each change of state
+  CrawlProgress: 'CrawlProgress',
 });
 
 // Python host <-> its module Worker (postMessage, not chrome.runtime).

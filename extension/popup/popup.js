@@ -4,6 +4,7 @@
 
 import { Target, Command, Event, request } from '../common/messages.js';
 import { el, saveFile, FILE_FORMATS } from '../common/ui.js';
+import { initCrawlPanel } from './crawl-panel.js';
 
 const SHOWN_ROWS = 100;
 const $ = (id) => document.getElementById(id);
@@ -214,6 +215,7 @@ async function main() {
     return;
   }
   showApplies(info);
+  initCrawlPanel(info).catch((error) => setStatus(error.message, { error: true }));
   if (info.lastRun) showRun(info.lastRun, { earlier: true });
   else await scrape();
 }

@@ -20,6 +20,9 @@ const oneOf = (...values) => (v) => (values.includes(v) ? null : values.map((x) 
 const object = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? null : 'an object');
 const list = (v) => (Array.isArray(v) ? null : 'a list');
 const runId = (v) => (Number.isSafeInteger(v) && v > 0 ? null : 'a history run id (a whole number)');
+const crawlId = text(80);
+const number = (v) => (typeof v === 'number' && Number.isFinite(v) ? null : 'a number');
+const listOf = (check, max) => (v) => (Array.isArray(v) && v.length <= max && v.every((item) => check(item) === null) ? null : `a list of at most ${max} items`);
 const index = (v) => (Number.isSafeInteger(v) && v >= 0 ? null : 'a position (a whole number)');
 
 export const SHAPES = Object.freeze({
@@ -44,6 +47,25 @@ export const SHAPES = Object.freeze({
   [Command.GetRun]: { runId },
   [Command.DeleteRun]: { runId },
   [Command.ClearRuns]: {},
+  [Command.StartCrawl]: {
+    mode: oneOf('follow', 'next', 'list'),
+    urls: listOf(url, 10_000),
+    scrapers: listOf(name, 50),
+    nextPages: optional(number),
+    maxPages: optional(number),
+    delaySeconds: optional(number),
+    timeoutSeconds: optional(number),
+    settleMs: optional(number),
+    anySite: optional(bool),
+    pageColumn: optional(bool),
+  },
+  [Command.ListCrawls]: {},
+  [Command.GetCrawl]: { crawlId, withTimings: optional(bool) },
+  [Command.PauseCrawl]: { crawlId },
+  [Command.ResumeCrawl]: { crawlId },
+  [Command.StopCrawl]: { crawlId },
+  [Command.DeleteCrawl]: { crawlId },
+  [Command.ExportCrawl]: { crawlId, scraper: name, format: oneOf('json', 'csv', 'jsonl'), pageColumn: optional(bool) },
 });
 
 export class InvalidMessage extends Error {

@@ -9,6 +9,7 @@
 //   export-commands.js    records as a file (JSON, JSONL, CSV, XLSX)
 //   archive-commands.js   everything as one archive, and back
 //   context-menu.js       the right-click items: the page, a table, the selection
+//   crawl.js              crawls: many pages in background tabs, durable
 
 import { Target, fail, ok, fromExtensionPage } from '../common/messages.js';
 import { findCommand } from './command-registry.js';
@@ -20,6 +21,7 @@ import './history-commands.js';
 import './export-commands.js';
 import './archive-commands.js';
 import './context-menu.js';
+import './crawl.js';
 
 // Python's first boot after an install or an update is the slow one (it
 // makes the memory snapshot that every later start restores). Done now, it

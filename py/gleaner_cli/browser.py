@@ -82,7 +82,7 @@ def serve_directory(directory):
 class ExtensionBrowser:
     """A persistent Chromium profile with the extension loaded."""
 
-    def __init__(self, extension_dir, *, profile_dir=None, downloads_dir=None, extra_args=()):
+    def __init__(self, extension_dir, *, profile_dir=None, downloads_dir=None, extra_args=(), display=None):
         self.extension_dir = Path(extension_dir).resolve()
         if not (self.extension_dir / "manifest.json").exists():
             raise SystemExit(f"{self.extension_dir} holds no built extension: run 'python build.py' first")
@@ -90,6 +90,10 @@ class ExtensionBrowser:
         self.profile_dir = Path(profile_dir or tempfile.mkdtemp(prefix="gleaner-profile-"))
         self.downloads_dir = Path(downloads_dir or tempfile.mkdtemp(prefix="gleaner-downloads-"))
         self.extra_args = list(extra_args)
+        # An X display (":N") runs Chromium with its windows there instead of
+        # headless: the only way its permission prompt can be answered as a
+        # person answers it (tests/user_grant.py).
+        self.display = display
 
     def __enter__(self):
         from playwright.sync_api import sync_playwright
@@ -103,7 +107,8 @@ class ExtensionBrowser:
         self.context = self._playwright.chromium.launch_persistent_context(
             str(self.profile_dir),
             executable_path=CHROMIUM,
-            headless=True,
+            headless=self.display is None,
+            env={**os.environ, "DISPLAY": self.display} if self.display else None,
             args=CHROMIUM_ARGS
             + [f"--disable-extensions-except={self.extension_dir}", f"--load-extension={self.extension_dir}"]
             + self.extra_args,

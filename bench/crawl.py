@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Crawl speed and memory: the real extension in headless Chromium on a local synthetic site.
+
+    python bench/crawl.py [--pages 50] [--big 1000]
+
+Two crawls with no delay between pages, both of a URL list on 127.0.0.1
+(so nothing but the crawl itself is measured; the site answers at once):
+
+- ``--pages`` (default 50): the overhead per page, the crawl's time beyond
+  the pages' own loads: (wall time - the sum of each page's load, from
+  Navigation Timing) / pages. It includes the settle time (100 ms by default),
+  the capture, the Python run and the commit.
+- ``--big`` (default 1000): memory must stay flat. The browser's memory
+  (every process of its profile, from /proc) is sampled as pages go
+  by (PSS: shared pages counted once); the line says the peak and the
+  growth from the first tenth of the crawl to the last.
+
+The last line is machine-readable:
+    CRAWL pages=... seconds=... overhead_ms_per_page=... peak_mb=... big_pages=... big_seconds=... big_peak_mb=... big_growth_mb=...
+Timings on a shared machine are noisy: run it a few times and quote ranges.
+"""
+
+import argparse
+import contextlib
+import http.server
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "py"))
+
+from gleaner_cli.browser import ExtensionBrowser  # noqa: E402
+
+AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
+SCRAPER = "links"  # a built-in: every page's links, a few records a page
+
+
+class SyntheticSite(http.server.BaseHTTPRequestHandler):
+    """/item/N: a small product page with a handful of links."""
+
+    def do_GET(self):  # noqa: N802
+        if not self.path.startswith("/item/"):
+            self.send_error(404)
+            return
+        number = int(self.path.rsplit("/", 1)[-1])
+        links = "".join(f'<li><a href="/item/{number * 7 + k}">Item {number * 7 + k}</a></li>' for k in range(5))
+        body = (
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Item {number}</title></head>'
+            f'<body><h1>Item {number}</h1><p class="price">{number % 97}.99</p><ul>{links}</ul></body></html>'
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SyntheticSite)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def browser_memory_mb(profile_dir):
+    """Memory of every process started with this profile, in MB: the sum of
+    their proportional set sizes (PSS), so pages the processes share count once."""
+    total = 0
+    marker = str(profile_dir).encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if marker not in Path(f"/proc/{entry}/cmdline").read_bytes():
+                continue
+            for line in Path(f"/proc/{entry}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def run_crawl(browser, page, base, pages):
+    """One list crawl of /item/1..pages; returns (seconds, load ms per page, memory samples)."""
+    urls = [f"{base}/item/{n}" for n in range(1, pages + 1)]
+    reply = browser.send(page, "StartCrawl", {"mode": "list", "urls": urls, "scrapers": [SCRAPER], "maxPages": pages, "delaySeconds": 0})
+    if not reply["ok"]:
+        raise SystemExit(reply["error"]["message"])
+    crawl_id = reply["result"]["id"]
+    started = time.perf_counter()
+    samples = []  # (pages done, MB)
+    while True:
+        # The summary only: GetCrawl lists pages, which would load the crawl it measures.
+        crawl = next(c for c in browser.send(page, "ListCrawls", {})["result"]["crawls"] if c["id"] == crawl_id)
+        samples.append((crawl["counters"]["done"], browser_memory_mb(browser.profile_dir)))
+        if crawl["state"] != "running":
+            break
+        time.sleep(0.5)
+    seconds = time.perf_counter() - started
+    if crawl["state"] != "done" or crawl["counters"]["done"] != pages:
+        raise SystemExit(f"the crawl ended {crawl['state']} after {crawl['counters']}: {crawl['message']}")
+    timings = browser.send(page, "GetCrawl", {"crawlId": crawl_id, "withTimings": True})["result"]["timings"]
+    browser.send(page, "DeleteCrawl", {"crawlId": crawl_id})
+    visits = [t["ms"] for t in timings]
+    print(f"  a page's visit (tab opened to records committed): median {statistics.median(visits):.0f} ms", file=sys.stderr)
+    return seconds, [t["loadMs"] or 0 for t in timings], samples
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=50)
+    parser.add_argument("--big", type=int, default=1000, help="pages of the memory crawl (0: skip it)")
+    args = parser.parse_args(argv)
+    if not AUTOMATION_BUILD.exists():
+        raise SystemExit("run 'python build.py' first")
+    with serve() as base, tempfile.TemporaryDirectory(prefix="gleaner-bench-crawl-") as scratch:
+        # A copy of the build: a rebuild during the long run cannot change it.
+        extension = Path(scratch) / "extension"
+        shutil.copytree(AUTOMATION_BUILD, extension)
+        profile = Path(scratch) / "profile"
+        with ExtensionBrowser(extension, profile_dir=profile) as browser:
+            page = browser.context.new_page()
+            page.goto(browser.url("extension/options/options.html"))
+            # Python's first boot is not the crawl's: warm it up first.
+            browser.send(page, "WarmUp", {})
+            seconds, loads, samples = run_crawl(browser, page, base, args.pages)
+            overhead = (seconds * 1000 - sum(loads)) / args.pages
+            peak = max(mb for _, mb in samples)
+            print(f"{args.pages} pages in {seconds:.1f} s; page loads median {statistics.median(loads):.0f} ms; overhead {overhead:.0f} ms a page; browser peak {peak:.0f} MB", file=sys.stderr)
+            line = f"CRAWL pages={args.pages} seconds={seconds:.1f} overhead_ms_per_page={overhead:.0f} peak_mb={peak:.0f}"
+            if args.big:
+                big_seconds, _, big_samples = run_crawl(browser, page, base, args.big)
+                tenth = args.big // 10
+                early = [mb for done, mb in big_samples if 0 < done <= tenth] or [big_samples[0][1]]
+                late = [mb for done, mb in big_samples if done >= args.big - tenth]
+                growth = statistics.median(late) - statistics.median(early)
+                big_peak = max(mb for _, mb in big_samples)
+                print(f"{args.big} pages in {big_seconds:.0f} s; memory median {statistics.median(early):.0f} MB in the first tenth, {statistics.median(late):.0f} MB in the last; peak {big_peak:.0f} MB", file=sys.stderr)
+                line += f" big_pages={args.big} big_seconds={big_seconds:.0f} big_peak_mb={big_peak:.0f} big_growth_mb={growth:.0f}"
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
