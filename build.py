@@ -402,10 +402,10 @@ def build(wheels_dir=None):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["scrape"]:
-        from gleaner_cli.scrape import main as scrape_main
+    from gleaner_cli.__main__ import COMMANDS, main as cli_main
 
-        return scrape_main(argv[1:])
+    if argv[:1] and argv[0] in COMMANDS:
+        return cli_main(argv)  # the same CLI as the installed "gleaner" command
     parser = argparse.ArgumentParser(description="Build Gleaner into dist/.", epilog="Run 'python build.py scrape --help' for the CLI.")
     parser.add_argument("--wheels-dir", help="a folder holding Pyodide's lxml wheel to bundle (checked against Pyodide's lock)")
     args = parser.parse_args(argv)

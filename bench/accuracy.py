@@ -29,9 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT / "py"))
 
-from gleaner.feeds import decode_xml  # noqa: E402
 from gleaner.host import load_builtins, run_plugin  # noqa: E402
-from gleaner.page import Page, decode_html  # noqa: E402
+from gleaner.page import make_page  # noqa: E402
 
 TARGETS = {
     "feed entry counts": 0.95,
@@ -89,9 +88,7 @@ def url_for(entry):
 
 def page_for(entry):
     data = (CORPUS / entry["path"]).read_bytes()
-    if entry["kind"] == "feed":
-        return Page(url_for(entry), decode_xml(data), kind="feed", content_type="application/xml"), data
-    return Page(url_for(entry), decode_html(data)), data
+    return make_page(data, url_for(entry), "application/xml" if entry["kind"] == "feed" else "text/html"), data
 
 
 def records(plugin, page):

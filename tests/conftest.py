@@ -65,16 +65,15 @@ def offline(chromium):
 
 def run_on_corpus(scraper, name, url=None):
     """A built-in's result on a corpus file, natively: an .xml feed decoded as a feed, a page as a browser would."""
-    from gleaner.feeds import decode_xml
     from gleaner.host import load_builtins, run_plugin
-    from gleaner.page import Page, decode_html
+    from gleaner.page import make_page
 
     if not BUILTINS:
         BUILTINS.update(load_builtins(ROOT / "scrapers"))
     is_feed = name.endswith(".xml")
     data = (CORPUS / ("feeds" if is_feed else "html") / name).read_bytes()
     url = url or f"https://example.org/{'feeds/' if is_feed else ''}{name}"
-    page = Page(url, decode_xml(data), kind="feed") if is_feed else Page(url, decode_html(data))
+    page = make_page(data, url, "application/xml" if is_feed else "text/html")
     return run_plugin(BUILTINS[scraper], page)
 
 

@@ -133,6 +133,13 @@ export class PythonHost {
     this.keepWarmMs = DEFAULT_KEEP_WARM_MINUTES * 60_000;
     this.idleTimer = null;
     this.active = 0;
+    // Python holds one page at a time (Host.page): runs take turns, in the
+    // order they came, and each names its page so Python can refuse a run
+    // that would read another's.
+    this.runQueue = Promise.resolve();
+    this.pagesSeen = 0;
+    // Pages that arrived in parts, by transfer id, until their Run takes them.
+    this.transfers = new Map();
   }
 
   // Boot (once) and resolve with each stage's time; concurrent callers share one boot.
@@ -210,15 +217,18 @@ export class PythonHost {
   // Run one scraper under its time limit. Past the limit: KeyboardInterrupt
   // first; a plugin that swallows it (or never returns to Python) loses the
   // worker. Returns the scraper's result, never throws for the plugin's sake.
-  async runScraper(scraper, timeoutMs) {
+  async runScraper(scraper, timeoutMs, pageId, callback) {
     const worker = this.worker;
-    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, callback: scraper.callback });
-    const stopped = (how, records = []) => failedResult(scraper, {
-      type: 'Timeout',
-      message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
-      user: true,
-      stopped: true,
-    }, records);
+    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback: callback ?? scraper.callback ?? null });
+    const stopped = (how, records = [], follows = []) => ({
+      ...failedResult(scraper, {
+        type: 'Timeout',
+        message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
+        user: true,
+        stopped: true,
+      }, records),
+      follows,
+    });
     try {
       return checkResult(await withTimeout(reply, timeoutMs), scraper);
     } catch (error) {
@@ -228,7 +238,7 @@ export class PythonHost {
       try {
         const result = checkResult(await withTimeout(reply, INTERRUPT_GRACE_MS), scraper);
         if (result.error?.type !== 'KeyboardInterrupt') return result;
-        return stopped(result.records.length ? `The ${result.records.length} records it gave before that are kept.` : 'Python kept running.', result.records);
+        return stopped(result.records.length ? `The ${result.records.length} records it gave before that are kept.` : 'Python kept running.', result.records, result.follows);
       } catch (error) {
         if (!error.timedOut) return this.brokenWorker(scraper, error, stopped('Python kept running.'));
       }
@@ -251,18 +261,28 @@ export class PythonHost {
     });
   }
 
-  // Run each scraper in turn; one that fails, overruns its time or breaks
-  // the worker is reported, and the others still run on a sound worker.
-  async run({ page, scrapers }) {
+  // Runs wait for the one before them to end (FIFO): two scrapes at once,
+  // from two popups, the options page or a crawl, never share Python's page.
+  enqueueRun(request) {
+    const turn = this.runQueue.then(() => this.run(request));
+    this.runQueue = turn.catch(() => {});
+    return turn;
+  }
+
+  // Run each scraper in turn through its entry point `callback` (scrape when
+  // absent); one that fails, overruns its time or breaks the worker is
+  // reported, and the others still run on a sound worker.
+  async run({ page: captured, scrapers, callback = null }) {
+    // Every run message names its page; Python refuses a run for a page it does not hold.
+    this.pagesSeen += 1;
+    const page = { ...captured, id: captured.id ?? `page-${this.pagesSeen}` };
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
     const parseStarted = performance.now();
-    const { soup, pythonMs } = await this.setPage(page);
+    // Python also says how much longer scrapers get on a page this size (gleaner/runner.py).
+    const { soup, pythonMs, allowanceMs } = await this.setPage(page);
     const chars = pageChars(page);
-    const pageInfo = { chars, parseMs: Math.round(performance.now() - parseStarted), pythonMs, soup };
-    // A scraper's work grows with the page: each MB past the first adds a
-    // second to every time limit, so built-ins finish on a 20 MB page.
-    const allowanceMs = Math.max(0, Math.floor(chars / 1_048_576) - 1) * 1000;
+    const pageInfo = { id: page.id, chars, parseMs: Math.round(performance.now() - parseStarted), pythonMs, soup };
     const results = [];
     let carried = 0;
     for (const scraper of scrapers) {
@@ -272,7 +292,7 @@ export class PythonHost {
         await this.boot();
         await this.setPage(page);
       }
-      const result = await this.runScraper(scraper, timeoutMs);
+      const result = await this.runScraper(scraper, timeoutMs, page.id, callback);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
       const size = JSON.stringify(result.records).length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {
@@ -286,20 +306,24 @@ export class PythonHost {
   }
 
   // A large page arrives in parts (JSON text, see PAGE_PART_CHARS); Run
-  // then names the transfer. One transfer at a time is enough: scrapes of
-  // one host never overlap in parts, and a new transfer drops a stale one.
+  // then names the transfer. Two scrapes may send parts at the same time, so
+  // each transfer has its own slot; the oldest is dropped past a few.
   putPagePart({ transfer, index, count, text }) {
-    if (!this.transfer || this.transfer.id !== transfer) this.transfer = { id: transfer, parts: new Array(count).fill(null) };
-    if (!Number.isInteger(index) || index < 0 || index >= this.transfer.parts.length || typeof text !== 'string') {
+    if (!this.transfers.has(transfer)) {
+      this.transfers.set(transfer, new Array(count).fill(null));
+      if (this.transfers.size > MAX_TRANSFERS) this.transfers.delete(this.transfers.keys().next().value);
+    }
+    const parts = this.transfers.get(transfer);
+    if (!Number.isInteger(index) || index < 0 || index >= parts.length || typeof text !== 'string') {
       throw new Error(`page part ${index} of ${count} is malformed`);
     }
-    this.transfer.parts[index] = text;
+    parts[index] = text;
     return { received: index };
   }
 
   takePage(transfer) {
-    const parts = this.transfer?.id === transfer ? this.transfer.parts : null;
-    this.transfer = null;
+    const parts = this.transfers.get(transfer);
+    this.transfers.delete(transfer);
     if (!parts || parts.some((part) => part === null)) throw new Error('the page did not arrive whole from the service worker');
     return JSON.parse(parts.join(''));
   }
@@ -337,7 +361,8 @@ export class PythonHost {
       case HostCommand.Describe:
         return this.call(WorkerOp.Describe, {});
       case HostCommand.Run:
-        return this.run(payload.pageTransfer ? { ...payload, page: this.takePage(payload.pageTransfer) } : payload);
+        // The parts are taken now, as the Run arrives; the run waits its turn.
+        return this.enqueueRun(payload.pageTransfer ? { ...payload, page: this.takePage(payload.pageTransfer) } : payload);
       case HostCommand.PutPagePart:
         return this.putPagePart(payload);
       case HostCommand.Export:
@@ -352,6 +377,9 @@ export class PythonHost {
     }
   }
 }
+
+// Page transfers kept at once: more than the scrapes that can overlap.
+const MAX_TRANSFERS = 8;
 
 // The run's reply crosses two extension messages (host to service worker,
 // service worker to popup), each capped at 64 MiB of JSON.

@@ -164,10 +164,7 @@ const ops = {
   },
   [WorkerOp.Describe]: async () => JSON.parse(host.describe_json()),
   [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),
-  // A crawl names the plugin's entry point; without one Python calls scrape().
-  [WorkerOp.RunScraper]: async ({ name, source, callback }) => JSON.parse(callback
-    ? host.run_json.callKwargs(name, source ?? null, { callback })
-    : host.run_json(name, source ?? undefined)),
+  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined)),
   [WorkerOp.Export]: async ({ records, format, options }) => ({
     text: host.export_text(JSON.stringify(records), format, JSON.stringify(options ?? {})),
   }),

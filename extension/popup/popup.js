@@ -109,9 +109,19 @@ function feedsSection(run) {
   return el('section', { className: 'feeds', id: 'feeds' }, el('h2', { textContent: 'Feeds on this page' }), el('ul', {}, ...items));
 }
 
+// Every button that starts a run (Scrape again, each feed's) is off while a
+// run is in flight: a second click would only queue behind the first.
+let running = false;
+
+function setRunning(value) {
+  running = value;
+  for (const button of [$('scrape'), ...document.querySelectorAll('button[data-feed]')]) button.disabled = value;
+}
+
 async function scrape(feedUrl = null) {
+  if (running) return;
   document.body.dataset.state = 'running';
-  $('scrape').disabled = true;
+  setRunning(true);
   bootClock = startClock('Starting Python…');
   try {
     showRun(await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl }));
@@ -121,7 +131,7 @@ async function scrape(feedUrl = null) {
   } finally {
     bootClock.stop();
     bootClock = null;
-    $('scrape').disabled = false;
+    setRunning(false);
   }
 }
 

@@ -5,4 +5,4 @@ plugin contract lives in ``gleaner.plugins`` and is documented in
 docs/scraper-contract.md.
 """
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2

@@ -44,20 +44,28 @@ class UnsupportedOutput(GleanerError):
     user = False
 
 
+class WrongPage(GleanerError):
+    """A run named a page other than the one Python holds (two runs overlapped): refused, never answered with the wrong page."""
+
+    user = False
+
+
 def describe_exception(exc, plugin_filename=None):
     """Turn a plugin's exception into the error dict the UI shows.
 
     Only the frames inside the plugin file are kept when there are any, so
     the traceback's line numbers are the plugin author's own.
     """
-    if isinstance(exc, GleanerError):
-        return exc.to_dict()
     frames = traceback.extract_tb(exc.__traceback__)
-    if plugin_filename:
-        own = [f for f in frames if f.filename == plugin_filename]
-        if own:
-            first = frames.index(own[0])
-            frames = traceback.StackSummary.from_list(frames[first:])
+    own = [f for f in frames if f.filename == plugin_filename] if plugin_filename else []
+    # An expected failure is a sentence; so is a plugin's misuse of the
+    # contract raised outside its own code. One raised by a call in the
+    # plugin (page.follow("mailto:...")) also gets the plugin's line.
+    if isinstance(exc, GleanerError) and (exc.user or not own):
+        return exc.to_dict()
+    if own:
+        first = frames.index(own[0])
+        frames = traceback.StackSummary.from_list(frames[first:])
     lines = ["Traceback (most recent call last):\n"]
     lines += traceback.format_list(frames)
     lines += traceback.format_exception_only(type(exc), exc)
@@ -68,7 +76,7 @@ def describe_exception(exc, plugin_filename=None):
                 last_own = frame.lineno
     return {
         "type": type(exc).__name__,
-        "message": str(exc),
+        "message": exc.message if isinstance(exc, GleanerError) else str(exc),
         "user": False,
         "line": last_own,
         "column": None,

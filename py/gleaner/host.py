@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 from . import CONTRACT_VERSION
-from .errors import GleanerError, describe_exception
+from .errors import GleanerError, WrongPage
 from .exporters import export
 from .page import Page
 from .plugins import load_plugin, package_available, source_diff, validate_user_source
-from .records import to_record
+from .runner import MAX_OUTPUT_CHARS, OutputTooLarge, make_result, page_allowance_seconds, run_plugin  # noqa: F401  (the host's API)
 
 OPTIONAL_PACKAGES = ("bs4", "xmltodict", "lxml")
 
@@ -32,67 +32,13 @@ def load_builtins(directory):
     return plugins
 
 
-# One scraper's records as JSON text may not exceed this: the whole run
-# crosses extension messages, which Chrome caps at 64 MiB of JSON.
-MAX_OUTPUT_CHARS = 16 * 1024 * 1024
-
-
-class OutputTooLarge(GleanerError):
-    """A scraper produced more records than one run can carry."""
-
-
-def run_plugin(plugin, page):
-    """Run one scraper and return its result; a plugin's exception never escapes.
-
-    Records yielded before a failure are kept. KeyboardInterrupt is how the
-    browser host stops a plugin that overran its time (Pyodide's interrupt
-    buffer) and how a person stops the CLI: the plugin is reported as
-    interrupted with its records so far.
-    """
-    started = time.perf_counter()
-    records = []
-    size = 0
-    try:
-        output = plugin.scrape(page)
-        if output is None:
-            output = ()
-        elif isinstance(output, dict):
-            output = (output,)
-        for index, value in enumerate(output):
-            record = to_record(value, index)
-            # Serialise here, inside the guard, so a value json cannot write
-            # (an int of 10**5000 digits) fails this plugin and not the run.
-            size += len(json.dumps(record, ensure_ascii=False))
-            if size > MAX_OUTPUT_CHARS:
-                raise OutputTooLarge(
-                    f"{plugin.name} produced more than {MAX_OUTPUT_CHARS // 2**20} MB of records; "
-                    f"the first {len(records)} are kept"
-                )
-            records.append(record)
-    except (Exception, KeyboardInterrupt) as exc:  # the plugin is someone else's code: report, never crash
-        return {
-            "scraper": plugin.name,
-            "title": plugin.title,
-            "ok": False,
-            "error": describe_exception(exc, plugin.filename),
-            "records": records,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-        }
-    return {
-        "scraper": plugin.name,
-        "title": plugin.title,
-        "ok": True,
-        "records": records,
-        "ms": round((time.perf_counter() - started) * 1000, 1),
-    }
-
-
 class Host:
     def __init__(self, scrapers_dir):
         self.builtins = load_builtins(scrapers_dir)
         self.scrapers_dir = Path(scrapers_dir)
         self._user = {}  # digest -> Plugin, so an unchanged user scraper is compiled once
         self.page = None
+        self.page_id = None  # the id the browser gave self.page; every run names the page it means
 
     def plugin(self, name, source=None):
         if source is None:
@@ -138,16 +84,20 @@ class Host:
         )
 
     def set_page_json(self, page_json, html=None, tree=None):
-        """The page to scrape next; its two large strings, the HTML and the DOM
+        """The page to scrape next: ``{"id", "url", "title", "kind", "data"?, ...}``
+        as the capture sends it. Its two large strings, the HTML and the DOM
         walk, may come as arguments of their own rather than inside the JSON,
-        which would escape and unescape them once more for nothing."""
+        which would escape and unescape them once more for nothing. Runs name
+        this page by its ``id``."""
         started = time.perf_counter()
         page = json.loads(page_json)
         if html is not None:
             page["html"] = html
         if tree is not None:
             page["tree"] = tree
+        self.page, self.page_id = None, None
         self.page = Page.from_dict(page)
+        self.page_id = page.get("id")
         if self.page.kind == "html":
             # Parse now, under the page's own time limit (it scales with the
             # page), so a large page's parse is not charged to the first
@@ -160,14 +110,32 @@ class Host:
                 pass
         # For the run's record: how the tree was made ("dom", "html", or null
         # when not yet), and the time Python spent on the page and its tree.
-        return json.dumps({"soup": self.page.soup_source, "pythonMs": round((time.perf_counter() - started) * 1000, 1)})
+        return json.dumps({
+            "id": self.page_id,
+            "soup": self.page.soup_source,
+            "pythonMs": round((time.perf_counter() - started) * 1000, 1),
+            # The extra time each scraper gets on this page (gleaner/runner.py).
+            "allowanceMs": page_allowance_seconds(len(self.page.html)) * 1000,
+        })
 
-    def run_json(self, name, source=None):
+    def run_json(self, name, source=None, page_id=None, callback=None):
+        """Run scraper ``name`` (a built-in, or the user's ``source``) on the
+        page set last, through its function ``callback`` (``scrape`` when
+        None). With ``page_id``, the run is refused unless that is the page
+        Python holds: no run reads another run's page."""
+        if page_id is not None and page_id != self.page_id:
+            refused = WrongPage(
+                f"this run is for page {page_id!r}, but Python holds page {self.page_id!r}; "
+                "it was refused rather than given another page's records"
+            )
+            return json.dumps(make_result(name, name, error=refused.to_dict()))
         try:
+            if self.page is None:
+                raise GleanerError("no page was set before this run")
             plugin = self.plugin(name, source)
         except GleanerError as exc:
-            return json.dumps({"scraper": name, "title": name, "ok": False, "error": exc.to_dict(), "records": []})
-        return json.dumps(run_plugin(plugin, self.page), ensure_ascii=False)
+            return json.dumps(make_result(name, name, error=exc.to_dict()))
+        return json.dumps(run_plugin(plugin, self.page, callback), ensure_ascii=False)
 
     def validate_json(self, source, previous=None):
         """Check a user's scraper before it is saved: {ok, metadata, diff} or {ok: false, error}.

@@ -99,7 +99,7 @@ class Page:
     the time (gleaner/dom_tree.py).
     """
 
-    def __init__(self, url, html="", *, title="", content_type="text/html", feeds=(), kind="html", tree=None):
+    def __init__(self, url, html="", *, title="", content_type="text/html", feeds=(), kind="html", tree=None, data=None):
         self.url = url
         self.html = html
         self.title = title
@@ -107,6 +107,8 @@ class Page:
         self.feeds = list(feeds)
         self.kind = kind
         self.tree = tree
+        # What the page that followed here passed on (page.follow(..., data=)); {} otherwise.
+        self.data = dict(data or {})
         self.soup_source = None  # "dom" or "html" once soup is built
 
     @property
@@ -155,6 +157,18 @@ class Page:
         # Browsers ignore a javascript: or data: base; links then resolve against the page.
         return resolved if urlsplit(resolved).scheme in ("http", "https", "file") else self.url
 
+    def follow(self, url, callback=None, data=None):
+        """A request for another page, to yield or return next to records (contract v2).
+
+        ``url`` is resolved against ``base_url`` and loses its fragment; only
+        http(s) pages can be followed. ``callback`` names the function of this
+        scraper that takes that page (``scrape`` when None); ``data`` is a
+        JSON-able dict that page receives as ``page.data``.
+        """
+        from .follow import make_follow
+
+        return make_follow(self.base_url, url, callback, data)
+
     def require(self, package):
         """Import an optional package or explain that this build lacks it."""
         import importlib
@@ -166,20 +180,60 @@ class Page:
 
     @classmethod
     def from_dict(cls, data):
-        """Build a page from what extension/content/capture.js sends."""
-        text = data.get("html") or data.get("xml") or ""
+        """Build a page from what extension/content/capture.js sends (its ``kind`` is the capture's call)."""
+        content = data.get("html") or data.get("xml") or ""
         if data.get("bytesBase64") is not None:
             import base64
 
+            content = base64.b64decode(data["bytesBase64"])
+        return make_page(
+            content,
+            data["url"],
+            data.get("contentType") or None,
+            kind=data.get("kind") or "html",
+            title=data.get("title") or "",
+            feeds=data.get("feeds") or (),
+            tree=data.get("tree"),
+            data=data.get("data"),
+        )
+
+
+# A feed is what the browser's capture treats as one (FEED_TYPES in
+# extension/content/capture.js): the same rule natively, in tests and in the browser.
+FEED_TYPES = re.compile(r"^(application/((rss|atom|rdf|feed)\+)?xml|text/xml)$", re.I)
+# What a local file is served as: by the CLI's and the tests' server, so the
+# browser sees it so, and natively for a file:// or a test case's page.
+CONTENT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml", ".rss": "application/xml", ".atom": "application/xml"}
+
+
+def content_type_for(url):
+    """The content type a file at ``url`` is served with, from its suffix (None when unknown)."""
+    path = urlsplit(url).path.lower()
+    suffix = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
+    return CONTENT_TYPES.get(suffix)
+
+
+def page_kind(content_type):
+    """ "feed" for a feed's content type, "html" for anything else."""
+    mime = (content_type or "").split(";")[0].strip()
+    return "feed" if FEED_TYPES.match(mime) else "html"
+
+
+def make_page(content, url, content_type=None, *, kind=None, title="", feeds=(), tree=None, data=None):
+    """The one way to make a Page: from the bytes as fetched (decoded here as a
+    browser would: decode_xml for a feed, decode_html for a page) or from text
+    already decoded, plus the URL and the content type. Without a content
+    type the URL's suffix gives one; without a kind the content type decides.
+    """
+    content_type = content_type or content_type_for(url)
+    kind = kind or page_kind(content_type)
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        if kind == "feed":
             from .feeds import decode_xml
 
-            text = decode_xml(base64.b64decode(data["bytesBase64"]), data.get("contentType"))
-        return cls(
-            data["url"],
-            text,
-            title=data.get("title") or "",
-            content_type=data.get("contentType") or "text/html",
-            feeds=data.get("feeds") or (),
-            kind=data.get("kind") or "html",
-            tree=data.get("tree"),
-        )
+            text = decode_xml(bytes(content), content_type)
+        else:
+            text = decode_html(bytes(content), content_type)
+    else:
+        text = content or ""
+    return Page(url, text, title=title, content_type=content_type or "text/html", feeds=feeds, kind=kind, tree=tree, data=data)

@@ -48,6 +48,8 @@ class Plugin:
     requires: list = field(default_factory=list)
     timeout: float = None
     builtin: bool = False
+    crawls: bool = False  # the file calls .follow(: it can go on to other pages
+    entry_points: tuple = ("scrape",)  # module-level functions a follow may name as its callback
     _module: types.ModuleType = field(default=None, repr=False)
 
     @property
@@ -67,6 +69,7 @@ class Plugin:
             "requires": self.requires,
             "timeout": self.timeout,
             "builtin": self.builtin,
+            "crawls": self.crawls,
         }
 
     def applies_to(self, url, kind="html"):
@@ -91,8 +94,22 @@ class Plugin:
             if not package_available(package):
                 raise MissingPackage(f"scraper {self.name!r} requires {package}, and this build does not bundle {package}")
 
-    def scrape(self, page):
-        return self.module.scrape(page)
+    def entry_point(self, name=None):
+        """The module-level function ``name`` (``scrape`` when None) that takes a page.
+
+        Literal callback names were checked when the file was loaded; a name
+        computed at run time is checked here, and fails only the page that asked.
+        """
+        from .follow import DEFAULT_CALLBACK, FollowInvalid
+
+        name = DEFAULT_CALLBACK if name is None else name
+        function = getattr(self.module, name, None) if isinstance(name, str) and name.isidentifier() else None
+        if not isinstance(function, types.FunctionType) or name.startswith("__"):
+            raise FollowInvalid(f"{self.name} has no function named {name!r} to scrape a followed page with")
+        return function
+
+    def scrape(self, page, callback=None):
+        return self.entry_point(callback)(page)
 
     @property
     def tests(self):
@@ -146,6 +163,7 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
             raise PluginInvalid(f"{key} must be {kind}, not {values[key]!r}", line=lines[key], column=1)
     if not has_scrape:
         raise PluginInvalid("def scrape(page) is missing")
+    entry_points, crawls = check_follows(tree)
     name = values["NAME"]
     if not NAME_RULE.match(name):
         raise PluginInvalid(
@@ -173,6 +191,8 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
         source=source,
         filename=filename or f"{name}.py",
         builtin=builtin,
+        crawls=crawls,
+        entry_points=entry_points,
     )
     if check_packages:
         missing = [p for p in plugin.requires if not package_available(p)]
@@ -183,6 +203,40 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
                 column=1,
             )
     return plugin
+
+
+def check_follows(tree):
+    """The file's module-level functions, and whether it follows links.
+
+    Every ``.follow(...)`` call whose callback is a literal must name one of
+    those functions, and it must take the page: a typo is refused now, with
+    its line, rather than on the hundredth page of a crawl.
+    """
+    functions = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            functions[node.name] = node
+    crawls = False
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "follow"):
+            continue
+        crawls = True
+        callback = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "callback"), None)
+        if not isinstance(callback, ast.Constant) or callback.value is None:
+            continue  # the default (scrape), or a name computed at run time: checked on the page that makes it
+        name = callback.value
+        where = {"line": node.lineno, "column": node.col_offset + 1}
+        if not isinstance(name, str) or name not in functions:
+            defined = ", ".join(sorted(functions))
+            raise PluginInvalid(
+                f"line {node.lineno}: follow(..., callback={name!r}) names a function this file does not define "
+                f"(its functions: {defined})",
+                **where,
+            )
+        target = functions[name]
+        if not target.args.args and not target.args.vararg:
+            raise PluginInvalid(f"line {node.lineno}: the callback {name}() must take the page as its argument: def {name}(page)", **where)
+    return tuple(sorted(functions)), crawls
 
 
 def validate_user_source(source, builtins=()):

@@ -35,5 +35,5 @@ def _key(key, where):
 
 def to_record(value, index):
     if not isinstance(value, dict):
-        raise UnsupportedOutput(f"record {index} is a {type(value).__name__}; a scraper must yield dicts")
+        raise UnsupportedOutput(f"record {index} is a {type(value).__name__}; a scraper must yield dicts (records) or page.follow(...) requests")
     return to_json_value(value, f"record {index}")

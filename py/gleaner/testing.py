@@ -9,6 +9,9 @@ A case gives the page and what the records must be::
         "records": [{...}, ...],                  # the exact list, or:
         "count": 3,                               # a number, or "mincount:N" / "maxcount:N"
         "expect": [{"title": "re:^Hello"}, ...],  # the first records, key by key, with matchers
+        "follows": [{"url": ..., "callback": ..., "data": {...}}, ...],  # the exact follow requests
+        "callback": "parse_item",                 # run this function instead of scrape
+        "data": {...},                            # the page's page.data (what a follow passed on)
     }
 
 Matchers, as in yt-dlp's extractor tests: a plain value must be equal;
@@ -22,8 +25,8 @@ import re
 from pathlib import Path
 
 from .errors import describe_exception
-from .host import run_plugin
-from .page import Page, decode_html
+from .page import make_page
+from .runner import run_plugin
 
 
 def check_value(expected, actual, path):
@@ -65,18 +68,20 @@ def _count_problems(expected, records):
 
 
 def page_for_case(case, base_dir):
+    """The case's page: a fixture file read as the browser would be served it, or inline HTML or XML."""
     url = case.get("url", "https://example.org/")
-    kind = "feed" if "xml" in case or str(case.get("file", "")).endswith((".xml", ".rss", ".atom")) else "html"
     if "file" in case:
-        data = (Path(base_dir) / case["file"]).read_bytes()
-        text = decode_html(data) if kind == "html" else data
-    else:
-        text = case.get("html", case.get("xml", ""))
-    if kind == "feed" and isinstance(text, bytes):
-        from .feeds import decode_xml
+        path = Path(base_dir) / case["file"]
+        return make_page(path.read_bytes(), url, content_type_of_file(path), data=case.get("data"))
+    if "xml" in case:
+        return make_page(case["xml"], url, "application/xml", data=case.get("data"))
+    return make_page(case.get("html", ""), url, "text/html", data=case.get("data"))
 
-        text = decode_xml(text)
-    return Page(url, text, kind=kind)
+
+def content_type_of_file(path):
+    from .page import CONTENT_TYPES
+
+    return CONTENT_TYPES.get(Path(path).suffix.lower(), "text/html")
 
 
 def run_case(plugin, case, base_dir="."):
@@ -86,7 +91,7 @@ def run_case(plugin, case, base_dir="."):
         page = page_for_case(case, base_dir)
     except Exception as exc:
         return {"name": name, "ok": False, "problems": [f"the case's page could not be read: {exc}"], "error": None}
-    result = run_plugin(plugin, page)
+    result = run_plugin(plugin, page, case.get("callback"))
     if not result["ok"]:
         return {"name": name, "ok": False, "problems": [result["error"]["message"]], "error": result["error"]}
     records = result["records"]
@@ -95,6 +100,8 @@ def run_case(plugin, case, base_dir="."):
         expected = case["records"]
         if records != expected:
             problems.append(diff_records(expected, records))
+    if "follows" in case and result["follows"] != case["follows"]:
+        problems.append("follows differ:\n" + diff_records(case["follows"], result["follows"]))
     if "count" in case:
         problems += _count_problems(case["count"], records)
     for index, expected in enumerate(case.get("expect", [])):

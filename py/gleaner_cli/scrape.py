@@ -19,12 +19,16 @@ AUTOMATION_BUILD = ROOT / "dist" / "chrome-automation"
 FIREFOX_DRIVER = Path(__file__).resolve().parent / "firefox-driver.mjs"
 
 
+# How the CLI was started, for its help text: "python build.py" in a clone, "gleaner" once installed.
+PROG = "python build.py"
+
+
 class CliError(Exception):
     """Ends the CLI with a one-line reason and a non-zero exit."""
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python build.py scrape", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog=f"{PROG} scrape", description=__doc__.split("\n\n")[0])
     parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (served on 127.0.0.1)")
     parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="run only this scraper (repeatable)")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
@@ -70,126 +74,52 @@ def select(results, names):
     return [r for r in results if r["scraper"] in names]
 
 
-def run_native(args):
-    from gleaner.feeds import decode_xml
-    from gleaner.host import load_builtins
-    from gleaner.page import Page, decode_html
+def builtin_scrapers_dir():
+    """scrapers/ of this clone, or the copy ``pip install .`` put beside the package."""
+    if (ROOT / "scrapers").is_dir() and (ROOT / "py" / "gleaner_cli").is_dir():
+        return ROOT / "scrapers"
+    import importlib.util
 
-    target = args.target
+    spec = importlib.util.find_spec("gleaner_scrapers")  # a folder without __init__.py: a namespace package
+    if spec is None:
+        raise CliError("the built-in scrapers are missing: reinstall gleaner, or run from a clone")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def fetch_native(target):
+    """The target's bytes, final URL and content type (None for a local file: its suffix decides)."""
     if target.startswith(("http://", "https://")):
         import urllib.request
 
         with urllib.request.urlopen(target, timeout=30) as response:
-            data, content_type, url = response.read(), response.headers.get("content-type"), response.url
-    else:
-        path = Path(target)
-        if not path.is_file():
-            raise CliError(f"{target}: no such file")
-        data, content_type, url = path.read_bytes(), None, path.resolve().as_uri()
-    is_feed = (content_type or "").split(";")[0].strip().endswith("xml") or url.endswith((".xml", ".rss", ".atom"))
-    page = Page(url, decode_xml(data, content_type) if is_feed else decode_html(data, content_type), kind="feed" if is_feed else "html")
-    plugins = list(load_builtins(ROOT / "scrapers").values()) + load_user_plugins(args.plugin)
+            return response.read(), response.url, response.headers.get("content-type")
+    path = Path(target)
+    if not path.is_file():
+        raise CliError(f"{target}: no such file")
+    return path.read_bytes(), path.resolve().as_uri(), None
+
+
+def run_native(args):
+    from gleaner.host import load_builtins
+    from gleaner.page import make_page
+    from gleaner.runner import run_limited, time_limit_seconds
+
+    data, url, content_type = fetch_native(args.target)
+    page = make_page(data, url, content_type)
+    plugins = list(load_builtins(builtin_scrapers_dir()).values()) + load_user_plugins(args.plugin)
     # A local file has a file:// URL, which the generic built-ins do not match; run them anyway.
     kind = page.kind
     chosen = [p for p in plugins if p.input == kind and (p.applies_to(url, kind) or url.startswith("file:"))]
     if kind == "html":
         page.soup  # noqa: B018  (parsed once, before the children fork, and not on any scraper's clock)
-    allowance = max(0, len(page.html) // 2**20 - 1)  # as the browser host: +1 s per MB past the first
-    return [run_limited(p, page, (p.timeout or DEFAULT_TIMEOUT_SECONDS) + allowance) for p in chosen]
-
-
-DEFAULT_TIMEOUT_SECONDS = 10
-INTERRUPT_GRACE_SECONDS = 1
-
-
-# Python in the browser has at most a wasm32 heap; a native child gets a
-# comparable ceiling, so a plugin that hoards memory meets MemoryError, not
-# the machine's swap.
-CHILD_MEMORY_BYTES = 2 * 2**30
-
-
-def _run_child(plugin, page, channel):
-    from gleaner.host import run_plugin
-
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-    except (ImportError, ValueError, OSError):
-        pass  # no such limit on this system: the time limit still holds
-    channel.send(run_plugin(plugin, page))
-    channel.close()
-
-
-def run_limited(plugin, page, seconds):
-    """run_plugin in a forked child under a time limit, as the browser host runs it.
-
-    Past the limit the child gets SIGINT (KeyboardInterrupt: the plugin's
-    records so far come back), then SIGKILL if it will not stop. A child that
-    dies (memory exhausted) fails only this scraper.
-    """
-    import multiprocessing
-    import signal
-
-    from gleaner.host import run_plugin
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return run_plugin(plugin, page)
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_run_child, args=(plugin, page, send), daemon=True)
-    child.start()
-    send.close()
-    result = how = None
-    try:
-        if receive.poll(seconds):
-            result = receive.recv()
-        else:
-            child_pid = child.pid
-            if child_pid:
-                import os
-
-                os.kill(child_pid, signal.SIGINT)
-            if receive.poll(INTERRUPT_GRACE_SECONDS):
-                result = receive.recv()
-                kept = len(result["records"])
-                how = f"The {kept} records it gave before that are kept." if kept else "It was interrupted."
-            else:
-                how = "Its process was ended."
-    except EOFError:
-        pass
-    finally:
-        child.kill()
-        child.join()
-    title = plugin.title or plugin.name
-    if how:
-        return {
-            "scraper": plugin.name,
-            "title": title,
-            "ok": False,
-            "records": result["records"] if result else [],
-            "error": {
-                "type": "Timeout",
-                "message": f"{title} was stopped after {seconds:g} s, its time limit: it ran too long (an endless loop?). {how}",
-                "user": True,
-            },
-        }
-    if result is None:
-        return {
-            "scraper": plugin.name,
-            "title": title,
-            "ok": False,
-            "records": [],
-            "error": {"type": "Crashed", "message": f"{title} ended its process (exit code {child.exitcode}; out of memory?)", "user": False},
-        }
-    return result
+    return [run_limited(p, page, time_limit_seconds(p, len(page.html))) for p in chosen]
 
 
 def run_in_browser(args):
     from .browser import ExtensionBrowser, serve_directory
 
     if not AUTOMATION_BUILD.exists():
-        raise CliError("the extension is not built: run 'python build.py' first")
+        raise CliError("the extension is not built: run 'python build.py' in a clone first, or scrape with --native")
     lock = json.loads((AUTOMATION_BUILD / "python" / "pyodide-lock.json").read_text())
     imports = {name for pkg in lock["packages"].values() for name in pkg["imports"]}
     plugins = load_user_plugins(args.plugin, available_imports=imports)
@@ -265,6 +195,15 @@ def scrape_url(browser, url, args):
     return results, None
 
 
+def summary(results):
+    """Each scraper's record count, and its follow requests when it made any (a single scrape does not follow them)."""
+    def one(result):
+        follows = len(result.get("follows") or ())
+        return f"{result['scraper']}: {len(result['records'])}" + (f" (+{follows} follows)" if follows else "")
+
+    return ", ".join(one(r) for r in results)
+
+
 def main(argv):
     from gleaner.exporters import export, export_results
 
@@ -287,8 +226,7 @@ def main(argv):
         print(f"scraper {result['scraper']} failed: {result['error']['type']}: {result['error']['message']}", file=sys.stderr)
     if args.output:
         Path(args.output).write_bytes(data)
-        counts = ", ".join(f"{r['scraper']}: {len(r['records'])}" for r in results)
-        print(f"wrote {args.output} ({counts})", file=sys.stderr)
+        print(f"wrote {args.output} ({summary(results)})", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return 1 if failed else 0

@@ -1,0 +1,200 @@
+"""Running one scraper entry point on one page: the one runtime the browser host, the CLI and Scrapy share.
+
+A run hands the page to the plugin's function, takes what it yields or
+returns apart into records (checked JSON dicts) and follow requests
+(``page.follow``), and keeps them in a sink of its own, so nothing of a run
+lives on the shared Page. The rules every caller obeys are here, once: the
+time limit and its allowance for large pages, the output checks and cap, the
+timeout message, and the shape of a result.
+"""
+
+import json
+import time
+
+from .errors import GleanerError, describe_exception
+from .follow import Follow
+from .records import to_record
+
+# A scraper without a TIMEOUT of its own is stopped after this long...
+DEFAULT_TIMEOUT_SECONDS = 10
+# ...plus this much per MB of page past the first, since a scraper's work
+# grows with the page (built-ins then finish on a 20 MB page).
+ALLOWANCE_SECONDS_PER_MB = 1
+# One scraper's output as JSON text may not exceed this: the whole run
+# crosses extension messages, which Chrome caps at 64 MiB of JSON.
+MAX_OUTPUT_CHARS = 16 * 1024 * 1024
+# How long a plugin gets to unwind after the KeyboardInterrupt that stops it.
+INTERRUPT_GRACE_SECONDS = 1
+# Python in the browser has at most a wasm32 heap; a native child gets a
+# comparable ceiling, so a plugin that hoards memory meets MemoryError, not
+# the machine's swap.
+CHILD_MEMORY_BYTES = 2 * 2**30
+
+
+class OutputTooLarge(GleanerError):
+    """A scraper produced more records than one run can carry."""
+
+
+def page_allowance_seconds(page_chars):
+    """Extra seconds every scraper gets on a page of this many characters."""
+    return max(0, page_chars // 2**20 - 1) * ALLOWANCE_SECONDS_PER_MB
+
+
+def time_limit_seconds(plugin, page_chars, default=DEFAULT_TIMEOUT_SECONDS):
+    """The plugin's own TIMEOUT (or the default) plus the page's allowance."""
+    return (plugin.timeout or default) + page_allowance_seconds(page_chars)
+
+
+def timeout_error(title, seconds, how):
+    """The error of a scraper stopped at its time limit; ``how`` says what became of its records."""
+    return {
+        "type": "Timeout",
+        "message": f"{title} was stopped after {seconds:g} s, its time limit: it ran too long (an endless loop?). {how}",
+        "user": True,
+    }
+
+
+def kept_records_sentence(count):
+    return f"The {count} records it gave before that are kept." if count else "It was interrupted."
+
+
+def make_result(scraper, title, records=(), follows=(), ms=None, error=None):
+    """A run's result, the one shape every host returns (and JSON carries):
+    ``{"scraper", "title", "ok", "records", "follows", "ms"}`` plus ``"error"`` when not ok."""
+    result = {
+        "scraper": scraper,
+        "title": title or scraper,
+        "ok": error is None,
+        "records": list(records),
+        "follows": [f.to_dict() if isinstance(f, Follow) else f for f in follows],
+        "ms": ms,
+    }
+    if error is not None:
+        result["error"] = error
+    return result
+
+
+class RunSink:
+    """What one run produced so far: its records and follows, and their size as JSON."""
+
+    def __init__(self, plugin):
+        self.plugin = plugin
+        self.records = []
+        self.follows = []
+        self.chars = 0
+
+    def add(self, value):
+        if isinstance(value, Follow):
+            self.plugin.entry_point(value.callback)  # a callback computed at run time must exist too
+            item, target = value.to_dict(), self.follows
+        else:
+            item, target = to_record(value, len(self.records)), self.records
+        # Serialise here, inside the guard, so a value json cannot write
+        # (an int of 10**5000 digits) fails this plugin and not the run.
+        self.chars += len(json.dumps(item, ensure_ascii=False))
+        if self.chars > MAX_OUTPUT_CHARS:
+            raise OutputTooLarge(
+                f"{self.plugin.name} produced more than {MAX_OUTPUT_CHARS // 2**20} MB of records; "
+                f"the first {len(self.records)} are kept"
+            )
+        target.append(value if isinstance(value, Follow) else item)
+        return target[-1]
+
+
+def iter_output(plugin, page, callback=None, sink=None):
+    """Run the entry point ``callback`` (``scrape`` when None) on ``page`` and
+    yield each record (a JSON-ready dict) and each Follow as it comes, checked.
+
+    This is what a Scrapy callback wraps: records become items, follows
+    requests. Exceptions, the plugin's own included, propagate.
+    """
+    sink = sink or RunSink(plugin)
+    output = plugin.scrape(page, callback)
+    if output is None:
+        output = ()
+    elif isinstance(output, (dict, Follow)):
+        output = (output,)
+    for value in output:
+        yield sink.add(value)
+
+
+def run_plugin(plugin, page, callback=None):
+    """Run one entry point and return its result; a plugin's exception never escapes.
+
+    Records and follows yielded before a failure are kept. KeyboardInterrupt
+    is how the browser host stops a plugin that overran its time (Pyodide's
+    interrupt buffer) and how a person stops the CLI: the plugin is reported
+    as interrupted with its output so far.
+    """
+    started = time.perf_counter()
+    sink = RunSink(plugin)
+    error = None
+    try:
+        for _ in iter_output(plugin, page, callback, sink):
+            pass
+    except (Exception, KeyboardInterrupt) as exc:  # the plugin is someone else's code: report, never crash
+        error = describe_exception(exc, plugin.filename)
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    return make_result(plugin.name, plugin.title, sink.records, sink.follows, ms, error)
+
+
+def run_limited(plugin, page, seconds=None, callback=None):
+    """run_plugin under a time limit, natively: in a forked child, as the browser host runs it in its worker.
+
+    ``seconds`` defaults to the plugin's time limit on this page. Past it the
+    child gets SIGINT (KeyboardInterrupt: the plugin's output so far comes
+    back), then SIGKILL if it will not stop. A child that dies (memory
+    exhausted) fails only this scraper. Where fork is missing (Pyodide,
+    Windows) the plugin runs here without a limit.
+    """
+    import multiprocessing
+
+    if seconds is None:
+        seconds = time_limit_seconds(plugin, len(page.html))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return run_plugin(plugin, page, callback)
+    import os
+    import signal
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    started = time.perf_counter()
+    child = context.Process(target=_run_child, args=(plugin, page, callback, send), daemon=True)
+    child.start()
+    send.close()
+    result = how = None
+    try:
+        if receive.poll(seconds):
+            result = receive.recv()
+        else:
+            if child.pid:
+                os.kill(child.pid, signal.SIGINT)
+            if receive.poll(INTERRUPT_GRACE_SECONDS):
+                result = receive.recv()
+                how = kept_records_sentence(len(result["records"]))
+            else:
+                how = "Its process was ended."
+    except EOFError:
+        pass
+    finally:
+        child.kill()
+        child.join()
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    if how:
+        kept = result or {}
+        return make_result(plugin.name, plugin.title, kept.get("records", ()), kept.get("follows", ()), ms, timeout_error(plugin.title or plugin.name, seconds, how))
+    if result is None:
+        error = {"type": "Crashed", "message": f"{plugin.title or plugin.name} ended its process (exit code {child.exitcode}; out of memory?)", "user": False}
+        return make_result(plugin.name, plugin.title, ms=ms, error=error)
+    return result
+
+
+def _run_child(plugin, page, callback, channel):
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):
+        pass  # no such limit on this system: the time limit still holds
+    channel.send(run_plugin(plugin, page, callback))
+    channel.close()

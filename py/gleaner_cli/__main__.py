@@ -1,0 +1,25 @@
+"""The ``gleaner`` command (``pip install .``): the CLI that ``python build.py`` gives in a clone.
+
+    gleaner scrape TARGET [options]    scrape a URL or a local file (see gleaner scrape --help)
+"""
+
+import sys
+
+COMMANDS = ("scrape",)
+
+
+def main(argv=None):
+    if argv is None:
+        from . import scrape
+
+        argv, scrape.PROG = sys.argv[1:], "gleaner"
+    if argv[:1] == ["scrape"]:
+        from . import scrape
+
+        return scrape.main(argv[1:])
+    print(__doc__.strip(), file=sys.stderr)
+    return 0 if argv[:1] in (["-h"], ["--help"]) else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

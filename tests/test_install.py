@@ -1,0 +1,51 @@
+"""pip install . gives the gleaner package, its built-in scrapers and a working gleaner command.
+
+Installed from a copy of the project's Python files into a fresh virtual
+environment that sees this Python's packages (bs4, xmltodict), then run from
+another folder, so nothing of the clone is on its path.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+
+from conftest import ROOT
+
+
+def test_pip_install_gives_a_gleaner_command_that_scrapes_natively(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source)
+    for folder in ("py", "scrapers"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    installed = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", str(source)],
+                               capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    out = tmp_path / "links.json"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [str(venv / "bin" / "gleaner"), "scrape", str(ROOT / "tests" / "pages" / "shop.html"), "--native", "--scraper", "links", "-o", str(out)],
+        cwd=elsewhere, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (ROOT / "tests" / "pages" / "shop.html").resolve().as_uri()
+    assert json.loads(out.read_text()) == [
+        {"url": "file:///about", "text": "Über uns", "rel": ""},
+        {"url": "https://example.org/x?a=1&b=2", "text": 'Extern, mit "Zitat"', "rel": "nofollow"},
+        {"url": page.rsplit("/", 1)[0] + "/=cmd|' /C calc'!A0", "text": "=formula", "rel": ""},
+    ]
+    assert f"wrote {out} (links: 3)" in done.stderr
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import gleaner, gleaner_cli; print(gleaner.__file__)"],
+                           cwd=elsewhere, capture_output=True, text=True, check=True)
+    assert str(venv) in where.stdout  # the installed copy, not the clone
+
+
+def test_the_package_version_is_the_extensions():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["version"] == json.loads((ROOT / "manifest.json").read_text())["version"]
