@@ -1,11 +1,13 @@
 """The ``gleaner`` command (``pip install .``): the CLI that ``python build.py`` gives in a clone.
 
     gleaner scrape TARGET [options]    scrape a URL or a local file (see gleaner scrape --help)
+    gleaner crawl START --engine scrapy --plugin FILE [options]
+                                       crawl from START under Scrapy (see gleaner crawl --engine scrapy --help)
 """
 
 import sys
 
-COMMANDS = ("scrape",)
+COMMANDS = ("scrape", "crawl")
 
 
 def main(argv=None):
@@ -17,6 +19,10 @@ def main(argv=None):
         from . import scrape
 
         return scrape.main(argv[1:])
+    if argv[:1] == ["crawl"]:
+        from . import crawl
+
+        return crawl.main(argv[1:])
     print(__doc__.strip(), file=sys.stderr)
     return 0 if argv[:1] in (["-h"], ["--help"]) else 2
 
