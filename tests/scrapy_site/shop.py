@@ -77,8 +77,11 @@ def render_product(product):
 
 
 @contextmanager
-def serve_shop(count, latency=0.1, fail=()):
-    """Serve a shop of ``count`` products; yields (base URL, hits Counter). Paths in ``fail`` answer 500."""
+def serve_shop(count, latency=0.1, fail=(), broken=()):
+    """Serve a shop of ``count`` products; yields (base URL, hits Counter).
+
+    Paths in ``fail`` answer 500; product paths in ``broken`` lack their SKU
+    (the test plugin fails on them)."""
     by_sku = {p["sku"]: p for p in products(count)}
     hits = Counter()
     lock = threading.Lock()
@@ -97,6 +100,8 @@ def serve_shop(count, latency=0.1, fail=()):
                 body = render_list(count, int(self.path[6:]))
             elif self.path.startswith("/product/") and self.path[9:] in by_sku:
                 body = render_product(by_sku[self.path[9:]])
+                if self.path in broken:
+                    body = body.replace("class='sku'", "class='no-sku'")
             if body is None:
                 return self.send(404, b"not here")
             self.send(200, body.encode("utf-8"), "text/html; charset=utf-8")

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from gleaner import CONTRACT_VERSION
 from gleaner.errors import GleanerError
@@ -116,15 +115,13 @@ def load_plugin_file(path):
 def failure_reason(failure):
     """One line saying why a request failed, for the per-page log."""
     if failure.check(HttpError):
-        response = failure.value.response
-        return f"HTTP {response.status}"
-    if failure.check(DNSLookupError):
-        return "DNS lookup failed"
-    if failure.check(ConnectionRefusedError):
-        return "connection refused"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timed out"
-    return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        return f"HTTP {failure.value.response.status}"
+    # Scrapy wraps Twisted's errors in its own (DownloadConnectionRefusedError...) since 2.13: read the name.
+    kind = type(failure.value).__name__
+    for marker, reason in (("ConnectionRefused", "connection refused"), ("DNSLookup", "DNS lookup failed"), ("Time", "timed out")):
+        if marker in kind:
+            return reason
+    return f"{kind}: {failure.getErrorMessage()}"
 
 
 class GleanerSpider(scrapy.Spider):
