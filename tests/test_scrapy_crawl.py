@@ -19,8 +19,8 @@ from scrapy_site.redis_server import running_redis
 from scrapy_site.shop import expected_records, page_paths, serve_shop
 
 PLUGIN = ROOT / "tests" / "scrapy_site" / "shop_plugin.py"
-# Local pages: no politeness delay; Scrapy's other defaults (robots.txt, AutoThrottle) stay on.
-FAST = ["--delay", "0", "--log-level", "INFO"]
+# Local pages: no politeness delay or AutoThrottle (robots.txt stays obeyed); one test keeps AutoThrottle on.
+FAST = ["--delay", "0", "-s", "AUTOTHROTTLE_ENABLED=False", "--log-level", "INFO"]
 
 
 def crawl_command(start, *options, plugin=PLUGIN):
@@ -52,7 +52,7 @@ def redis_server(tmp_path_factory):
 def test_one_worker_gives_the_shops_records_each_page_fetched_once(tmp_path):
     out = tmp_path / "shop.jsonl"
     with serve_shop(24) as (base, hits):
-        done = crawl(f"{base}/list/1", "-o", str(out))
+        done = crawl(f"{base}/list/1", "-o", str(out), "-s", "AUTOTHROTTLE_ENABLED=True")
         assert done.returncode == 0, done.stderr[-3000:]
         assert canonical(read_jsonl(out)) == canonical(expected_records(base, 24))
         assert page_hits(hits) == {path: 1 for path in page_paths(24)}
@@ -60,7 +60,7 @@ def test_one_worker_gives_the_shops_records_each_page_fetched_once(tmp_path):
     assert "crawled 27 pages: 24 records, 0 pages failed, 0 plugin errors (finished)" in done.stderr
 
 
-def test_csv_output_and_user_agent_and_a_setting_from_the_command_line(tmp_path):
+def test_robots_txt_and_the_user_agent_by_default_and_settings_from_the_command_line(tmp_path):
     seen = []
     import http.server
     import threading
@@ -82,7 +82,7 @@ def test_csv_output_and_user_agent_and_a_setting_from_the_command_line(tmp_path)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         start = f"http://127.0.0.1:{server.server_port}/list"
-        out = tmp_path / "none.csv"
+        out = tmp_path / "none.jsonl"
         done = crawl(start, "-o", str(out))
         assert done.returncode == 0, done.stderr[-3000:]
         assert [path for path, _ in seen] == ["/robots.txt", "/list"]  # /private/p is disallowed
