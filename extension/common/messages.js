@@ -74,11 +74,11 @@ export const Command = Object.freeze({
 export const HostCommand = Object.freeze({
   // {} -> { python, packages, builtins }
   Describe: 'HostDescribe',
-  // { page: { id?, data?, ...capture }, scrapers: [{ name, source?, timeoutMs, callback? }], callback? }
-  //   data: what the page that followed here passed on (a crawl); callback: the
-  //   plugin's entry point to call instead of scrape (per scraper or for the run).
-  //   -> { results: [{ scraper, title, ok, records, follows, ms, error? }], boot, page }
-  // Runs take turns (first come, first run); each names its page by id.
+  // { page: { ...captured, id?, data? }, scrapers: [{ name, title, source?, timeoutMs, callback? }] } -> { results: [result], boot, page }
+  // data: what the page that followed here passed on (a crawl); callback: the
+  // plugin's entry point to call instead of scrape (a crawl). Runs take turns
+  // (first come, first run), and each names its page by id (the host gives
+  // one when the page has none), so Python refuses a run for another page.
   Run: 'HostRun',
   // { transfer, index, count, text }: one part of a large Run payload's page,
   // as JSON text. Chrome caps one extension message at 64 MiB of JSON, so

@@ -11,7 +11,7 @@ export function scraperResult({ scraper, title = null, ok, records = [], follows
 }
 
 // A scraper that did not finish: `message` for the person, with the records
-// it gave before that.
-export function failedResult(scraper, error, records = []) {
-  return scraperResult({ scraper: scraper.name, title: scraper.title, ok: false, records, error });
+// (and follows) it gave before that.
+export function failedResult(scraper, error, records = [], follows = []) {
+  return scraperResult({ scraper: scraper.name, title: scraper.title, ok: false, records, follows, error });
 }

@@ -14,7 +14,24 @@
 // A page longer than limitChars is not sent at all: only its size, so the
 // service worker can refuse it in words (moving it would cost the most).
 export async function capturePage(feedUrl = null, limitChars = Infinity) {
+  const DOCUMENT_WAIT_MS = 5000;
   const tooLarge = (chars) => ({ tooLarge: { chars, limitChars } });
+  // Injected without waiting for the tab to become idle: wait for the
+  // document itself (its DOM complete), for a few seconds at most.
+  if (document.readyState === 'loading') {
+    await new Promise((resolve) => {
+      document.addEventListener('DOMContentLoaded', resolve, { once: true });
+      setTimeout(resolve, 5000);
+    });
+  }
+  // Injected without waiting for the tab to become idle: wait for the
+  // document itself (its DOM complete), for at most a few seconds.
+  if (document.readyState === 'loading') {
+    await new Promise((resolve) => {
+      document.addEventListener('DOMContentLoaded', resolve, { once: true });
+      setTimeout(resolve, DOCUMENT_WAIT_MS);
+    });
+  }
   const FEED_TYPES = /^(application\/((rss|atom|rdf|feed)\+)?xml|text\/xml)$/i;
   const page = {
     url: location.href,
@@ -27,6 +44,14 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
       .map((link) => ({ url: link.href, title: link.title || '', type: link.type })),
   };
 
+  // Whether bytes are a feed: their first element, past the XML declaration,
+  // processing instructions, comments and a doctype, is rss, feed or RDF.
+  function isFeedDocument(base64) {
+    const head = atob(base64.slice(0, 8192)).replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
+    const start = head.replace(/^(\s+|<\?[^]*?\?>|<!--[^]*?-->|<!DOCTYPE[^>]*>)*/i, '');
+    return /^<([\w.-]+:)?(rss|feed|RDF)[\s>/]/.test(start);
+  }
+
   async function fetchFeed(url) {
     let response;
     try {
@@ -38,16 +63,35 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.length > limitChars) return tooLarge(bytes.length);
     let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    // Not bytes.subarray(): in a Firefox content script the bytes belong to
+    // the page's compartment, and subarray's species lookup is refused
+    // ("Permission denied to access property constructor").
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode(...new Uint8Array(bytes.buffer, i, Math.min(0x8000, bytes.length - i)));
+    }
     return { ...page, url: response.url || url, kind: 'feed', bytesBase64: btoa(binary), contentType: response.headers.get('content-type') || '' };
   }
 
   if (feedUrl) return fetchFeed(feedUrl);
-  const isXmlDocument = !(document.documentElement instanceof HTMLElement);
-  if (FEED_TYPES.test(document.contentType) || isXmlDocument) {
+  const root = document.documentElement;
+  if (root && (FEED_TYPES.test(document.contentType) || !(root instanceof HTMLElement))) {
     const feed = await fetchFeed(location.href);
     // Fall back to the document the browser parsed; the feed scraper copes with text.
     return feed.error ? { ...page, kind: 'feed', xml: new XMLSerializer().serializeToString(document) } : feed;
+  }
+  // The response, not what the browser rendered from it, says whether the tab
+  // is a feed. A feed styled with <?xml-stylesheet?> (XSLT) renders as an HTML
+  // page when its stylesheet loads, and as no document at all (Chromium) or an
+  // XML parser error (Firefox) when it does not; Chromium shows some feed types
+  // as plain text. The navigation's content type tells: Firefox gives the
+  // response's own, Chromium gives '' for a document XSLT made. Only then are
+  // the bytes re-read, and they are a feed only if their root element is one.
+  const navigation = performance.getEntriesByType('navigation')[0];
+  const servedAs = navigation && 'contentType' in navigation ? navigation.contentType : null;
+  if (!root || servedAs === '' || /xml/i.test(servedAs ?? '') && !/xhtml/i.test(servedAs)) {
+    const feed = await fetchFeed(location.href);
+    if (!feed.error && (feed.tooLarge || isFeedDocument(feed.bytesBase64))) return feed;
+    if (!root) return { error: 'This tab shows no document Gleaner can read (an XML file whose stylesheet failed?).' };
   }
   // A page whose bytes are valid UTF-8 but that the browser decoded with a
   // legacy encoding (a wrong <meta charset>, or none at all) reaches the DOM as

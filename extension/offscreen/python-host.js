@@ -217,18 +217,15 @@ export class PythonHost {
   // Run one scraper under its time limit. Past the limit: KeyboardInterrupt
   // first; a plugin that swallows it (or never returns to Python) loses the
   // worker. Returns the scraper's result, never throws for the plugin's sake.
-  async runScraper(scraper, timeoutMs, pageId, callback) {
+  async runScraper(scraper, timeoutMs, pageId) {
     const worker = this.worker;
-    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback: callback ?? scraper.callback ?? null });
-    const stopped = (how, records = [], follows = []) => ({
-      ...failedResult(scraper, {
-        type: 'Timeout',
-        message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
-        user: true,
-        stopped: true,
-      }, records),
-      follows,
-    });
+    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback: scraper.callback });
+    const stopped = (how, records = [], follows = []) => failedResult(scraper, {
+      type: 'Timeout',
+      message: `${scraper.title || scraper.name} was stopped after ${timeoutMs / 1000} s, its time limit: it ran too long (an endless loop?). ${how}`,
+      user: true,
+      stopped: true,
+    }, records, follows);
     try {
       return checkResult(await withTimeout(reply, timeoutMs), scraper);
     } catch (error) {
@@ -269,10 +266,10 @@ export class PythonHost {
     return turn;
   }
 
-  // Run each scraper in turn through its entry point `callback` (scrape when
-  // absent); one that fails, overruns its time or breaks the worker is
-  // reported, and the others still run on a sound worker.
-  async run({ page: captured, scrapers, callback = null }) {
+  // Run each scraper in turn (through its entry point `scraper.callback`,
+  // scrape when absent); one that fails, overruns its time or breaks the
+  // worker is reported, and the others still run on a sound worker.
+  async run({ page: captured, scrapers }) {
     // Every run message names its page; Python refuses a run for a page it does not hold.
     this.pagesSeen += 1;
     const page = { ...captured, id: captured.id ?? `page-${this.pagesSeen}` };
@@ -292,7 +289,7 @@ export class PythonHost {
         await this.boot();
         await this.setPage(page);
       }
-      const result = await this.runScraper(scraper, timeoutMs, page.id, callback);
+      const result = await this.runScraper(scraper, timeoutMs, page.id);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
       const size = JSON.stringify(result.records).length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {

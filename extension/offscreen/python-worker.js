@@ -164,6 +164,8 @@ const ops = {
   },
   [WorkerOp.Describe]: async () => JSON.parse(host.describe_json()),
   [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),
+  // pageId: the page this run is for (Python refuses another); callback: the
+  // plugin's entry point a crawl names, scrape when absent.
   [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined)),
   [WorkerOp.Export]: async ({ records, format, options }) => ({
     text: host.export_text(JSON.stringify(records), format, JSON.stringify(options ?? {})),

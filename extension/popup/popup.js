@@ -96,7 +96,7 @@ function showRun(run, { earlier = false } = {}) {
   const seconds = run.boot?.totalMs && !run.boot.warm && !earlier ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
   const when = earlier ? `Results from ${new Date(run.startedAt).toLocaleString()}; Scrape again for fresh ones. ` : '';
   // historyError: the records are here, but the history (IndexedDB) refused them.
-  setStatus(`${when}${run.results.length} scrapers ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
+  setStatus(`${when}${run.results.length} ${run.results.length === 1 ? 'scraper' : 'scrapers'} ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
   document.body.dataset.state = 'done';
 }
 

@@ -59,9 +59,9 @@ async function viaLocalHost(name, payload, onProgress) {
 // Chrome caps one extension message at 64 MiB of JSON, so a large page goes
 // to the offscreen host in parts. A part never ends between the two halves
 // of a surrogate pair: each part must be valid text on its own.
-async function runInParts(send, page, scrapers, callback) {
+async function runInParts(send, page, scrapers) {
   const text = JSON.stringify(page);
-  if (text.length <= PAGE_PART_CHARS) return send(HostCommand.Run, { page, scrapers, callback });
+  if (text.length <= PAGE_PART_CHARS) return send(HostCommand.Run, { page, scrapers });
   const transfer = crypto.randomUUID();
   const bounds = [0];
   while (bounds.at(-1) < text.length) {
@@ -74,7 +74,7 @@ async function runInParts(send, page, scrapers, callback) {
   for (let index = 0; index < count; index += 1) {
     await send(HostCommand.PutPagePart, { transfer, index, count, text: text.slice(bounds[index], bounds[index + 1]) });
   }
-  return send(HostCommand.Run, { pageTransfer: transfer, scrapers, callback });
+  return send(HostCommand.Run, { pageTransfer: transfer, scrapers });
 }
 
 export function createHostClient({ onProgress }) {
@@ -84,12 +84,7 @@ export function createHostClient({ onProgress }) {
   const send = async (name, payload) => deliver(name, { ...payload, keepWarmMinutes: await readSetting('keepWarmMinutes') });
   return {
     describe: () => send(HostCommand.Describe, {}),
-    // page: as captured, plus an optional `id` (the host gives one otherwise)
-    // and `data` (what the follow that led here passed on, page.data in Python);
-    // callback: the scrapers' entry point for this page (scrape when null).
-    run: (page, scrapers, { callback = null } = {}) => (offscreen
-      ? runInParts(send, page, scrapers, callback)
-      : send(HostCommand.Run, { page, scrapers, callback })),
+    run: (page, scrapers) => (offscreen ? runInParts(send, page, scrapers) : send(HostCommand.Run, { page, scrapers })),
     exportRecords: (records, format, options) => send(HostCommand.Export, { records, format, options }),
     validate: (source, previous) => send(HostCommand.Validate, { source, previous }),
     runTests: (name, source) => send(HostCommand.RunTests, { name, source }),

@@ -3,6 +3,11 @@
 
 import { UserError, PAGE_LIMIT_CHARS } from '../common/messages.js';
 import { capturePage } from '../content/capture.js';
+import { withDeadline, StageTimeout } from '../common/deadline.js';
+
+// capturePage waits up to 5 s for the document; past this the tab is not going to answer.
+const CAPTURE_DEADLINE_MS = 10_000;
+const PROBE_DEADLINE_MS = 4_000;
 
 // Pages no extension may script; null for a page worth trying.
 export function unreadableReason(url) {
@@ -36,11 +41,81 @@ function explainCaptureError(error, url) {
 export async function captureTab(tab, feedUrl = null) {
   const reason = unreadableReason(tab.url);
   if (reason) throw new UserError(reason);
+  if (!feedUrl && !(await answers(tab))) {
+    // An untitled tab (the browser shows its address as its title) that no
+    // script can enter is a document without a root; any other is busy.
+    if (!tab.title || tab.url.endsWith(tab.title)) return captureAsText(tab);
+    throw new StageTimeout('the page to answer (it may be busy running its own scripts)', PROBE_DEADLINE_MS);
+  }
+  return inject(tab, feedUrl);
+}
+
+// Whether a script can enter the tab at all. Chromium injects nothing into a
+// document that never got a root element, which is what an XML file becomes
+// when its <?xml-stylesheet?> is missing or never answers.
+async function answers(tab) {
+  const probe = chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => true, injectImmediately: true });
+  try {
+    await withDeadline(probe, PROBE_DEADLINE_MS, 'the page');
+    return true;
+  } catch (error) {
+    if (error instanceof StageTimeout) return false;
+    throw explainCaptureError(error, tab.url);
+  }
+}
+
+// Such a tab is loaded once more with its response's content type set to
+// text/plain (for this tab, this address and an XML response only, then the
+// rule is gone), so that the browser shows the file as text, which a script
+// can enter; the capture then reads the response's own bytes, as for any feed.
+async function captureAsText(tab) {
+  const ruleId = 1 + (tab.id % 1_000_000);
+  const escaped = tab.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await chrome.declarativeNetRequest.updateSessionRules({
+    removeRuleIds: [ruleId],
+    addRules: [{
+      id: ruleId,
+      priority: 1,
+      action: { type: 'modifyHeaders', responseHeaders: [{ header: 'content-type', operation: 'set', value: 'text/plain; charset=utf-8' }] },
+      condition: {
+        regexFilter: `^${escaped}$`,
+        tabIds: [tab.id],
+        resourceTypes: ['main_frame'],
+        responseHeaders: [{ header: 'content-type', values: ['*xml*'] }],
+      },
+    }],
+  });
+  try {
+    await chrome.tabs.reload(tab.id);
+    await withDeadline(loaded(tab.id), CAPTURE_DEADLINE_MS, 'the page to load again');
+    if (!(await answers(tab))) throw new UserError('This tab shows no document Gleaner can read (an XML file whose stylesheet failed to load?), even after loading it again.');
+    return await inject(tab, tab.url);
+  } finally {
+    await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [ruleId] });
+  }
+}
+
+function loaded(tabId) {
+  return new Promise((resolve) => {
+    const listener = (id, change) => {
+      if (id !== tabId || change.status !== 'complete') return;
+      chrome.tabs.onUpdated.removeListener(listener);
+      resolve();
+    };
+    chrome.tabs.onUpdated.addListener(listener);
+  });
+}
+
+async function inject(tab, feedUrl) {
   let injection;
   try {
-    [injection] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: capturePage, args: [feedUrl, PAGE_LIMIT_CHARS] });
+    // injectImmediately: a tab that never becomes idle (a page holding a
+    // connection open, a feed whose stylesheet never answers) must still be
+    // read; capturePage itself waits a few seconds for the document.
+    const injected = chrome.scripting.executeScript({ target: { tabId: tab.id }, func: capturePage, args: [feedUrl, PAGE_LIMIT_CHARS], injectImmediately: true });
+    [injection] = await withDeadline(injected, CAPTURE_DEADLINE_MS, 'the page to answer');
   } catch (error) {
-    throw explainCaptureError(error, tab.url);
+    throw error instanceof StageTimeout ? error : explainCaptureError(error, tab.url);
   }
   if (!injection?.result) throw new UserError('The page did not answer; it may still be loading. Try again in a moment.');
   const { tooLarge, error } = injection.result;

@@ -49,7 +49,6 @@ class Plugin:
     timeout: float = None
     builtin: bool = False
     crawls: bool = False  # the file calls .follow(: it can go on to other pages
-    entry_points: tuple = ("scrape",)  # module-level functions a follow may name as its callback
     _module: types.ModuleType = field(default=None, repr=False)
 
     @property
@@ -163,7 +162,7 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
             raise PluginInvalid(f"{key} must be {kind}, not {values[key]!r}", line=lines[key], column=1)
     if not has_scrape:
         raise PluginInvalid("def scrape(page) is missing")
-    entry_points, crawls = check_follows(tree)
+    crawls = check_follows(tree)
     name = values["NAME"]
     if not NAME_RULE.match(name):
         raise PluginInvalid(
@@ -192,7 +191,6 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
         filename=filename or f"{name}.py",
         builtin=builtin,
         crawls=crawls,
-        entry_points=entry_points,
     )
     if check_packages:
         missing = [p for p in plugin.requires if not package_available(p)]
@@ -206,10 +204,10 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
 
 
 def check_follows(tree):
-    """The file's module-level functions, and whether it follows links.
+    """Whether the file follows links (calls ``.follow(``).
 
-    Every ``.follow(...)`` call whose callback is a literal must name one of
-    those functions, and it must take the page: a typo is refused now, with
+    Every ``.follow(...)`` call whose callback is a literal must name a
+    module-level function of the file that takes the page: a typo is refused now, with
     its line, rather than on the hundredth page of a crawl.
     """
     functions = {}
@@ -236,7 +234,7 @@ def check_follows(tree):
         target = functions[name]
         if not target.args.args and not target.args.vararg:
             raise PluginInvalid(f"line {node.lineno}: the callback {name}() must take the page as its argument: def {name}(page)", **where)
-    return tuple(sorted(functions)), crawls
+    return crawls
 
 
 def validate_user_source(source, builtins=()):
