@@ -106,7 +106,7 @@ def crawl_settings(args, plugin_name):
 def main(argv):
     args = parse_args(argv)
     try:
-        from gleaner.scrapy.spider import PluginRefused, crawl_failed, load_plugin_file
+        from gleaner.scrapy.spider import PluginRefused, load_plugin_file
 
         try:
             plugin = load_plugin_file(args.plugin)

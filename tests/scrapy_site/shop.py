@@ -76,6 +76,12 @@ def render_product(product):
     )
 
 
+class Hits(Counter):
+    """Hits per path, and when the first and the last page (robots.txt aside) were asked for."""
+
+    first = last = None
+
+
 @contextmanager
 def serve_shop(count, latency=0.1, fail=(), broken=()):
     """Serve a shop of ``count`` products; yields (base URL, hits Counter).
@@ -83,13 +89,15 @@ def serve_shop(count, latency=0.1, fail=(), broken=()):
     Paths in ``fail`` answer 500; product paths in ``broken`` lack their SKU
     (the test plugin fails on them)."""
     by_sku = {p["sku"]: p for p in products(count)}
-    hits = Counter()
+    hits = Hits()
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             with lock:
                 hits[self.path] += 1
+                if self.path != "/robots.txt":
+                    hits.first = hits.first or time.monotonic()
             if self.path == "/robots.txt":
                 return self.send(404, b"")
             time.sleep(latency)
@@ -105,6 +113,7 @@ def serve_shop(count, latency=0.1, fail=(), broken=()):
             if body is None:
                 return self.send(404, b"not here")
             self.send(200, body.encode("utf-8"), "text/html; charset=utf-8")
+            hits.last = time.monotonic()
 
         def send(self, status, body, content_type="text/plain"):
             self.send_response(status)
