@@ -223,3 +223,22 @@ def test_scrapy_crawl_gleaner_from_an_existing_scrapy_project(tmp_path):
         assert done.returncode == 0, done.stderr[-3000:]
         assert page_hits(hits) == {path: 1 for path in page_paths(8)}
     assert canonical(read_jsonl(out)) == canonical(expected_records(base, 8))
+
+
+def test_the_plugins_time_limit_applies_and_its_records_so_far_are_kept(tmp_path):
+    looping = tmp_path / "looping.py"
+    looping.write_text(
+        PLUGIN.read_text(encoding="utf-8").replace('NAME = "test-shop"', 'NAME = "looping-shop"\nTIMEOUT = 1')
+        + '\n\ndef endless(page):\n    yield {"sku": page.url[-9:]}\n    while True:\n        pass\n',
+        encoding="utf-8",
+    )
+    source = looping.read_text(encoding="utf-8").replace('callback="product"', 'callback="endless" if "00002" in link["href"] else "product"')
+    looping.write_text(source, encoding="utf-8")
+    out = tmp_path / "shop.jsonl"
+    with serve_shop(3, latency=0) as (base, _):
+        done = crawl(f"{base}/list/1", "-o", str(out), plugin=looping)
+    assert done.returncode == 1
+    assert (f"{base}/product/SKU-00002: looping-shop failed on this page (Timeout): Test shop (crawl) was stopped after 1 s, "
+            "its time limit: it ran too long (an endless loop?). The 1 records it gave before that are kept.") in done.stderr
+    expected = [r for r in expected_records(base, 3) if r["sku"] != "SKU-00002"] + [{"sku": "SKU-00002"}]
+    assert canonical(read_jsonl(out)) == canonical(expected)
