@@ -17,6 +17,9 @@ import threading
 import time
 from pathlib import Path
 
+# Local files are served as natively they are read (gleaner.page.make_page), so a file is a feed or a page alike in both.
+from gleaner.page import CONTENT_TYPES
+
 CHROMIUM = os.environ.get("GLEANER_CHROMIUM", "/usr/bin/chromium")
 # Quiet, offline, root-safe Chromium: no sandbox as root, and none of the
 # background traffic that a closed network would refuse.
@@ -30,7 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-default-apps",
 ]
-CONTENT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml", ".rss": "application/xml", ".atom": "application/xml"}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
