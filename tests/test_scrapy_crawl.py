@@ -143,10 +143,12 @@ def test_an_unreachable_redis_is_refused_before_any_page_is_fetched(tmp_path):
 
 
 def test_two_workers_share_the_crawl_each_page_once_and_both_exit(tmp_path, redis_server):
-    count = 60
+    count = 30
     outs = [tmp_path / "worker-1.jsonl", tmp_path / "worker-2.jsonl"]
-    with serve_shop(count) as (base, hits):
-        options = ["--redis", redis_server.url, "--crawl-name", "two-workers", "--idle", "3"]
+    # Slow pages under AutoThrottle (about one request in flight per worker): each worker has
+    # seconds of work left when the other starts, however loaded the machine.
+    with serve_shop(count, latency=0.3) as (base, hits):
+        options = ["--redis", redis_server.url, "--crawl-name", "two-workers", "--idle", "3", "-s", "AUTOTHROTTLE_ENABLED=True"]
         workers = [subprocess.Popen(crawl_command(f"{base}/list/1", *options, "-o", str(out)), cwd=ROOT,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for out in outs]
         results = [worker.communicate(timeout=240) for worker in workers]  # both close by themselves
