@@ -20,6 +20,7 @@ machine-readable:
 """
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -63,18 +64,27 @@ def run_workers(workers, latency, redis_url=None, crawl_name=None):
         return len(pages) / (hits.last - hits.first)
 
 
+def cpu_seconds_of_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    one, two, static = [], [], []
+    one, two, static, cpu_ms = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="gleaner-scale-redis-") as folder, running_redis(folder) as redis:
         for run in range(args.runs):
             one.append(run_workers(1, 0.1, redis.url, f"scale-1-{run}"))
             two.append(run_workers(2, 0.1, redis.url, f"scale-2-{run}"))
+            cpu_before = cpu_seconds_of_children()
             static.append(run_workers(1, 0.0))
+            # The worker's whole CPU time (start-up included) per page: what the load on a shared machine does not change.
+            cpu_ms.append((cpu_seconds_of_children() - cpu_before) * 1000 / len(page_paths(PRODUCTS)))
             print(f"run {run + 1}: 1 worker {one[-1]:.1f} pages/s, 2 workers {two[-1]:.1f} pages/s, static {static[-1]:.1f} pages/s", flush=True)
     p1, p2, ps = statistics.median(one), statistics.median(two), statistics.median(static)
+    print(f"static worker: {statistics.median(cpu_ms):.1f} ms of CPU per page, start-up included (median)")
     print(f"ranges: 1 worker {min(one):.1f}-{max(one):.1f}, 2 workers {min(two):.1f}-{max(two):.1f}, static {min(static):.1f}-{max(static):.1f} pages/s")
     print(f"SCALE pages_per_s_1={p1:.1f} pages_per_s_2={p2:.1f} speedup={p2 / p1:.2f} static_pages_per_s={ps:.1f}")
 

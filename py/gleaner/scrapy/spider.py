@@ -2,8 +2,8 @@
 
 Each response becomes the Page the browser gives (gleaner.page.make_page:
 the same decoding rules, the same html.parser tree, a feed for a feed's
-content type), the plugin runs through the host's runner under its time
-limit and output checks (gleaner.runner.run_limited), its records become
+content type), the plugin runs through the host's runner (gleaner.runner)
+under its time limit and output checks, its records become
 items and each ``page.follow(url, callback, data)`` a ``scrapy.Request`` to
 ``parse_page`` with ``cb_kwargs`` naming the callback and carrying the data.
 Retries, politeness, robots.txt, duplicate filtering and output are
@@ -34,10 +34,8 @@ GLEANER_SETTINGS = {
     "DOWNLOAD_DELAY": 1.0,
     # Names Gleaner and its engine, so a site owner can tell these requests apart (and refuse them in robots.txt).
     "USER_AGENT": f"Gleaner (contract v{CONTRACT_VERSION}; Scrapy)",
-    # Pages are read as fetched: the plugin's own records say what a page is.
-    "COOKIES_ENABLED": False,
+    # A worker opens no console port on the machine it runs on.
     "TELNETCONSOLE_ENABLED": False,
-    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
 }
 
 INTERRUPT_AGAIN_SECONDS = 1
