@@ -26,6 +26,7 @@ DIST = ROOT / "dist"
 sys.path.insert(0, str(ROOT / "py"))
 
 from gleaner_cli.archives import deterministic_zip  # noqa: E402
+from gleaner_cli.icon import icon_files  # noqa: E402
 
 PYODIDE_VERSION = "314.0.7"
 PYODIDE_INTEGRITY = "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=="
@@ -56,6 +57,21 @@ WHEELS = {
         "file_name": "typing_extensions-4.16.0-py3-none-any.whl",
         "sha256": "481caa481374e813c1b176ada14e97f1f67a4539ce9cfeb3f350d78d6370c2e8",
         "imports": ["typing_extensions"],
+        "depends": [],
+    },
+    # XLSX exports (gleaner.exporters); imported only when one is asked for.
+    "openpyxl": {
+        "version": "3.1.5",
+        "file_name": "openpyxl-3.1.5-py2.py3-none-any.whl",
+        "sha256": "5282c12b107bffeef825f4617dc029afaf41d0ea60823bbb665ef3079dc79de2",
+        "imports": ["openpyxl"],
+        "depends": ["et-xmlfile"],
+    },
+    "et-xmlfile": {
+        "version": "2.0.0",
+        "file_name": "et_xmlfile-2.0.0-py3-none-any.whl",
+        "sha256": "7a91720bc756843502c3b7504c77b8fe44217c85c537d85037f0f536151b2caa",
+        "imports": ["et_xmlfile"],
         "depends": [],
     },
     "xmltodict": {
@@ -389,6 +405,7 @@ def build(wheels_dir=None):
     files["python/scrapers.json"] = scraper_index()
     files["python/build-info.json"] = build_info(files)
     files.update(extension_files())
+    files.update(icon_files(GENERATED + " Source: py/gleaner_cli/icon.py."))
     files[EDITOR_BUNDLE] = bundle_editor()
     files.update(scraper_sources())
     version = json.loads((ROOT / "manifest.json").read_text())["version"]

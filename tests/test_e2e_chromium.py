@@ -102,9 +102,9 @@ def test_browser_pages_get_a_plain_sentence(chromium):
 def test_copy_puts_the_export_on_the_clipboard(chromium, site):
     _, tab_id, popup = scrape_in_popup(chromium, f"{site}/shop.html?copy")
     chromium.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    popup.click("section[data-scraper='links'] button[data-format='csv'][data-copy='true']")
-    popup.wait_for_function("() => /^Copied links as CSV/.test(document.getElementById('status').textContent)")
+    popup.click("section[data-scraper='links'] button[data-format='json'][data-copy='true']")
+    popup.wait_for_function("() => /^Copied links as JSON/.test(document.getElementById('status').textContent)")
     copied = popup.evaluate("navigator.clipboard.readText()")
-    exported = chromium.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": "links", "format": "csv"})["result"]["text"]
+    exported = chromium.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": "links", "format": "json"})["result"]["text"]
     assert copied == exported
-    assert copied.startswith("url,text,rel\r\n") and "Über uns" in copied
+    assert json.loads(copied)[0] == {"url": f"{site}/about", "text": "Über uns", "rel": ""}

@@ -7,10 +7,12 @@ assertions are here.
 """
 
 import base64
+import io
 import json
 import subprocess
 import zipfile
 
+import openpyxl
 import pytest
 
 from conftest import ROOT
@@ -116,7 +118,7 @@ def test_popup_shows_exact_records_and_exports_files(popup_report, site):
     assert shown["metadata"]["rows"][0][:4] == ["Käse & Co — Preise", "Preisliste für Käse.", f"{site}/kaese", "de"]
 
     records = [dict(zip(links["columns"], row)) for row in links["rows"]]
-    for fmt in ("json", "csv"):
+    for fmt in ("json", "csv", "xlsx"):
         item = shop[fmt]
         assert item["state"] == "complete"
         # The folder set through Firefox's download prefs, and the name chrome.downloads was asked for.
@@ -132,6 +134,16 @@ def test_popup_shows_exact_records_and_exports_files(popup_report, site):
         f"{site}/=cmd|' /C calc'!A0,'=formula,\r\n"
         f"{site}/added-by-script,Live DOM,\r\n"
     ).encode("utf-8")
+    # openpyxl runs in Firefox's Pyodide too: the same cells, "=formula" neutralised.
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(shop["xlsx"]["base64"])))
+    assert book.sheetnames == ["links"]
+    assert [list(row) for row in book["links"].iter_rows(values_only=True)] == [
+        ["url", "text", "rel"],
+        [f"{site}/about", "Über uns", None],
+        ["https://example.org/x?a=1&b=2", 'Extern, mit "Zitat"', "nofollow"],
+        [f"{site}/=cmd|' /C calc'!A0", "'=formula", None],
+        [f"{site}/added-by-script", "Live DOM", None],
+    ]
 
 
 def test_reopened_popup_shows_last_results_without_running_again(popup_report):

@@ -9,6 +9,9 @@ cleared.
 """
 
 import concurrent.futures
+import io
+
+import openpyxl
 
 from gleaner.exporters import export
 from gleaner_cli.browser import ExtensionBrowser, popup_results
@@ -95,6 +98,18 @@ def history_story(extension_dir, site, tmp_path):
         name, data = download(browser, options, f"#history-runs tr[data-run-id='{run_id}'] li[data-scraper=links] button[data-format=json]")
         assert name.endswith(".json") and "-links-" in name
         assert data == export(records, "json")
+        # And as a workbook: the same cells, "=formula" neutralised, empty text an empty cell.
+        name, data = download(browser, options, f"#history-runs tr[data-run-id='{run_id}'] li[data-scraper=links] button[data-format=xlsx]")
+        assert name.endswith(".xlsx") and "-links-" in name
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        assert book.sheetnames == ["links"]
+        assert [list(row) for row in book["links"].iter_rows(values_only=True)] == [
+            ["url", "text", "rel"],
+            [f"{site}/about", "Über uns", None],
+            ["https://example.org/x?a=1&b=2", 'Extern, mit "Zitat"', "nofollow"],
+            [f"{site}/=cmd|' /C calc'!A0", "'=formula", None],
+            [f"{site}/added-by-script", "Live DOM", None],
+        ]
 
         # The extension reloads (as after an update); the history stays.
         reload_extension(browser, options)

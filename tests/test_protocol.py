@@ -15,7 +15,7 @@ EXTENSION = ROOT / "extension"
 
 @pytest.fixture(scope="module")
 def protocol():
-    script = "import('./extension/common/messages.js').then((m) => console.log(JSON.stringify({Target: m.Target, Command: m.Command, HostCommand: m.HostCommand, Event: m.Event, WorkerOp: m.WorkerOp})))"
+    script = "import('./extension/common/messages.js').then((m) => console.log(JSON.stringify({Target: m.Target, Command: m.Command, HostCommand: m.HostCommand, Event: m.Event, WorkerOp: m.WorkerOp, EXPORT_FORMATS: m.EXPORT_FORMATS})))"
     out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -83,6 +83,12 @@ def test_every_worker_op_is_implemented_and_reaches_a_python_method(protocol):
     assert set(re.findall(r"\[WorkerOp\.(\w+)\]", source)) == set(protocol["WorkerOp"])
     called = set(re.findall(r"host\.(\w+)\(", source))
     assert called and all(callable(getattr(Host, name, None)) for name in called), called
+
+
+def test_js_offers_exactly_the_export_formats_python_registers(protocol):
+    from gleaner.exporters import EXPORTERS
+
+    assert protocol["EXPORT_FORMATS"] == list(EXPORTERS)
 
 
 def test_no_file_spells_a_message_name_as_a_bare_string(protocol):

@@ -152,7 +152,7 @@ def test_content_scripts_and_web_pages_cannot_command_the_extension(chromium, si
 @pytest.mark.parametrize(
     ("name", "payload", "message"),
     [
-        ("ExportRecords", {"tabId": 1, "scraper": "links", "format": "exe"}, 'refused ExportRecords: format must be "json" or "csv"'),
+        ("ExportRecords", {"tabId": 1, "scraper": "links", "format": "exe"}, 'refused ExportRecords: format must be "json" or "jsonl" or "csv" or "tsv" or "xlsx"'),
         ("DescribeTab", {"tabId": "1; drop"}, "refused DescribeTab: tabId must be a tab id (a whole number)"),
         ("ScrapeTab", {"tabId": 1, "evil": True}, 'refused ScrapeTab: unexpected field "evil"'),
         ("SaveScraper", {"source": ["not", "text"]}, "refused SaveScraper: source must be text of at most 1048576 characters"),

@@ -25,8 +25,10 @@ export const Command = Object.freeze({
   // { tabId, feedUrl? } -> run: { url, tabUrl, title, kind, feeds, startedAt, results: [result], boot }
   // With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
   ScrapeTab: 'ScrapeTab',
-  // { tabId?, runId?, scraper, format } -> { text, filename, mediaType }
+  // { tabId?, runId?, scraper?, format } -> { text | base64, filename, mediaType }
   // With runId, that run from the history is exported; else the tab's last run.
+  // Without scraper, all the run's scrapers in one file. format: EXPORT_FORMATS;
+  // XLSX comes as base64 (messages carry JSON), the others as text.
   ExportRecords: 'ExportRecords',
   // { tabId } -> the tab's last run (as ScrapeTab returned it) or null
   GetLastRun: 'GetLastRun',
@@ -85,13 +87,17 @@ export const HostCommand = Object.freeze({
   // the page crosses in parts and Run then carries { pageTransfer } instead
   // of { page } (see PAGE_PART_CHARS).
   PutPagePart: 'HostPutPagePart',
-  // { records, format, options } -> { text }
+  // { records | results, format, options } -> { text | base64, mediaType, extension }
+  // (gleaner.exporters; results: several scrapers' in one file)
   Export: 'HostExport',
   // { source, previous? } -> { ok, metadata, diff? } | { ok: false, error: { message, line, column } }
   Validate: 'HostValidate',
   // { name, source? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
   RunTests: 'HostRunTests',
 });
+
+// The formats gleaner.exporters registers (tsv: what "Copy as table" copies).
+export const EXPORT_FORMATS = Object.freeze(['json', 'jsonl', 'csv', 'tsv', 'xlsx']);
 
 // The largest page Gleaner reads, in characters of HTML (or XML). Parsing
 // costs ~16x the page in Python's memory and ~0.6 s per MB; a larger page is

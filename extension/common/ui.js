@@ -7,11 +7,19 @@ export function el(tag, { dataset, ...props } = {}, ...children) {
   return node;
 }
 
-// Save text as a real file through chrome.downloads; resolves with true once
-// it is written, false if the download was interrupted. The blob URL lives
-// until then: revoking it earlier would cut the file short.
-export async function saveFile(text, filename, mediaType) {
-  const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
+// An export's bytes: text as UTF-8, or a binary format's base64 decoded
+// (an XLSX crosses extension messages as base64 text).
+function exportBlob({ text, base64 }, mediaType) {
+  if (base64 === undefined) return new Blob([text], { type: `${mediaType};charset=utf-8` });
+  return new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: mediaType });
+}
+
+// Save an export ({ text } or { base64 }, as ExportRecords returns it) as a
+// real file through chrome.downloads; resolves with true once it is written,
+// false if the download was interrupted. The blob URL lives until then:
+// revoking it earlier would cut the file short.
+export async function saveFile(content, filename, mediaType) {
+  const url = URL.createObjectURL(exportBlob(content, mediaType));
   let downloadId = null;
   const ended = new Promise((resolve) => {
     const finished = (delta) => {
@@ -31,3 +39,6 @@ export async function saveFile(text, filename, mediaType) {
     URL.revokeObjectURL(url);
   }
 }
+
+// The export buttons, as labelled on the popup and the history: [label, format].
+export const FILE_FORMATS = Object.freeze([['JSON', 'json'], ['CSV', 'csv'], ['XLSX', 'xlsx'], ['JSONL', 'jsonl']]);

@@ -25,6 +25,9 @@ const CALL_TIMEOUT_MS = 30_000;
 const pageTimeoutMs = (chars) => CALL_TIMEOUT_MS + Math.ceil(chars / 1_000_000) * 2_000;
 const SIGINT = 2;
 const TESTS_TIMEOUT_MS = 60_000;
+// An export of the largest run a scraper may give (16 MB of records) as
+// XLSX takes openpyxl tens of seconds in Pyodide.
+const EXPORT_TIMEOUT_MS = 120_000;
 // Python's memory is given back after this long without a command (the
 // user's keepWarmMinutes setting, sent with each command, overrides it).
 const DEFAULT_KEEP_WARM_MINUTES = SETTINGS.keepWarmMinutes.default;
@@ -363,7 +366,7 @@ export class PythonHost {
       case HostCommand.PutPagePart:
         return this.putPagePart(payload);
       case HostCommand.Export:
-        return this.call(WorkerOp.Export, payload);
+        return this.call(WorkerOp.Export, payload, EXPORT_TIMEOUT_MS);
       case HostCommand.Validate:
         return this.call(WorkerOp.Validate, payload);
       case HostCommand.RunTests:

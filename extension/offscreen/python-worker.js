@@ -167,9 +167,7 @@ const ops = {
   // pageId: the page this run is for (Python refuses another); callback: the
   // plugin's entry point a crawl names, scrape when absent.
   [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined)),
-  [WorkerOp.Export]: async ({ records, format, options }) => ({
-    text: host.export_text(JSON.stringify(records), format, JSON.stringify(options ?? {})),
-  }),
+  [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
   [WorkerOp.Validate]: async ({ source, previous }) => JSON.parse(host.validate_json(source, previous ?? undefined)),
   [WorkerOp.RunTests]: async ({ name, source }) => JSON.parse(host.run_tests_json(name, source ?? undefined)),
 };

@@ -33,7 +33,17 @@ export function createEditor(parent, { onSave = () => {}, onChange = () => {} } 
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange();
         }),
-        EditorView.theme({ '&': { height: '100%' }, '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: '13px' } }),
+        EditorView.theme({
+          '&': { height: '100%' },
+          '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: '13px' },
+          // The page's colours (options.css, light or dark) reach into the
+          // shadow root as inherited custom properties.
+          '&, .cm-content': { color: 'var(--fg)', backgroundColor: 'var(--bg)', caretColor: 'var(--fg)' },
+          '.cm-cursor': { borderLeftColor: 'var(--fg)' },
+          '.cm-gutters': { backgroundColor: 'var(--soft)', color: 'var(--muted)', borderRight: '1px solid var(--line)' },
+          '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--soft)' },
+          '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'rgba(96, 165, 250, 0.35)' },
+        }),
       ],
     }),
   });

@@ -3,7 +3,7 @@
 // scraper, deletable, and the size limit they are pruned to.
 
 import { Target, Command, request } from '../common/messages.js';
-import { el, saveFile } from '../common/ui.js';
+import { el, saveFile, FILE_FORMATS } from '../common/ui.js';
 import { readSetting, writeSettings, onSettingsChanged, SETTINGS } from '../common/settings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -23,8 +23,8 @@ export function formatBytes(bytes) {
 // As the popup does: through chrome.downloads, keeping the blob until written.
 async function exportRun(runId, scraper, format) {
   try {
-    const { text, filename, mediaType } = await send(Command.ExportRecords, { runId, scraper, format });
-    const saved = await saveFile(text, filename, mediaType);
+    const { filename, mediaType, ...content } = await send(Command.ExportRecords, { runId, scraper, format });
+    const saved = await saveFile(content, filename, mediaType);
     status(saved ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: !saved });
   } catch (error) {
     status(error.message, { error: true });
@@ -36,8 +36,8 @@ function countCell(runId, count) {
   const item = el('li', { dataset: { scraper: count.scraper, ok: String(count.ok), count: String(count.count) } },
     el('span', { className: 'scraper-name', textContent: count.title || count.scraper }), ` ${label} `);
   if (count.count) {
-    for (const format of ['json', 'csv']) {
-      item.append(el('button', { type: 'button', textContent: format.toUpperCase(), dataset: { action: 'export', format }, onclick: () => exportRun(runId, count.scraper, format) }));
+    for (const [label, format] of FILE_FORMATS) {
+      item.append(el('button', { type: 'button', textContent: label, dataset: { action: 'export', format }, onclick: () => exportRun(runId, count.scraper, format) }));
     }
   }
   return item;

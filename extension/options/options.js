@@ -505,6 +505,9 @@ function main() {
     },
   });
   $('new').onclick = () => confirmDiscard() && openEditor({ source: TEMPLATE, title: 'New scraper' });
+  // Buttons, not labels around the file inputs, so the keyboard reaches them.
+  $('install').onclick = () => $('install-file').click();
+  $('import').onclick = () => $('import-file').click();
   $('install-file').onchange = (event) => {
     takeFile(event.target.files[0]);
     event.target.value = '';

@@ -3,7 +3,7 @@
 // toolbar click); otherwise on the active tab of its window.
 
 import { Target, Command, Event, request } from '../common/messages.js';
-import { el, saveFile } from '../common/ui.js';
+import { el, saveFile, FILE_FORMATS } from '../common/ui.js';
 
 const SHOWN_ROWS = 100;
 const $ = (id) => document.getElementById(id);
@@ -52,28 +52,33 @@ function errorBox(error) {
   return box;
 }
 
+// scraper null: every scraper of the run in one file (XLSX: a sheet each).
 async function exportRecords(scraper, format, { copy = false } = {}) {
   try {
-    const { text, filename, mediaType } = await request(Target.ServiceWorker, Command.ExportRecords, { tabId, scraper, format });
+    const { filename, mediaType, ...content } = await request(Target.ServiceWorker, Command.ExportRecords, { tabId, scraper, format });
     if (copy) {
-      await navigator.clipboard.writeText(text);
-      setStatus(`Copied ${scraper} as ${format.toUpperCase()}.`);
+      await navigator.clipboard.writeText(content.text);
+      setStatus(format === 'tsv' ? `Copied ${scraper} as a table; paste it into a spreadsheet.` : `Copied ${scraper} as ${format.toUpperCase()}.`);
       return;
     }
-    const saved = await saveFile(text, filename, mediaType);
+    const saved = await saveFile(content, filename, mediaType);
     setStatus(saved ? `Saved ${filename}.` : `The download of ${filename} was interrupted.`, { error: !saved });
   } catch (error) {
     setStatus(error.message, { error: true });
   }
 }
 
+const exportButton = (label, scraper, format, copy, title) => el('button', {
+  type: 'button', textContent: label, title, onclick: () => exportRecords(scraper, format, { copy }), dataset: { scraper: scraper ?? '', format, copy: String(copy) },
+});
+
 function resultSection(result) {
   const count = result.records.length;
   const actions = el('span', { className: 'actions' });
   if (count) {
-    for (const [label, format, copy] of [['JSON', 'json', false], ['CSV', 'csv', false], ['Copy JSON', 'json', true], ['Copy CSV', 'csv', true]]) {
-      actions.append(el('button', { type: 'button', textContent: label, onclick: () => exportRecords(result.scraper, format, { copy }), dataset: { scraper: result.scraper, format, copy: String(copy) } }));
-    }
+    for (const [label, format] of FILE_FORMATS) actions.append(exportButton(label, result.scraper, format, false, `Save as a ${label} file`));
+    actions.append(exportButton('Copy JSON', result.scraper, 'json', true, 'Copy the records as JSON'));
+    actions.append(exportButton('Copy as table', result.scraper, 'tsv', true, 'Copy tab-separated rows to paste into a spreadsheet'));
   }
   const title = el('h2', {}, el('span', { textContent: result.title || result.scraper }),
     el('span', { className: 'count', textContent: `${count} ${count === 1 ? 'record' : 'records'}` }), actions);
@@ -88,13 +93,18 @@ function resultSection(result) {
   return section;
 }
 
+// A right-click scrape of part of the page (service-worker/context-menu.js) says which part.
+const PART_SCRAPED = { table: 'The table you chose', selection: 'The selection' };
+
 // A run shown again (reopened popup, or from the history after a restart)
 // says when it ran, so old records are never taken for fresh ones.
 function showRun(run, { earlier = false } = {}) {
   $('results').replaceChildren(...run.results.map(resultSection), ...[feedsSection(run)].filter(Boolean));
+  const withRecords = run.results.filter((r) => r.records.length).length;
+  $('export-all').replaceChildren(...(withRecords > 1 ? [exportButton('All as XLSX', null, 'xlsx', false, 'One workbook, a sheet per scraper')] : []));
   const failed = run.results.filter((r) => !r.ok).length;
   const seconds = run.boot?.totalMs && !run.boot.warm && !earlier ? ` Python started in ${(run.boot.totalMs / 1000).toFixed(1)} s.` : '';
-  const when = earlier ? `Results from ${new Date(run.startedAt).toLocaleString()}; Scrape again for fresh ones. ` : '';
+  const when = earlier ? `${PART_SCRAPED[run.scope] ?? 'Results'} from ${new Date(run.startedAt).toLocaleString()}; Scrape again for ${PART_SCRAPED[run.scope] ? 'the whole page' : 'fresh ones'}. ` : '';
   // historyError: the records are here, but the history (IndexedDB) refused them.
   setStatus(`${when}${run.results.length} ${run.results.length === 1 ? 'scraper' : 'scrapers'} ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
   document.body.dataset.state = 'done';
@@ -166,6 +176,21 @@ function showApplies(info) {
   $('applies').replaceChildren(...info.scrapers.map((s) => chip(s, false)), ...(info.offHere ?? []).map((s) => chip(s, true)));
 }
 
+// The toolbar button's shortcut as the browser has it now: the person may
+// have changed or removed the suggested one (manifest.json, commands).
+async function showShortcut() {
+  const action = (await chrome.commands.getAll()).find((command) => command.name === '_execute_action');
+  const link = $('shortcut');
+  link.textContent = action?.shortcut ? `Shortcut: ${action.shortcut}` : 'Set a keyboard shortcut';
+  link.dataset.shortcut = action?.shortcut ?? '';
+  link.onclick = (event) => {
+    event.preventDefault();
+    // Firefox opens its own shortcuts page; Chrome's is a page only an extension may open.
+    if (chrome.commands.openShortcutSettings) chrome.commands.openShortcutSettings();
+    else chrome.tabs.create({ url: 'chrome://extensions/shortcuts' });
+  };
+}
+
 async function main() {
   const param = new URLSearchParams(location.search).get('tab');
   tabId = param ? Number(param) : (await chrome.tabs.query({ active: true, currentWindow: true }))[0]?.id;
@@ -174,6 +199,7 @@ async function main() {
     chrome.runtime.openOptionsPage();
   };
   $('scrape').onclick = () => scrape();
+  showShortcut().catch((error) => console.warn('Gleaner: the shortcut could not be read', error));
   // Start Python now, while the tab is described and captured, and also when
   // the popup only shows the last results, so Scrape again finds it warm.
   // The scrape shares this boot; a failure here shows when it scrapes.

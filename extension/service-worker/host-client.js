@@ -85,7 +85,7 @@ export function createHostClient({ onProgress }) {
   return {
     describe: () => send(HostCommand.Describe, {}),
     run: (page, scrapers) => (offscreen ? runInParts(send, page, scrapers) : send(HostCommand.Run, { page, scrapers })),
-    exportRecords: (records, format, options) => send(HostCommand.Export, { records, format, options }),
+    exportRecords: (request) => send(HostCommand.Export, request),
     validate: (source, previous) => send(HostCommand.Validate, { source, previous }),
     runTests: (name, source) => send(HostCommand.RunTests, { name, source }),
   };

@@ -4,7 +4,7 @@
 // storage or the Python host with values nobody meant. A command without a
 // shape here is refused: adding a command means declaring its payload.
 
-import { Command } from '../common/messages.js';
+import { Command, EXPORT_FORMATS } from '../common/messages.js';
 
 const MAX_SOURCE_CHARS = 1024 * 1024;
 const MAX_ARCHIVE_CHARS = 32 * 1024 * 1024;
@@ -25,7 +25,7 @@ const index = (v) => (Number.isSafeInteger(v) && v >= 0 ? null : 'a position (a 
 export const SHAPES = Object.freeze({
   [Command.DescribeTab]: { tabId },
   [Command.ScrapeTab]: { tabId, feedUrl: optional(url) },
-  [Command.ExportRecords]: { tabId: optional(tabId), runId: optional(runId), scraper: name, format: oneOf('json', 'csv') },
+  [Command.ExportRecords]: { tabId: optional(tabId), runId: optional(runId), scraper: optional(name), format: oneOf(...EXPORT_FORMATS) },
   [Command.GetLastRun]: { tabId },
   [Command.WarmUp]: {},
   [Command.ListScrapers]: {},

@@ -6,8 +6,9 @@
 //   scrape-commands.js    the popup: describe a tab, scrape it, its last run; Try it
 //   scraper-commands.js   the options page: manage scrapers
 //   history-commands.js   the options page: past runs
-//   export-commands.js    one scraper's records as a file
+//   export-commands.js    records as a file (JSON, JSONL, CSV, XLSX)
 //   archive-commands.js   everything as one archive, and back
+//   context-menu.js       the right-click items: the page, a table, the selection
 
 import { Target, fail, ok, fromExtensionPage } from '../common/messages.js';
 import { findCommand } from './command-registry.js';
@@ -18,6 +19,7 @@ import './scraper-commands.js';
 import './history-commands.js';
 import './export-commands.js';
 import './archive-commands.js';
+import './context-menu.js';
 
 // Python's first boot after an install or an update is the slow one (it
 // makes the memory snapshot that every later start restores). Done now, it

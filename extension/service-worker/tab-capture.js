@@ -22,7 +22,7 @@ export function unreadableReason(url) {
   return null;
 }
 
-function explainCaptureError(error, url) {
+export function explainCaptureError(error, url) {
   const text = String(error?.message || error);
   if (/pdf|cannot be scripted|extensions gallery/i.test(text)) {
     return new UserError('Gleaner cannot read this kind of page (a PDF or a page the browser protects).');

@@ -4,6 +4,7 @@ The worker in extension/offscreen/ calls the ``Host`` methods with JSON text
 and gets JSON text back, so nothing Python-specific crosses into JS.
 """
 
+import base64
 import json
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from . import CONTRACT_VERSION
 from .errors import GleanerError, WrongPage
-from .exporters import export
+from .exporters import exporter
 from .page import Page
 from .plugins import load_plugin, package_available, source_diff, validate_user_source
 from .runner import MAX_OUTPUT_CHARS, OutputTooLarge, make_result, page_allowance_seconds, run_plugin  # noqa: F401  (the host's API)
@@ -163,5 +164,22 @@ class Host:
 
         return json.dumps(run_tests(plugin, self.scrapers_dir), ensure_ascii=False)
 
-    def export_text(self, records_json, fmt, options_json="{}"):
-        return export(json.loads(records_json), fmt, **json.loads(options_json)).decode("utf-8")
+    def export_json(self, request_json):
+        """{records | results, format, options} -> {text | base64, mediaType, extension}.
+
+        ``results`` (several scrapers' results) makes one file of them all.
+        A binary format (XLSX) comes back as base64, since extension messages
+        carry JSON; text formats come back as text.
+        """
+        request = json.loads(request_json)
+        writer = exporter(request["format"], **request.get("options", {}))
+        if "results" in request:
+            data = writer.export_results(request["results"])
+        else:
+            data = writer.export(request["records"])
+        reply = {"mediaType": writer.media_type, "extension": writer.extension}
+        if writer.binary:
+            reply["base64"] = base64.b64encode(data).decode("ascii")
+        else:
+            reply["text"] = data.decode("utf-8")
+        return json.dumps(reply, ensure_ascii=False)

@@ -16,9 +16,9 @@
 //     for such pages, so openExtensionPage() waits for the document itself.
 //
 // As a command (used by `python build.py scrape --browser firefox`):
-//   node firefox-driver.mjs scrape --extension PACKAGE --url URL [--format json|csv]
+//   node firefox-driver.mjs scrape --extension PACKAGE --url URL [--format json|jsonl|csv|xlsx]
 //       [--scraper NAME] [--user-scrapers FILE.json]
-// prints one JSON object: { run, export: { text } | null, seconds } or { error }.
+// prints one JSON object: { run, export: { text } | { base64 } | null, seconds } or { error }.
 
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
@@ -196,7 +196,7 @@ async function scrapeCommand(args) {
     if (args.scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
       const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: args.format || 'json' });
       if (!reply.ok) return { error: reply.error.message };
-      exported = { text: reply.result.text };
+      exported = { text: reply.result.text, base64: reply.result.base64 };
     }
     return { run, export: exported, seconds };
   } finally {
@@ -207,7 +207,7 @@ async function scrapeCommand(args) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [command, ...rest] = process.argv.slice(2);
   if (command !== 'scrape') {
-    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE --url URL [--scraper NAME] [--format json|csv] [--user-scrapers FILE]');
+    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE --url URL [--scraper NAME] [--format json|jsonl|csv|xlsx] [--user-scrapers FILE]');
     process.exit(2);
   }
   scrapeCommand(parseArgs(rest)).then(

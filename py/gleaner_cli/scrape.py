@@ -23,6 +23,16 @@ FIREFOX_DRIVER = Path(__file__).resolve().parent / "firefox-driver.mjs"
 PROG = "python build.py"
 
 
+FORMATS = ("json", "jsonl", "csv", "xlsx")
+
+
+def exported_bytes(reply):
+    """The bytes of an ExportRecords reply: text as UTF-8, a binary format's base64 decoded."""
+    import base64
+
+    return base64.b64decode(reply["base64"]) if reply.get("base64") is not None else reply["text"].encode("utf-8")
+
+
 class CliError(Exception):
     """Ends the CLI with a one-line reason and a non-zero exit."""
 
@@ -31,7 +41,8 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog=f"{PROG} scrape", description=__doc__.split("\n\n")[0])
     parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (served on 127.0.0.1)")
     parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="run only this scraper (repeatable)")
-    parser.add_argument("--format", choices=("json", "csv"), default="json")
+    parser.add_argument("--format", choices=FORMATS, default="json",
+                        help="json, jsonl (a record per line), csv, or xlsx (a workbook, a sheet per scraper; binary, so give -o FILE)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the run (repeatable)")
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
@@ -172,7 +183,7 @@ def run_in_firefox(args, plugins):
         raise CliError(reply["error"])
     print(f"scraped {url} in {reply['seconds']:.1f} s (Firefox)", file=sys.stderr)
     results = select(reply["run"]["results"], args.scraper)
-    data = reply["export"]["text"].encode("utf-8") if reply["export"] else None
+    data = exported_bytes(reply["export"]) if reply["export"] else None
     return results, data
 
 
@@ -191,7 +202,7 @@ def scrape_url(browser, url, args):
         reply = browser.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": args.scraper[0], "format": args.format})
         if not reply["ok"]:
             raise CliError(reply["error"]["message"])
-        return results, reply["result"]["text"].encode("utf-8")
+        return results, exported_bytes(reply["result"])
     return results, None
 
 
@@ -208,13 +219,17 @@ def main(argv):
     from gleaner.exporters import export, export_results
 
     args = parse_args(argv)
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        print("error: an XLSX workbook is binary; write it to a file with -o FILE", file=sys.stderr)
+        return 2
     try:
         if args.native:
             results, data = select(run_native(args), args.scraper), None
         else:
             results, data = run_in_browser(args)
         if data is None:
-            if len(args.scraper) == 1:
+            # A workbook always has a sheet per scraper, named after it.
+            if len(args.scraper) == 1 and args.format != "xlsx":
                 data = export(results[0]["records"], args.format)
             else:
                 data = export_results(results, args.format)

@@ -36,7 +36,7 @@ async function download(firefox, popup, scraper, format) {
 const firefox = await launchFirefox({ extension });
 const report = { downloadsDir: firefox.downloadsDir };
 try {
-  // Exact records, then JSON and CSV exports through chrome.downloads.
+  // Exact records, then JSON, CSV and XLSX exports through chrome.downloads.
   {
     const { tabId } = await firefox.openTab(`${site}/shop.html`);
     const popup = await firefox.openPopup(tabId);
@@ -46,6 +46,7 @@ try {
       today: await popup.evaluate(() => new Date().toISOString().slice(0, 10)),
       json: await download(firefox, popup, 'links', 'json'),
       csv: await download(firefox, popup, 'links', 'csv'),
+      xlsx: await download(firefox, popup, 'links', 'xlsx'),
     };
   }
   // A reopened popup shows the last results without running again.
