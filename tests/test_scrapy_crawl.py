@@ -226,7 +226,8 @@ def test_scrapy_crawl_gleaner_from_an_existing_scrapy_project(tmp_path):
     assert canonical(read_jsonl(out)) == canonical(expected_records(base, 8))
 
 
-def test_the_plugins_time_limit_applies_and_its_records_so_far_are_kept(tmp_path):
+@pytest.mark.parametrize("isolate", ["False", "True"])  # SIGALRM in the worker, or a forked child per page
+def test_the_plugins_time_limit_applies_and_its_records_so_far_are_kept(tmp_path, isolate):
     looping = tmp_path / "looping.py"
     looping.write_text(
         PLUGIN.read_text(encoding="utf-8").replace('NAME = "test-shop"', 'NAME = "looping-shop"\nTIMEOUT = 1')
@@ -237,7 +238,7 @@ def test_the_plugins_time_limit_applies_and_its_records_so_far_are_kept(tmp_path
     looping.write_text(source, encoding="utf-8")
     out = tmp_path / "shop.jsonl"
     with serve_shop(3, latency=0) as (base, _):
-        done = crawl(f"{base}/list/1", "-o", str(out), plugin=looping)
+        done = crawl(f"{base}/list/1", "-o", str(out), "-s", f"GLEANER_ISOLATE_PLUGIN={isolate}", plugin=looping)
     assert done.returncode == 1
     assert (f"{base}/product/SKU-00002: looping-shop failed on this page (Timeout): Test shop (crawl) was stopped after 1 s, "
             "its time limit: it ran too long (an endless loop?). The 1 records it gave before that are kept.") in done.stderr
