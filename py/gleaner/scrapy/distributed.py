@@ -100,6 +100,11 @@ def redis_settings(url, name, idle_seconds=DEFAULT_IDLE_SECONDS, items_to_redis=
         "SCHEDULER_QUEUE_KEY": keys["requests"],
         "SCHEDULER_DUPEFILTER_KEY": keys["dupefilter"],
         "REDIS_START_URLS_KEY": keys["start_urls"],
+        # Scrapy's engine takes requests from the scheduler until CONCURRENT_REQUESTS
+        # wait in its downloader, though AutoThrottle lets about one proceed: on a
+        # shared queue a worker would hoard pages (a list page behind fifteen
+        # details) that idle workers could take. A worker takes what it works on soon.
+        "CONCURRENT_REQUESTS": 2,
         "GLEANER_IDLE_SECONDS": idle_seconds,
         "GLEANER_REDIS_ITEMS": items_to_redis,
     }
