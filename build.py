@@ -257,12 +257,17 @@ def write_lock(pyodide_lock, wheels, lxml):
     return (json.dumps(lock, indent=2, sort_keys=True) + "\n").encode()
 
 
+def is_native_only(path):
+    """gleaner/scrapy/ runs Gleaner plugins under Scrapy, natively; the browser has no Scrapy."""
+    return path.is_relative_to(ROOT / "py" / "gleaner" / "scrapy")
+
+
 def python_sources():
     """The Python host package and the built-in scrapers (with their fixtures)."""
     entries = {}
     for base, prefix in ((ROOT / "py" / "gleaner", "gleaner/"), (ROOT / "scrapers", "scrapers/")):
         for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc" and not is_native_only(path):
                 entries[prefix + path.relative_to(base).as_posix()] = path.read_bytes()
     return entries
 

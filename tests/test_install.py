@@ -45,6 +45,20 @@ def test_pip_install_gives_a_gleaner_command_that_scrapes_natively(tmp_path):
                            cwd=elsewhere, capture_output=True, text=True, check=True)
     assert str(venv) in where.stdout  # the installed copy, not the clone
 
+    # The same command crawls under Scrapy (this Python's Scrapy stands in for the "scrapy" extra).
+    from scrapy_site.shop import expected_records, serve_shop
+
+    crawled = tmp_path / "shop.jsonl"
+    with serve_shop(5, latency=0) as (base, _):
+        done = subprocess.run(
+            [str(venv / "bin" / "gleaner"), "crawl", f"{base}/list/1", "--engine", "scrapy", "--delay", "0",
+             "--plugin", str(ROOT / "tests" / "scrapy_site" / "shop_plugin.py"), "-o", str(crawled)],
+            cwd=elsewhere, capture_output=True, text=True, timeout=180,
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = [json.loads(line) for line in crawled.read_text(encoding="utf-8").splitlines()]
+    assert sorted(got, key=lambda r: r["sku"]) == expected_records(base, 5)
+
 
 def test_the_package_version_is_the_extensions():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

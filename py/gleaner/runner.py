@@ -202,6 +202,11 @@ def run_limited(plugin, page, seconds=None, callback=None):
 
 
 def _run_child(plugin, page, callback, channel):
+    import signal
+
+    # SIGINT must stop the plugin with KeyboardInterrupt even when the parent
+    # had its own handler (Scrapy's graceful shutdown), which a fork inherits.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         import resource
 

@@ -2,6 +2,7 @@
 
     gleaner scrape TARGET [options]    scrape a URL or a local file (see gleaner scrape --help)
     gleaner crawl START [options]      crawl many pages from START (see gleaner crawl --help)
+                                       crawl from START under Scrapy (see gleaner crawl --engine scrapy --help)
 """
 
 import sys

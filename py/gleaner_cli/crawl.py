@@ -17,9 +17,10 @@ from urllib.parse import quote
 from . import scrape
 from .scrape import AUTOMATION_BUILD, CliError, load_user_plugins
 
-# Who runs the crawl. A native crawl without a browser is the Scrapy
-# engine's (docs/crawling.md); it adds its name here.
-ENGINES = ("browser",)
+# Who runs the crawl: the extension in a browser (here), or one plugin file
+# under Scrapy, on one machine or many workers sharing a Redis
+# (gleaner_cli/scrapy_crawl.py, docs/scaling.md), which parses its own options.
+ENGINES = ("browser", "scrapy")
 POLL_SECONDS = 0.5
 
 
@@ -148,7 +149,17 @@ def _result(reply):
     return reply["result"]
 
 
+def engine_of(argv):
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--engine", choices=ENGINES, default="browser")
+    return parser.parse_known_args(argv)[0].engine
+
+
 def main(argv):
+    if engine_of(argv) == "scrapy":
+        from .scrapy_crawl import main as scrapy_main
+
+        return scrapy_main(argv)
     args = parse_args(argv)
     try:
         data, crawl, trouble = run(args)
