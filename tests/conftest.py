@@ -137,3 +137,17 @@ def shop_links_export(site, fmt):
         f"{site}/=cmd|' /C calc'!A0,'=formula,\r\n"
         f"{site}/added-by-script,Live DOM,\r\n"
     ).encode("utf-8")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Playwright's sync API allows one instance per thread, and the session's
+    shared browser (the chromium fixture) may hold this one. A module with a
+    browser of its own names an executor of one thread, PLAYWRIGHT_THREAD,
+    makes its browser there and has its tests run there too."""
+    executor = getattr(pyfuncitem.module, "PLAYWRIGHT_THREAD", None)
+    if executor is None:
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    executor.submit(pyfuncitem.obj, **arguments).result()
+    return True

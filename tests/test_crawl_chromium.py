@@ -7,6 +7,7 @@ tests/pages/crawl-site served here, with a slow page and a page that
 never finishes loading added by the server.
 """
 
+import concurrent.futures
 import json
 import time
 
@@ -14,6 +15,9 @@ import pytest
 
 from crawl_site import PLUGIN, serve_crawl_site
 from user_grant import answer_prompt, virtual_display
+
+# This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
+PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +43,12 @@ def shipped(extension_dir, display, tmp_path_factory):
     assert "host_permissions" not in manifest and manifest["optional_host_permissions"] == ["http://*/*", "https://*/*"]
     profile = tmp_path_factory.mktemp("crawl-profile")
     browser = ExtensionBrowser(shipped_dir, profile_dir=profile, display=display)
-    browser.__enter__()
+    PLAYWRIGHT_THREAD.submit(browser.__enter__).result()
     source = PLUGIN.read_text()
-    browser.set_user_scrapers([{"source": source, "metadata": load_plugin(source, PLUGIN.name).metadata(), "enabled": True}])
+    scrapers = [{"source": source, "metadata": load_plugin(source, PLUGIN.name).metadata(), "enabled": True}]
+    PLAYWRIGHT_THREAD.submit(browser.set_user_scrapers, scrapers).result()
     yield browser
-    browser.__exit__(None, None, None)
+    PLAYWRIGHT_THREAD.submit(browser.__exit__, None, None, None).result()
 
 
 def options_page(browser):

@@ -1,5 +1,6 @@
 """End to end in real headless Chromium: popup, records, errors, exports."""
 
+import json
 
 from conftest import ROOT, shop_links_export
 from gleaner_cli.browser import popup_results
