@@ -21,7 +21,6 @@ text gives no record. Title, byline and date come from JSON-LD, meta tags
 and the page, in that order (docs/article-extraction.md has the details).
 """
 
-import json
 import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text

@@ -2,7 +2,6 @@
 
 import gzip
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
