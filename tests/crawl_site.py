@@ -13,6 +13,16 @@ SITE_DIR = ROOT / "tests" / "pages" / "crawl-site"
 PLUGIN = SITE_DIR / "furniture.py"
 SLOW_SECONDS = 2
 
+# Six pages, one record each but products-1 (a list page gives none).
+DURABLE_PAGES = ["p1.html", "p2.html", "products-1.html", "p3.html", "p5.html", "p1.html?copy=1"]
+DURABLE_RECORDS = [
+    {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
+    {"name": "Pine table", "price": "€ 120.00", "sku": "SKU-2"},
+    {"name": "Birch shelf", "price": "€ 75.50", "sku": "SKU-3"},
+    {"name": "Walnut desk", "price": "€ 310.00", "sku": "SKU-5"},
+    {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
+]
+
 
 class CrawlSiteHandler(http.server.SimpleHTTPRequestHandler):
     """The crawl site, plus /slow/<page> (answered after SLOW_SECONDS) and

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from crawl_site import PLUGIN, serve_crawl_site
+from crawl_site import DURABLE_PAGES, DURABLE_RECORDS, PLUGIN, serve_crawl_site
 from user_grant import answer_prompt, virtual_display
 
 # This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
@@ -221,17 +221,6 @@ def test_a_crawl_tab_the_person_closes_is_tried_again(shipped, crawl_site):
         {"name": "Birch shelf", "price": "€ 75.50", "sku": "SKU-3"},
     ]
     page.close()
-
-
-# Six pages, one record each but products-1 (a list page gives none).
-DURABLE_PAGES = ["p1.html", "p2.html", "products-1.html", "p3.html", "p5.html", "p1.html?copy=1"]
-DURABLE_RECORDS = [
-    {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
-    {"name": "Pine table", "price": "€ 120.00", "sku": "SKU-2"},
-    {"name": "Birch shelf", "price": "€ 75.50", "sku": "SKU-3"},
-    {"name": "Walnut desk", "price": "€ 310.00", "sku": "SKU-5"},
-    {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
-]
 
 
 def start_list_crawl(browser, page, base, pages, delay):
