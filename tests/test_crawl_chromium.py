@@ -354,3 +354,136 @@ def test_crawl_follows_list_to_detail_with_data(shipped, crawl_site):
         {"name": "Walnut desk", "price": "€ 310.00", "stock": "in stock", "list": f"{base}/products-3.html"},
     ]
     page.close()
+
+
+def click_with_access(browser, display, page, click, origin):
+    """Click what asks for `origin`; answer the browser's prompt when it shows
+    (access the person granted earlier in the module means no prompt)."""
+    if browser.service_worker.evaluate("(origin) => chrome.permissions.contains({ origins: [origin] })", origin):
+        click()
+    else:
+        answer_prompt(display, click, allow=True)
+
+
+UPLOADED_LISTS = {
+    # One URL per line; a blank line and a line that is no address are left out.
+    "urls.txt": ("{base}/p1.html\n\nnot an address\n{base}/p5.html\n{base}/p4.html\n", "3 URLs, 1 lines that are not web addresses left out"),
+    # A CSV column named url, after a quoted cell holding a comma.
+    "shop.csv": ('"Oak, chair",url,note\r\n"Oak, chair",{base}/p1.html,first\r\nDesk,{base}/p5.html,\r\nBench,{base}/p4.html,gone\r\n', "3 URLs"),
+}
+
+
+@pytest.mark.parametrize("filename", sorted(UPLOADED_LISTS))
+def test_url_list_uploaded_as_a_file_gives_exact_records(shipped, display, crawl_site, tmp_path, filename):
+    text, count = UPLOADED_LISTS[filename]
+    listing = tmp_path / filename
+    listing.write_bytes(text.format(base=crawl_site).encode())
+    page = options_page(shipped)
+    page.click("#crawl-list-form summary")
+    page.wait_for_selector("input[name=crawl-scraper][value=crawl-test-furniture]")
+    page.set_input_files("#crawl-urls-file", str(listing))
+    deadline = time.monotonic() + 10
+    while page.input_value("#crawl-urls") == "" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert page.input_value("#crawl-urls") == text.format(base=crawl_site).replace("\r\n", "\n")
+    assert page.inner_text("#crawl-urls-count") == count
+    page.check("input[name=crawl-scraper][value=crawl-test-furniture]")
+    page.fill("#crawl-delay", "0")
+    before = {c["id"] for c in send(shipped, page, "ListCrawls", {})["crawls"]}
+    click_with_access(shipped, display, page, lambda: page.click("#crawl-start"), f"{crawl_site}/*")
+    deadline = time.monotonic() + 20
+    while not (new := [c for c in send(shipped, page, "ListCrawls", {})["crawls"] if c["id"] not in before]):
+        assert time.monotonic() < deadline, page.inner_text("#crawls-status")
+        time.sleep(0.2)
+    crawl = wait_for_state(shipped, page, new[0]["id"], {"done", "failed"})
+    assert page.inner_text("#crawls-status") == "Crawl started: 3 pages."
+    assert crawl["mode"] == "list" and crawl["state"] == "done", crawl
+    assert crawl["counters"] == {"done": 2, "failed": 1, "queued": 0, "records": 2, "offSite": 0, "retries": 1, "pageErrors": 0}
+    assert json.loads(exported(shipped, page, crawl["id"])) == [
+        {"name": "Oak chair", "price": "€ 49.00", "sku": "SKU-1"},
+        {"name": "Walnut desk", "price": "€ 310.00", "sku": "SKU-5"},
+    ]
+    page.close()
+
+
+def x_focus(display):
+    """The name of the X window that has the keyboard focus (the browser names a window after its tab)."""
+    import os
+    import subprocess
+
+    return subprocess.run(["xdotool", "getwindowfocus", "getwindowname"], capture_output=True, text=True,
+                          env={**os.environ, "DISPLAY": display}, check=True).stdout.strip()
+
+
+def test_crawl_pages_open_in_a_window_of_their_own_without_taking_focus(shipped, display, crawl_site):
+    page = options_page(shipped)
+    page.bring_to_front()
+    focused_before = x_focus(display)
+    person_window = shipped.service_worker.evaluate("async () => (await chrome.windows.getLastFocused()).id")
+    crawl_id = start_list_crawl(shipped, page, crawl_site, ["slow/p3.html"], delay=0)
+    # While the slow page loads in the crawl's tab:
+    deadline = time.monotonic() + 10
+    seen = None
+    while seen is None and time.monotonic() < deadline:
+        seen = shipped.service_worker.evaluate(
+            "async () => { const [tab] = await chrome.tabs.query({ url: '*://127.0.0.1/slow/*' }); if (!tab) return null;"
+            " const window = await chrome.windows.get(tab.windowId, { populate: true });"
+            " return { tabActive: tab.active, windowId: window.id, focused: window.focused,"
+            " urls: window.tabs.map((t) => t.url || t.pendingUrl), lastFocused: (await chrome.windows.getLastFocused()).id }; }"
+        )
+        time.sleep(0.05)
+    assert seen is not None, "no crawl tab was seen"
+    focused_during = x_focus(display)
+    crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})
+    assert crawl["counters"]["done"] == 1
+    # A window of the crawl's own (its first tab and the page), never focused;
+    # the person's window keeps the focus, for the browser and for X.
+    assert seen["windowId"] != person_window
+    # Its first tab is about:blank, whose URL the browser hides from an extension without access there.
+    assert seen["urls"] == [None, f"{crawl_site}/slow/p3.html"]
+    assert seen["focused"] is False and seen["tabActive"] is False
+    assert seen["lastFocused"] == person_window
+    assert focused_during == focused_before == "Gleaner scrapers - Chromium"
+    # The crawl's window goes with the crawl (closed just after its last page).
+    deadline = time.monotonic() + 5
+    while seen["windowId"] in shipped.service_worker.evaluate("async () => (await chrome.windows.getAll()).map((w) => w.id)"):
+        assert time.monotonic() < deadline, "the crawl's window stayed open"
+        time.sleep(0.1)
+    page.close()
+
+
+def test_a_crawl_asked_from_the_popup_starts_when_access_is_granted_after_the_popup_closed(shipped, display, crawl_site):
+    """The popup asks for the site; it is closed while the browser's prompt is open, and Allow still starts the crawl."""
+    tab = shipped.context.new_page()
+    tab.goto(f"{crawl_site}/products-2.html")
+    tab_id = shipped.service_worker.evaluate("async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", tab.url)
+    popup = shipped.open_popup(tab_id)
+    popup.wait_for_selector("#crawl-next:not([disabled])")
+    # Access taken back (as on the browser's extension page), so this crawl asks anew.
+    revoked = shipped.service_worker.evaluate(
+        "async () => { const { origins } = await chrome.permissions.getAll(); await chrome.permissions.remove({ origins });"
+        " return chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] }); }"
+    )
+    assert revoked is False
+    page = options_page(shipped)
+    before = {c["id"] for c in send(shipped, page, "ListCrawls", {})["crawls"]}
+    popup.fill("#crawl-next-count", "1")
+
+    def click_then_close():
+        popup.click("#crawl-next")
+        time.sleep(0.5)  # the prompt is open: the popup goes before it is answered
+        popup.close()
+
+    answer_prompt(display, click_then_close, allow=True)
+    deadline = time.monotonic() + 20
+    while not (new := [c for c in send(shipped, page, "ListCrawls", {})["crawls"] if c["id"] not in before]):
+        assert time.monotonic() < deadline, "no crawl started after the grant"
+        time.sleep(0.2)
+    crawl = wait_for_state(shipped, page, new[0]["id"], {"done", "failed"})
+    assert crawl["mode"] == "next" and crawl["state"] == "done", crawl
+    # products-2, then its next, products-3, whose next (products-1) is left at the limit.
+    assert crawl["message"] == "Stopped at its page limit of 2 pages; 1 more page was found and not visited."
+    assert crawl["counters"]["done"] == 2 and crawl["urls"] == [f"{crawl_site}/products-2.html"]
+    assert shipped.service_worker.evaluate("chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] })") is True
+    page.close()
+    tab.close()

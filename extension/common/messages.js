@@ -91,6 +91,11 @@ export const Command = Object.freeze({
   DeleteCrawl: 'DeleteCrawl',
   // { crawlId, scraper, format: json|csv|jsonl, pageColumn? } -> { text, filename, mediaType, count }
   ExportCrawl: 'ExportCrawl',
+  // (see service-worker/crawl-access.js) a StartCrawl request -> { waitId }: kept while its
+  // sender asks for the sites' access; the grant's event starts it even if the sender is gone
+  AwaitCrawlAccess: 'AwaitCrawlAccess',
+  // { waitId } -> summary: the sender got the grant; the crawl starts (once, whoever is first)
+  StartAwaitedCrawl: 'StartAwaitedCrawl',
 });
 
 // Service worker -> Python host (offscreen document in Chrome, event page in Firefox).

@@ -25,6 +25,19 @@ const number = (v) => (typeof v === 'number' && Number.isFinite(v) ? null : 'a n
 const listOf = (check, max) => (v) => (Array.isArray(v) && v.length <= max && v.every((item) => check(item) === null) ? null : `a list of at most ${max} items`);
 const index = (v) => (Number.isSafeInteger(v) && v >= 0 ? null : 'a position (a whole number)');
 
+const CRAWL_REQUEST = {
+  mode: oneOf('follow', 'next', 'list'),
+  urls: listOf(url, 10_000),
+  scrapers: listOf(name, 50),
+  nextPages: optional(number),
+  maxPages: optional(number),
+  delaySeconds: optional(number),
+  timeoutSeconds: optional(number),
+  settleMs: optional(number),
+  anySite: optional(bool),
+  pageColumn: optional(bool),
+};
+
 export const SHAPES = Object.freeze({
   [Command.DescribeTab]: { tabId },
   [Command.ScrapeTab]: { tabId, feedUrl: optional(url) },
@@ -47,18 +60,9 @@ export const SHAPES = Object.freeze({
   [Command.GetRun]: { runId },
   [Command.DeleteRun]: { runId },
   [Command.ClearRuns]: {},
-  [Command.StartCrawl]: {
-    mode: oneOf('follow', 'next', 'list'),
-    urls: listOf(url, 10_000),
-    scrapers: listOf(name, 50),
-    nextPages: optional(number),
-    maxPages: optional(number),
-    delaySeconds: optional(number),
-    timeoutSeconds: optional(number),
-    settleMs: optional(number),
-    anySite: optional(bool),
-    pageColumn: optional(bool),
-  },
+  [Command.StartCrawl]: CRAWL_REQUEST,
+  [Command.AwaitCrawlAccess]: CRAWL_REQUEST,
+  [Command.StartAwaitedCrawl]: { waitId: text(80) },
   [Command.ListCrawls]: {},
   [Command.GetCrawl]: { crawlId, withTimings: optional(bool) },
   [Command.PauseCrawl]: { crawlId },

@@ -10,6 +10,7 @@
 //   archive-commands.js   everything as one archive, and back
 //   context-menu.js       the right-click items: the page, a table, the selection
 //   crawl.js              crawls: many pages in background tabs, durable
+//   crawl-access.js       a crawl waiting for the site access its page asked for
 
 import { Target, fail, ok, fromExtensionPage } from '../common/messages.js';
 import { findCommand } from './command-registry.js';
@@ -22,6 +23,7 @@ import './export-commands.js';
 import './archive-commands.js';
 import './context-menu.js';
 import './crawl.js';
+import './crawl-access.js';
 
 // Python's first boot after an install or an update is the slow one (it
 // makes the memory snapshot that every later start restores). Done now, it
