@@ -10,9 +10,9 @@ Two crawls with no delay between pages, both of a URL list on 127.0.0.1
   the pages' own loads: (wall time - the sum of each page's load, from
   Navigation Timing) / pages. It includes the settle time (100 ms by default),
   the capture, the Python run and the commit.
-- ``--big`` (default 1000): memory must stay flat. The browser's memory
-  (every process of its profile, from /proc) is sampled as pages go
-  by (PSS: shared pages counted once), by kind of process (browser,
+- ``--big`` (default 1000): memory must stay flat. The memory the browser
+  allocated (every process of its profile, from /proc: anonymous and shared
+  memory, PSS, see ALLOCATED_FIELDS) is sampled as pages go by, by kind of process (browser,
   extension, renderer, GPU, utility); standard error gives each kind's
   growth, the line the peak and the growth of the whole from the first
   quarter of the crawl to the last (medians of the samples in each).
@@ -90,10 +90,18 @@ def process_kind(cmdline):
     return kind
 
 
+# The memory a process allocated itself, from its smaps_rollup: anonymous
+# and shared-memory pages, each counted in proportion to the processes of
+# this browser that share it (PSS). File-backed pages (the browser's binary
+# and libraries) are left out: other Chromium instances on the machine share
+# them, so their PSS moves by tens of MB as those come and go, whatever the
+# crawl does.
+ALLOCATED_FIELDS = ("Pss_Anon:", "Pss_Shmem:")
+
+
 def browser_memory_mb(profile_dir):
-    """Memory of every process started with this profile, in MB, by kind of
-    process: the sum of their proportional set sizes (PSS), so pages the
-    processes share count once."""
+    """Memory every process started with this profile allocated, in MB, by
+    kind of process (see ALLOCATED_FIELDS)."""
     kinds = {}
     marker = str(profile_dir).encode()
     for entry in os.listdir("/proc"):
@@ -103,12 +111,11 @@ def browser_memory_mb(profile_dir):
             cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
             if marker not in cmdline:
                 continue
-            for line in Path(f"/proc/{entry}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    kind = process_kind(cmdline)
-                    kinds[kind] = kinds.get(kind, 0) + int(line.split()[1]) / 1024
+            kilobytes = sum(int(line.split()[1]) for line in Path(f"/proc/{entry}/smaps_rollup").read_text().splitlines() if line.startswith(ALLOCATED_FIELDS))
         except OSError:
             continue
+        kind = process_kind(cmdline)
+        kinds[kind] = kinds.get(kind, 0) + kilobytes / 1024
     return kinds
 
 

@@ -64,6 +64,11 @@ def test_url_list_from_the_options_page_gives_exact_records_and_page_errors(repo
     part = scenario(report, "list")
     base = report["site"]
     assert part["status"] == "Crawl started: 6 pages."
+    # The pages open in a window of the crawl's own, which does not take the focus.
+    focus = part["focus"]
+    assert focus["windowId"] != part["personWindow"]
+    assert focus["focused"] is False and focus["tabActive"] is False
+    assert focus["lastFocused"] == part["personWindow"]
     assert part["crawl"]["state"] == "done", part["crawl"]
     assert part["crawl"]["counters"] == {"done": 5, "failed": 1, "queued": 0, "records": 4, "offSite": 0, "retries": 1, "pageErrors": 1}
     assert json.loads(part["json"]) == [

@@ -109,9 +109,19 @@ const scenarios = {
       `${site}/broken.html`, // the scraper fails here: this page's error only
       `${site}/p2.html`,
     ];
+    const personWindow = await firefox.evaluate(async () => (await chrome.windows.getLastFocused()).id);
     const { page, crawlId, status } = await listFromOptions(firefox, urls, 0);
+    // While the slow page loads: its window, and which window has the focus.
+    const focus = await waitFor(() => firefox.evaluate(async () => {
+      const [tab] = await chrome.tabs.query({ url: '*://127.0.0.1/slow/*' });
+      if (!tab) return null;
+      const window = await chrome.windows.get(tab.windowId);
+      return { windowId: window.id, focused: window.focused, tabActive: tab.active, lastFocused: (await chrome.windows.getLastFocused()).id };
+    }), 'the slow page\'s tab', 60_000);
     const crawl = await untilState(page, crawlId, ['done', 'failed']);
     const result = {
+      personWindow,
+      focus,
       status,
       crawl,
       json: await exported(page, crawlId, SCRAPER),
