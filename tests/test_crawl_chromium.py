@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from crawl_site import DURABLE_PAGES, DURABLE_RECORDS, PLUGIN, serve_crawl_site
+from crawl_site import DURABLE_PAGES, DURABLE_RECORDS, NEXT_PAGES_LINKS, PLUGIN, serve_crawl_site
 from user_grant import answer_prompt, virtual_display
 
 # This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
@@ -182,37 +182,30 @@ def test_next_pages_from_the_popup_follow_three_cue_styles_and_end_at_the_cycle(
     assert "pagination" not in crawl["scrapers"] and "links" in crawl["scrapers"]
     # Each record says which page it came from (on by default for next pages).
     links = json.loads(exported(shipped, popup, crawl_id, scraper="links"))
-    assert [(r["_page"].rsplit("/", 1)[1], r["url"].rsplit("/", 1)[1], r["text"]) for r in links] == [
-        ("products-1.html", "p1.html", "Oak chair"),
-        ("products-1.html", "p2.html?ref=list&a=1", "Pine table"),
-        ("products-1.html", "elsewhere", "A partner shop"),
-        ("products-1.html", "products-1.html", "This page again"),
-        ("products-1.html", "products-2.html", "Next"),
-        ("products-2.html", "p3.html", "Birch shelf"),
-        ("products-2.html", "p4.html", "Teak bench"),
-        ("products-2.html", "products-1.html", "1"),
-        ("products-2.html", "products-3.html", "Next ›"),
-        ("products-3.html", "p5.html", "Walnut desk"),
-        ("products-3.html", "products-2.html", "‹"),
-        ("products-3.html", "products-1.html#top", "›"),
-    ]
+    assert [(r["_page"].rsplit("/", 1)[1], r["url"].rsplit("/", 1)[1], r["text"]) for r in links] == NEXT_PAGES_LINKS
     assert popup.inner_text(".crawl-counts").startswith(f"Crawl done: 3 pages done, 0 queued, 0 failed; {crawl['counters']['records']} records; ")
     popup.close()
     tab.close()
+
+
+def on_the_slow_pages_tab(browser, body, timeout=20):
+    """Run `body` (JS, with `tab` the crawl's tab of a /slow/ page) in the
+    service worker as soon as that tab is open; its value (None if it never was)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = browser.service_worker.evaluate(
+            "async () => { const [tab] = await chrome.tabs.query({ url: '*://127.0.0.1/slow/*' }); if (!tab) return null; %s }" % body
+        )
+        if value is not None or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
 
 
 def test_a_crawl_tab_the_person_closes_is_tried_again(shipped, crawl_site):
     page = options_page(shipped)
     crawl_id = start_list_crawl(shipped, page, crawl_site, ["slow/p3.html", "p1.html"], delay=0)
     # The slow page's tab, closed while it loads, as a person would close it.
-    deadline = time.monotonic() + 20
-    closed = None
-    while closed is None and time.monotonic() < deadline:
-        closed = shipped.service_worker.evaluate(
-            "async () => { const [tab] = await chrome.tabs.query({ url: '*://127.0.0.1/slow/*' });"
-            " if (!tab) return null; await chrome.tabs.remove(tab.id); return tab.id; }"
-        )
-        time.sleep(0.1)
+    closed = on_the_slow_pages_tab(shipped, "await chrome.tabs.remove(tab.id); return tab.id;")
     assert closed is not None
     crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})
     assert crawl["counters"] == {"done": 2, "failed": 0, "queued": 0, "records": 2, "offSite": 0, "retries": 1, "pageErrors": 0}
@@ -422,16 +415,11 @@ def test_crawl_pages_open_in_a_window_of_their_own_without_taking_focus(shipped,
     person_window = shipped.service_worker.evaluate("async () => (await chrome.windows.getLastFocused()).id")
     crawl_id = start_list_crawl(shipped, page, crawl_site, ["slow/p3.html"], delay=0)
     # While the slow page loads in the crawl's tab:
-    deadline = time.monotonic() + 10
-    seen = None
-    while seen is None and time.monotonic() < deadline:
-        seen = shipped.service_worker.evaluate(
-            "async () => { const [tab] = await chrome.tabs.query({ url: '*://127.0.0.1/slow/*' }); if (!tab) return null;"
-            " const window = await chrome.windows.get(tab.windowId, { populate: true });"
-            " return { tabActive: tab.active, windowId: window.id, focused: window.focused,"
-            " urls: window.tabs.map((t) => t.url || t.pendingUrl), lastFocused: (await chrome.windows.getLastFocused()).id }; }"
-        )
-        time.sleep(0.05)
+    seen = on_the_slow_pages_tab(shipped, (
+        "const window = await chrome.windows.get(tab.windowId, { populate: true });"
+        " return { tabActive: tab.active, windowId: window.id, focused: window.focused,"
+        " urls: window.tabs.map((t) => t.url || t.pendingUrl), lastFocused: (await chrome.windows.getLastFocused()).id };"
+    ))
     assert seen is not None, "no crawl tab was seen"
     focused_during = x_focus(display)
     crawl = wait_for_state(shipped, page, crawl_id, {"done", "failed"})

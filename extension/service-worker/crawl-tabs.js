@@ -56,10 +56,17 @@ export async function crawlWindow(windowId) {
       // closed: make another
     }
   }
+  const before = await chrome.windows.getLastFocused().catch(() => null);
   // Firefox refuses focused: false on some platforms; a window it focuses
   // is still better than no crawl.
   const created = await chrome.windows.create({ focused: false, url: 'about:blank' })
     .catch(() => chrome.windows.create({ url: 'about:blank' }));
+  // Firefox accepts focused: false but does not implement it (its
+  // windows.create focuses every new window): the focus goes straight back
+  // to the window the person was in.
+  if (before?.focused && (await chrome.windows.get(created.id).catch(() => null))?.focused) {
+    await chrome.windows.update(before.id, { focused: true }).catch(() => {});
+  }
   const tabs = created.tabs ?? await chrome.tabs.query({ windowId: created.id });
   await Promise.all(tabs.map((tab) => own(tab.id)));
   return created.id;
