@@ -111,13 +111,13 @@ const scenarios = {
     ];
     const personWindow = await firefox.evaluate(async () => (await chrome.windows.getLastFocused()).id);
     const { page, crawlId, status } = await listFromOptions(firefox, urls, 0);
-    // While the slow page loads: its window, and which window has the focus.
-    const focus = await waitFor(() => firefox.evaluate(async () => {
-      const [tab] = await chrome.tabs.query({ url: '*://127.0.0.1/slow/*' });
+    // While a page loads in the crawl's tab: its window, and which window has the focus.
+    const focus = await waitFor(() => firefox.evaluate(async (person) => {
+      const [tab] = (await chrome.tabs.query({ url: '*://127.0.0.1/*' })).filter((t) => t.windowId !== person);
       if (!tab) return null;
       const window = await chrome.windows.get(tab.windowId);
       return { windowId: window.id, focused: window.focused, tabActive: tab.active, lastFocused: (await chrome.windows.getLastFocused()).id };
-    }), 'the slow page\'s tab', 60_000);
+    }, personWindow), 'a crawl tab', 60_000);
     const crawl = await untilState(page, crawlId, ['done', 'failed']);
     const result = {
       personWindow,
