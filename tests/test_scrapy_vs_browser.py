@@ -1,22 +1,26 @@
 """The same plugin file, the same site: the browser crawl and `crawl --engine scrapy` give the same records.
 
-Both runs are the command a user types (`python build.py crawl START
---plugin FILE`, then with `--engine scrapy`) on the generated shop
-(tests/scrapy_site/shop.py: list pages -> product pages, 100 ms latency per
-page). The browser side is the CLI's own: the real extension in headless
-Chromium (dist/chrome-automation, host access granted at build time because
-automation cannot answer the permission prompt; tests/test_crawl_chromium.py
-answers the real prompt on Xvfb for the shipped build). The oracle is the
-shop's generator data (expected_records), not either engine's output.
+Every run is the command a user types (`python build.py crawl START
+--plugin FILE`, then with `--engine scrapy`, then with `--render` too) on
+the generated shop (tests/scrapy_site/shop.py: list pages -> product pages,
+100 ms latency per page). The browser side is the CLI's own: the real
+extension in headless Chromium (dist/chrome-automation, host access granted
+at build time because automation cannot answer the permission prompt;
+tests/test_crawl_chromium.py answers the real prompt on Xvfb for the
+shipped build). The oracle is the shop's generator data (expected_records,
+rating), not either engine's output.
 
-The product pages here carry one JS-rendered value, a rating their own
-script writes: the browser reads the live DOM and records it; Scrapy reads
-the HTML as served, where the element is empty, so its records lack it.
+The product pages carry one JS-rendered value, a rating their own script
+writes: the browser reads the live DOM and records it; plain Scrapy reads
+the HTML as served, where the element is empty, so its records lack it;
+with --render Scrapy loads each page in Chromium and has it too.
 """
 
 import json
 import subprocess
 import sys
+
+import pytest
 
 from conftest import ROOT
 from scrapy_site.shop import expected_records, page_paths, rating, serve_shop
@@ -29,31 +33,42 @@ def by_url(records):
     return sorted(records, key=lambda record: record["url"])
 
 
-def browser_crawl(start):
-    done = subprocess.run(
-        [sys.executable, "build.py", "crawl", start, "--plugin", str(PLUGIN), "--scraper", "test-shop", "--delay", "0", "--format", "jsonl"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+def served(hits):
+    """Pages fetched, and how often: robots.txt (Scrapy's) and the icon a tab asks for aside."""
+    return {path: n for path, n in hits.items() if path not in ("/robots.txt", "/favicon.ico")}
 
 
-def test_scrapy_gives_the_browser_crawls_records_js_rendered_values_aside(extension_dir, tmp_path):
-    out = tmp_path / "scrapy.jsonl"
+@pytest.fixture(scope="module")
+def browser_crawl(extension_dir):
+    """The shop, and the browser crawl's records on it: (base URL, hits, records)."""
     with serve_shop(PRODUCTS, latency=0.1, scripted=True) as (base, hits):
-        in_browser = browser_crawl(f"{base}/list/1")
-        browser_hits = {path: n for path, n in hits.items() if path != "/favicon.ico"}  # a tab asks for the icon
-        hits.clear()
         done = subprocess.run(
-            [sys.executable, "build.py", "crawl", f"{base}/list/1", "--engine", "scrapy", "--plugin", str(PLUGIN), *FAST, "-o", str(out)],
-            cwd=ROOT, capture_output=True, text=True, timeout=180,
+            [sys.executable, "build.py", "crawl", f"{base}/list/1", "--plugin", str(PLUGIN), "--scraper", "test-shop",
+             "--delay", "0", "--format", "jsonl"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
         )
         assert done.returncode == 0, done.stderr[-3000:]
-        scrapy_hits = {path: n for path, n in hits.items() if path != "/robots.txt"}
-    under_scrapy = read_jsonl(out)
+        assert served(hits) == {path: 1 for path in page_paths(PRODUCTS)}  # every page of the shop, once
+        hits.clear()
+        yield base, hits, [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def scrapy_crawl(base, hits, tmp_path, *options):
+    out = tmp_path / "scrapy.jsonl"
+    hits.clear()
+    done = subprocess.run(
+        [sys.executable, "build.py", "crawl", f"{base}/list/1", "--engine", "scrapy", "--plugin", str(PLUGIN), *FAST, *options, "-o", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert served(hits) == {path: 1 for path in page_paths(PRODUCTS)}
+    return read_jsonl(out)
+
+
+def test_scrapy_gives_the_browser_crawls_records_js_rendered_values_aside(browser_crawl, tmp_path):
+    base, hits, in_browser = browser_crawl
+    under_scrapy = scrapy_crawl(base, hits, tmp_path)
     expected = expected_records(base, PRODUCTS)
-    # Both engines fetched every page of the shop once (and only Scrapy asked for robots.txt).
-    assert browser_hits == scrapy_hits == {path: 1 for path in page_paths(PRODUCTS)}
     # The browser ran the page's script: every product has its rating, the one the script computes.
     assert sorted((r["sku"], r["rating"]) for r in in_browser) == sorted((r["sku"], rating(r["sku"])) for r in expected)
     # Scrapy reads the HTML as served: the rating's element is empty there, so no record has one.
@@ -64,3 +79,11 @@ def test_scrapy_gives_the_browser_crawls_records_js_rendered_values_aside(extens
     without_rating = [{key: value for key, value in r.items() if key != "rating"} for r in in_browser]
     assert by_url(without_rating) == by_url(under_scrapy) == by_url(expected)
     assert canonical(under_scrapy) == canonical(expected)  # Scrapy's feed export keeps Python's floats as they are
+
+
+def test_with_render_scrapy_gives_the_browser_crawls_records_js_rendered_values_too(browser_crawl, tmp_path):
+    base, hits, in_browser = browser_crawl
+    rendered = scrapy_crawl(base, hits, tmp_path, "--render")
+    expected = [{**record, "rating": rating(record["sku"])} for record in expected_records(base, PRODUCTS)]
+    assert by_url(rendered) == by_url(in_browser) == by_url(expected)
+    assert canonical(rendered) == canonical(expected)
