@@ -87,3 +87,17 @@ def test_with_render_scrapy_gives_the_browser_crawls_records_js_rendered_values_
     expected = [{**record, "rating": rating(record["sku"])} for record in expected_records(base, PRODUCTS)]
     assert by_url(rendered) == by_url(in_browser) == by_url(expected)
     assert canonical(rendered) == canonical(expected)
+
+
+def test_render_without_a_chromium_says_so_before_any_page_is_fetched(tmp_path):
+    import os
+
+    with serve_shop(2, latency=0) as (base, hits):
+        done = subprocess.run(
+            [sys.executable, "build.py", "crawl", f"{base}/list/1", "--engine", "scrapy", "--render", "--plugin", str(PLUGIN)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "PATH": str(tmp_path)},  # no chromium command on it
+        )
+        assert not hits
+    assert done.returncode == 2
+    assert done.stderr == "error: --render needs Chromium on this machine (a 'chromium' command on PATH)\n"

@@ -1,0 +1,114 @@
+"""How long the `article` built-in takes in the browser: Pyodide in headless Chromium, on pages of about 200 KB.
+
+Uses the extension built in dist/chrome-automation (run ``python build.py``
+first; the bench works on a copy, so a build meanwhile does not disturb it).
+From the repository root::
+
+    python bench/article_speed.py            # 5 runs per page
+    python bench/article_speed.py --runs 9
+
+The pages are the article-extraction benchmark's development half
+(``../shared/datasets/articles``) whose HTML is 150-250 KB, served on
+127.0.0.1 offline and still (requests off the machine refused, the pages'
+own scripts not run), each opened in a tab. The popup is opened on the tab
+(the toolbar click), then *Scrape again* is clicked RUNS times; each run's
+record (GetLastRun) says how long each scraper took in the browser's Python:
+the ``article`` entry's ``ms`` is the plugin's run in Pyodide on the tree the
+host built from the tab's DOM walk (the tree all scrapers of a click share,
+built before them and not counted here, as in the native ``--timing`` of
+bench/articles.py). Right after each browser run the same plugin runs
+natively on the same HTML (``html.parser`` tree), so both see the same load
+on a shared machine.
+
+Prints per page the median, then over every run the median and the worst
+(the target is the worst: <= 30 ms for a 200 KB page). The last line is
+machine-readable::
+
+    ARTICLE_SPEED median_ms=... worst_ms=... native_median_ms=... pages=... runs=...
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from articles import ROOT, dataset_pages, run_article  # noqa: E402
+from perf import BUILT, EXTENSION, SCRAPE_AGAIN, click, last_run  # noqa: E402
+
+from gleaner.host import load_builtins  # noqa: E402
+from gleaner_cli.browser import ExtensionBrowser, serve_directory  # noqa: E402
+
+SMALLEST, LARGEST = 150_000, 250_000
+TARGET_MS = 30
+
+
+def without_page_scripts(route):
+    response = route.fetch()
+    route.fulfill(response=response, headers={**response.headers, "content-security-policy": "script-src 'none'"})
+
+
+def article_ms(browser, popup, tab_id):
+    run = last_run(browser, popup, tab_id)
+    result = next(r for r in run["results"] if r["scraper"] == "article")
+    if not result.get("ok", True) or "ms" not in result:
+        raise SystemExit(f"article failed in the browser: {result}")
+    return result["ms"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="Scrape again this many times per page")
+    args = parser.parse_args()
+    if not (BUILT / "python" / "build-info.json").exists():
+        raise SystemExit("dist/chrome-automation is missing or stale: run 'python build.py' first")
+    shutil.copytree(BUILT, EXTENSION)
+    plugin = load_builtins(ROOT / "scrapers")["article"]
+    load_at_start = os.getloadavg()[0]
+    browser_ms, native_ms, per_page = [], [], []
+    with tempfile.TemporaryDirectory(prefix="gleaner-article-speed-") as folder:
+        pages = {}
+        for key, _url, data, _gold in dataset_pages():
+            if SMALLEST <= len(data) <= LARGEST:
+                Path(folder, f"{key}.html").write_bytes(data)
+                pages[key] = data
+        with serve_directory(Path(folder)) as base, ExtensionBrowser(EXTENSION) as browser:
+            browser.context.route(
+                lambda url: not url.startswith(("http://127.0.0.1", "chrome-extension://", "data:", "blob:")),
+                lambda route: route.abort(),
+            )
+            browser.context.route(lambda url: url.startswith("http://127.0.0.1"), without_page_scripts)
+            for key, data in pages.items():
+                page, tab_id = browser.open_tab(f"{base}/{key}.html")
+                popup, _ = click(browser, tab_id)
+                in_browser, native = [], []
+                for _ in range(args.runs):
+                    outcome = popup.evaluate(SCRAPE_AGAIN)
+                    if outcome["state"] != "done":
+                        raise SystemExit(f"scrape again on {key} ended in {outcome['state']}")
+                    in_browser.append(article_ms(browser, popup, tab_id))
+                    native.append(run_article(plugin, f"{base}/{key}.html", data)[1][0])
+                browser_ms += in_browser
+                native_ms += native
+                per_page.append((key, len(data), statistics.median(in_browser), max(in_browser), statistics.median(native)))
+                popup.close()
+                page.close()
+    load_at_end = os.getloadavg()[0]
+    print(f"# article in the browser (Chromium, Pyodide), {len(per_page)} pages of 150-250 KB, {args.runs} runs each\n")
+    print(f"{'page':<14} {'KB':>5} {'median':>7} {'worst':>7} {'native':>7}")
+    for key, size, median, worst, native in sorted(per_page, key=lambda row: -row[3]):
+        print(f"{key[:12]:<14} {size / 1000:5.0f} {median:7.1f} {worst:7.1f} {native:7.1f}")
+    median, worst = statistics.median(browser_ms), max(browser_ms)
+    print(f"\nbrowser ms: median {median:.1f}, worst {worst:.1f} (target: worst <= {TARGET_MS}); "
+          f"native ms (wall, same runs): median {statistics.median(native_ms):.1f}, worst {max(native_ms):.1f}")
+    print(f"load average: {load_at_start:.1f} at the start, {load_at_end:.1f} at the end")
+    print(f"ARTICLE_SPEED median_ms={median:.1f} worst_ms={worst:.1f} native_median_ms={statistics.median(native_ms):.1f} "
+          f"pages={len(per_page)} runs={len(browser_ms)}")
+
+
+if __name__ == "__main__":
+    main()
