@@ -218,7 +218,15 @@ def _is_unlikely(tag):
         return True
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true" or "display:none" in (tag.get("style") or "").replace(" ", ""):
         return True
-    return bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+    return (bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+            and not _is_embedded_post(tag))
+
+
+def _is_embedded_post(tag):
+    """A quoted post the story embeds (a tweet, an Instagram post: a <blockquote> in a wrapper
+    whose class says social or share): part of the story, whatever the wrapper's name."""
+    quote = tag.find("blockquote")
+    return quote is not None and len(inline_text(quote)) >= 0.8 * len(inline_text(tag))
 
 
 # re.IGNORECASE makes these long alternations some ten times slower; see _search().
@@ -259,7 +267,7 @@ def _is_furniture(tag, sizes, body):
     if length > SHORT_BLOCK or not length:
         return False
     # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
-    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)):
+    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)) and not _is_embedded_post(tag):
         return True
     if length <= 100 and tag.name not in ("span", "li", "td"):
         text = inline_text(tag)
