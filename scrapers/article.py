@@ -225,7 +225,10 @@ def _is_unlikely(tag):
 def _is_embedded_post(tag):
     """A quoted post the story embeds (a tweet, an Instagram post: a <blockquote> in a wrapper
     whose class says social or share): part of the story, whatever the wrapper's name."""
-    quote = tag.find("blockquote")
+    # The quote is the wrapper's child or grandchild: no search through a large container's tree.
+    children = [child for child in tag.contents if child.name]
+    quote = next((child for child in children if child.name == "blockquote"), None) or next(
+        (grandchild for child in children for grandchild in child.contents if grandchild.name == "blockquote"), None)
     return quote is not None and len(inline_text(quote)) >= 0.8 * len(inline_text(tag))
 
 
