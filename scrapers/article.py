@@ -530,4 +530,26 @@ TESTS = [
             }
         ],
     },
+    {
+        "name": "a tweet the story embeds stays in its text, the share buttons do not",
+        "url": "https://news.example/rain",
+        "html": """<html><head><title>Rain returns</title></head><body><article>
+            <h1>Rain returns</h1>
+            <p>After months of drought, rain fell across the region on Friday, filling reservoirs, rivers and wells.</p>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>Rain at last, the first in four months!</p>
+              &mdash; Ann Lee (@annlee) March 1, 2024</blockquote></div>
+            <p>Farmers welcomed the change, though many said it came too late for this year's harvest.</p>
+            <div class="social-share"><a href="#">Share</a> <a href="#">Tweet</a></div>
+            </article></body></html>""",
+        "records": [
+            {
+                "title": "Rain returns",
+                "byline": None,
+                "published": None,
+                "text": "After months of drought, rain fell across the region on Friday, filling reservoirs, rivers and wells."
+                "\n\nRain at last, the first in four months!\n\n\u2014 Ann Lee (@annlee) March 1, 2024\n\n"
+                "Farmers welcomed the change, though many said it came too late for this year's harvest.",
+            }
+        ],
+    },
 ]
