@@ -71,6 +71,9 @@ TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»«·•/]\s+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AUTHOR_ITEMPROP = re.compile(r"\bauthor\b")
 BYLINE_CLASS = re.compile(r"byline|author", re.I)
+# Class names that the common CSS frameworks and themes hide (Bootstrap, WordPress, HTML5
+# Boilerplate): whole names only, as "hidden-xs" hides on small screens alone.
+HIDDEN_CLASSES = frozenset("hidden hide d-none invisible sr-only visually-hidden screen-reader-text element-invisible".split())
 SKIPPED_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "dialog", "figure", "figcaption", "select", "button"}
 PARAGRAPH_TAGS = ("p", "pre", "td", "blockquote")
 CANDIDATE_TAGS = frozenset(PARAGRAPH_TAGS + ("div", "section"))
@@ -217,6 +220,8 @@ def _is_unlikely(tag):
     if role in ("navigation", "complementary", "banner", "contentinfo", "menu", "menubar", "dialog", "alert"):
         return True
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true" or "display:none" in (tag.get("style") or "").replace(" ", ""):
+        return True
+    if not HIDDEN_CLASSES.isdisjoint(tag.get("class") or ()):
         return True
     return (bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
             and not _is_embedded_post(tag))
@@ -531,10 +536,11 @@ TESTS = [
         ],
     },
     {
-        "name": "a tweet the story embeds stays in its text, the share buttons do not",
+        "name": "a tweet the story embeds stays in its text; the share buttons and text the page hides do not",
         "url": "https://news.example/rain",
         "html": """<html><head><title>Rain returns</title></head><body><article>
             <h1>Rain returns</h1>
+            <span class="hidden">admin 2024-03-01 10:33 Rain returns in the region</span>
             <p>After months of drought, rain fell across the region on Friday, filling reservoirs, rivers and wells.</p>
             <div class="social-media-embed"><blockquote class="twitter-tweet"><p>Rain at last, the first in four months!</p>
               &mdash; Ann Lee (@annlee) March 1, 2024</blockquote></div>
