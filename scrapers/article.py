@@ -39,7 +39,8 @@ REQUIRES = []
 UNLIKELY = re.compile(
     r"-ad-|ai2html|banner|breadcrumb|combx|comment|community|cookie|cover-wrap|disqus|extra|footer|gdpr|header|legends|"
     r"menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|"
-    r"pagination|pager|popup|yom-remote|newsletter|subscribe|share|sharing|promo|outbrain|taboola|toolbar|signup",
+    r"pagination|pager|popup|yom-remote|newsletter|subscribe|share|sharing|promo|outbrain|taboola|toolbar|signup|"
+    r"(?:^|[\s_-])cta(?:$|[\s_-])",
     re.I,
 )
 MAYBE = re.compile(r"and|article|body|column|content|main|shadow|story|entry|post|text", re.I)
@@ -536,7 +537,7 @@ TESTS = [
         ],
     },
     {
-        "name": "a tweet the story embeds stays in its text; the share buttons and text the page hides do not",
+        "name": "a tweet the story embeds stays in its text; the share buttons, a call to action and text the page hides do not",
         "url": "https://news.example/rain",
         "html": """<html><head><title>Rain returns</title></head><body><article>
             <h1>Rain returns</h1>
@@ -546,6 +547,8 @@ TESTS = [
               &mdash; Ann Lee (@annlee) March 1, 2024</blockquote></div>
             <p>Farmers welcomed the change, though many said it came too late for this year's harvest.</p>
             <div class="social-share"><a href="#">Share</a> <a href="#">Tweet</a></div>
+            <div class="box cta"><p>Our reporting is free for everyone who reads it, and it costs us dearly to make.</p>
+              <p>Give today, however little, and keep it free for the readers who need it most.</p></div>
             </article></body></html>""",
         "records": [
             {
