@@ -17,6 +17,12 @@ Two crawls with no delay between pages, both of a URL list on 127.0.0.1
   growth, the line the peak and the growth of the whole from the first
   quarter of the crawl to the last (medians of the samples in each).
 
+``--heaps``: while the big crawl runs, bench/crawl_heaps.mjs reads the
+service worker's, the offscreen document's and Python's Worker's JavaScript
+heaps after a forced garbage collection (through Chromium's DevTools port),
+every 15 s, on standard error: what the crawl holds, garbage aside.
+bench/crawl_python_heap.mjs does the same for Python's own heap, under Node.
+
 The last line is machine-readable:
     CRAWL pages=... seconds=... overhead_ms_per_page=... peak_mb=... big_pages=... big_seconds=... big_peak_mb=... mb_growth_first_to_last_quarter=...
 Timings on a shared machine are noisy: run it a few times and quote ranges.
@@ -28,6 +34,7 @@ import http.server
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -145,6 +152,23 @@ def run_crawl(browser, page, base, pages):
     return seconds, [t["loadMs"] or 0 for t in timings], samples
 
 
+HEAPS_PORT = 9339
+
+
+@contextlib.contextmanager
+def heap_reader(on):
+    """bench/crawl_heaps.mjs, printing to standard error, for as long as the block runs."""
+    if not on:
+        yield
+        return
+    reader = subprocess.Popen(["node", str(ROOT / "bench" / "crawl_heaps.mjs"), str(HEAPS_PORT)], stdout=sys.stderr, cwd=ROOT)
+    try:
+        yield
+    finally:
+        reader.terminate()
+        reader.wait()
+
+
 def report_memory(samples, pages):
     """The memory growth from the first quarter of the crawl to the last (the
     medians of the samples taken in each), in all and by kind of process, on
@@ -167,6 +191,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--big", type=int, default=1000, help="pages of the memory crawl (0: skip it)")
+    parser.add_argument("--heaps", action="store_true", help="also print the extension's JavaScript heaps after garbage collection during the big crawl")
     args = parser.parse_args(argv)
     if not AUTOMATION_BUILD.exists():
         raise SystemExit("run 'python build.py' first")
@@ -175,7 +200,8 @@ def main(argv=None):
         extension = Path(scratch) / "extension"
         shutil.copytree(AUTOMATION_BUILD, extension)
         profile = Path(scratch) / "profile"
-        with ExtensionBrowser(extension, profile_dir=profile) as browser:
+        extra = [f"--remote-debugging-port={HEAPS_PORT}"] if args.heaps else []
+        with ExtensionBrowser(extension, profile_dir=profile, extra_args=extra) as browser:
             page = browser.context.new_page()
             page.goto(browser.url("extension/options/options.html"))
             # Python's first boot is not the crawl's: warm it up first.
@@ -186,7 +212,8 @@ def main(argv=None):
             print(f"{args.pages} pages in {seconds:.1f} s; page loads median {statistics.median(loads):.0f} ms; overhead {overhead:.0f} ms a page; browser peak {peak:.0f} MB", file=sys.stderr)
             line = f"CRAWL pages={args.pages} seconds={seconds:.1f} overhead_ms_per_page={overhead:.0f} peak_mb={peak:.0f}"
             if args.big:
-                big_seconds, _, big_samples = run_crawl(browser, page, base, args.big)
+                with heap_reader(args.heaps):
+                    big_seconds, _, big_samples = run_crawl(browser, page, base, args.big)
                 growth, big_peak = report_memory(big_samples, args.big)
                 line += f" big_pages={args.big} big_seconds={big_seconds:.0f} big_peak_mb={big_peak:.0f} mb_growth_first_to_last_quarter={growth:.0f}"
     print(line)
