@@ -51,6 +51,17 @@ def shipped(extension_dir, display, tmp_path_factory):
     PLAYWRIGHT_THREAD.submit(browser.__exit__, None, None, None).result()
 
 
+def ensure_site_access(shipped, display, crawl_site):
+    """Access to the crawl site, granted at the prompt by a crawl from the
+    options page unless a test before did (the popup reads the tab with it).
+    A helper, not a fixture: this module's browser is driven from its own thread."""
+    if not shipped.service_worker.evaluate("chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] })"):
+        page = start_list_crawl_from_options(shipped, display, [f"{crawl_site}/p1.html"], allow=True)
+        page.wait_for_selector("tr[data-crawl-id]", timeout=10_000)
+        wait_for_state(shipped, page, page.get_attribute("tr[data-crawl-id]", "data-crawl-id"), {"done", "failed"})
+        page.close()
+
+
 def options_page(browser):
     page = browser.context.new_page()
     page.goto(browser.url("extension/options/options.html"))
@@ -440,8 +451,10 @@ def test_crawl_pages_open_in_a_window_of_their_own_without_taking_focus(shipped,
     page.close()
 
 
-def test_a_crawl_asked_from_the_popup_starts_when_access_is_granted_after_the_popup_closed(shipped, display, crawl_site):
-    """The popup asks for the site; it is closed while the browser's prompt is open, and Allow still starts the crawl."""
+@pytest.mark.parametrize("popup_closes", [False, True], ids=["popup-open", "popup-closed-during-the-prompt"])
+def test_a_crawl_asked_from_the_popup_starts_once_access_is_granted(shipped, display, crawl_site, popup_closes):
+    """The popup asks for the site; Allow starts the crawl, also when the popup was closed while the prompt was open."""
+    ensure_site_access(shipped, display, crawl_site)
     tab = shipped.context.new_page()
     tab.goto(f"{crawl_site}/products-2.html")
     tab_id = shipped.service_worker.evaluate("async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id", tab.url)
@@ -457,21 +470,35 @@ def test_a_crawl_asked_from_the_popup_starts_when_access_is_granted_after_the_po
     before = {c["id"] for c in send(shipped, page, "ListCrawls", {})["crawls"]}
     popup.fill("#crawl-next-count", "1")
 
-    def click_then_close():
+    def click():
         popup.click("#crawl-next")
-        time.sleep(0.5)  # the prompt is open: the popup goes before it is answered
-        popup.close()
+        if popup_closes:
+            time.sleep(0.5)  # the prompt is open: the popup goes before it is answered
+            popup.close()
 
-    answer_prompt(display, click_then_close, allow=True)
+    answer_prompt(display, click, allow=True)
     deadline = time.monotonic() + 20
     while not (new := [c for c in send(shipped, page, "ListCrawls", {})["crawls"] if c["id"] not in before]):
         assert time.monotonic() < deadline, "no crawl started after the grant"
         time.sleep(0.2)
+    assert len(new) == 1  # started once, though both the popup and the grant's event may start it
     crawl = wait_for_state(shipped, page, new[0]["id"], {"done", "failed"})
     assert crawl["mode"] == "next" and crawl["state"] == "done", crawl
     # products-2, then its next, products-3, whose next (products-1) is left at the limit.
     assert crawl["message"] == "Stopped at its page limit of 2 pages; 1 more page was found and not visited."
     assert crawl["counters"]["done"] == 2 and crawl["urls"] == [f"{crawl_site}/products-2.html"]
     assert shipped.service_worker.evaluate("chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] })") is True
+    started_by = shipped.service_worker.evaluate(
+        "async (id) => Object.values((await chrome.storage.session.get('crawlsAwaitingAccess')).crawlsAwaitingAccess ?? {})"
+        ".find((entry) => entry.crawl?.id === id)?.startedBy ?? null", crawl["id"])
+    # Started by the grant's event in the service worker, which needs no popup
+    # (Chromium also lets a closed popup's pending call finish: with the
+    # event's handler removed, this test still passed; Firefox closes the
+    # popup for its own prompt, and there the event is what starts the crawl).
+    assert started_by == "grant"
+    if not popup_closes:
+        # The open popup shows the crawl it started.
+        popup.wait_for_selector(f".crawl-line[data-crawl-id='{crawl['id']}']", timeout=10_000)
+        popup.close()
     page.close()
     tab.close()

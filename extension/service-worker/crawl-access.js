@@ -26,7 +26,8 @@ function inTurn(work) {
   return turn;
 }
 
-// { [waitId]: { request, origins, at, crawl? } }, without those past WAIT_MS.
+// { [waitId]: { request, origins, at, crawl?, startedBy?: 'sender' | 'grant' } },
+// without those past WAIT_MS.
 async function readWaiting() {
   const { [WAITING_KEY]: waiting = {} } = await chrome.storage.session.get(WAITING_KEY);
   const now = Date.now();
@@ -36,10 +37,11 @@ async function readWaiting() {
 const writeWaiting = (waiting) => chrome.storage.session.set({ [WAITING_KEY]: waiting });
 
 // Start a waiting crawl unless it started already; its summary either way.
-async function startWaiting(waiting, waitId) {
+async function startWaiting(waiting, waitId, startedBy) {
   const entry = waiting[waitId];
   if (entry.crawl) return entry.crawl;
   entry.crawl = await startCrawl(entry.request);
+  entry.startedBy = startedBy;
   await writeWaiting(waiting);
   return entry.crawl;
 }
@@ -50,7 +52,7 @@ async function accessGranted() {
   for (const [waitId, entry] of Object.entries(waiting)) {
     if (entry.crawl || !(await chrome.permissions.contains({ origins: entry.origins }))) continue;
     try {
-      await startWaiting(waiting, waitId);
+      await startWaiting(waiting, waitId, 'grant');
     } catch (error) {
       // No page of the person's is left to show it to: the crawl did not start.
       console.warn('Gleaner: a crawl granted access could not start', error);
@@ -88,7 +90,7 @@ registerCommands('crawl-access', {
     return inTurn(async () => {
       const waiting = await readWaiting();
       if (!waiting[waitId]) throw new UserError('That crawl waited too long for access and was given up; start it again.');
-      return startWaiting(waiting, waitId);
+      return startWaiting(waiting, waitId, 'sender');
     });
   },
 });
