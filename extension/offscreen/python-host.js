@@ -25,6 +25,9 @@ const CALL_TIMEOUT_MS = 30_000;
 const pageTimeoutMs = (chars) => CALL_TIMEOUT_MS + Math.ceil(chars / 1_000_000) * 2_000;
 const SIGINT = 2;
 const TESTS_TIMEOUT_MS = 60_000;
+// Writing a scraper runs it on the page, then on trimmed copies, then its
+// TESTS: more than a call that only reads the page.
+const WRITE_SCRAPER_EXTRA_MS = 30_000;
 // An export of the largest run a scraper may give (16 MB of records) as
 // XLSX takes openpyxl tens of seconds in Pyodide.
 const EXPORT_TIMEOUT_MS = 120_000;
@@ -268,19 +271,33 @@ export class PythonHost {
 
   // Runs wait for the one before them to end (FIFO): two scrapes at once,
   // from two popups, the options page or a crawl, never share Python's page.
-  enqueueRun(request) {
-    const turn = this.runQueue.then(() => this.run(request));
+  // So do the other calls that set a page (ListSpecs, WriteScraper).
+  enqueue(work) {
+    const turn = this.runQueue.then(work);
     this.runQueue = turn.catch(() => {});
     return turn;
+  }
+
+  // Every call about a page names it; Python refuses one for a page it does not hold.
+  namePage(captured) {
+    this.pagesSeen += 1;
+    return { ...captured, id: captured.id ?? `page-${this.pagesSeen}` };
+  }
+
+  // A question about one page (its lists, a scraper written from it), in
+  // its turn: the page is set, then the op asked about it by id.
+  async aboutPage(captured, op, args = {}) {
+    const page = this.namePage(captured);
+    await this.boot();
+    await this.setPage(page);
+    return this.call(op, { ...args, pageId: page.id }, pageTimeoutMs(pageChars(page)) + WRITE_SCRAPER_EXTRA_MS);
   }
 
   // Run each scraper in turn (through its entry point `scraper.callback`,
   // scrape when absent); one that fails, overruns its time or breaks the
   // worker is reported, and the others still run on a sound worker.
   async run({ page: captured, scrapers }) {
-    // Every run message names its page; Python refuses a run for a page it does not hold.
-    this.pagesSeen += 1;
-    const page = { ...captured, id: captured.id ?? `page-${this.pagesSeen}` };
+    const page = this.namePage(captured);
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
     const parseStarted = performance.now();
@@ -326,6 +343,10 @@ export class PythonHost {
     return { received: index };
   }
 
+  withPage(payload) {
+    return payload.pageTransfer ? { ...payload, page: this.takePage(payload.pageTransfer) } : payload;
+  }
+
   takePage(transfer) {
     const parts = this.transfers.get(transfer);
     this.transfers.delete(transfer);
@@ -365,9 +386,19 @@ export class PythonHost {
     switch (name) {
       case HostCommand.Describe:
         return this.call(WorkerOp.Describe, {});
-      case HostCommand.Run:
+      case HostCommand.Run: {
         // The parts are taken now, as the Run arrives; the run waits its turn.
-        return this.enqueueRun(payload.pageTransfer ? { ...payload, page: this.takePage(payload.pageTransfer) } : payload);
+        const request = this.withPage(payload);
+        return this.enqueue(() => this.run(request));
+      }
+      case HostCommand.ListSpecs: {
+        const { page } = this.withPage(payload);
+        return this.enqueue(() => this.aboutPage(page, WorkerOp.ListSpecs));
+      }
+      case HostCommand.WriteScraper: {
+        const { page, spec } = this.withPage(payload);
+        return this.enqueue(() => this.aboutPage(page, WorkerOp.WriteScraper, { spec }));
+      }
       case HostCommand.PutPagePart:
         return this.putPagePart(payload);
       case HostCommand.Export:

@@ -171,6 +171,8 @@ const ops = {
   [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
   [WorkerOp.Validate]: async ({ source, previous }) => JSON.parse(host.validate_json(source, previous ?? undefined)),
   [WorkerOp.RunTests]: async ({ name, source }) => JSON.parse(host.run_tests_json(name, source ?? undefined)),
+  [WorkerOp.ListSpecs]: async ({ pageId }) => JSON.parse(host.list_specs_json(pageId)),
+  [WorkerOp.WriteScraper]: async ({ pageId, spec }) => JSON.parse(host.write_scraper_json(pageId, JSON.stringify(spec))),
 };
 
 // Plugins can reach self.onmessage and self.postMessage through `js`; a

@@ -6,6 +6,7 @@ import { Target, Command, request } from '../common/messages.js';
 import { el } from '../common/ui.js';
 import { createEditor } from './editor.bundle.js';
 import { initHistory } from './history.js';
+import { receiveDrafts } from '../common/editor-draft.js';
 
 const $ = (id) => document.getElementById(id);
 const SHOWN_ROWS = 100;
@@ -563,7 +564,18 @@ function main() {
     if (dirty()) event.preventDefault();
   });
   initHistory().catch((error) => notify(error.message, { error: true }));
+  // "Save as scraper" (picking, or the popup's Lists view) hands its file here, unsaved.
+  receiveDrafts(openDraft).catch((error) => notify(error.message, { error: true }));
   return load();
+}
+
+function openDraft(draft) {
+  if (!confirmDiscard()) {
+    notify('The scraper written from your picks was not opened: your unsaved changes are kept. Save as scraper again to open it.', { error: true });
+    return;
+  }
+  openEditor({ source: draft.source, title: draft.title });
+  notify(`Written from what you picked on ${draft.url}. Run tests, then Save to install it.`);
 }
 
 main().catch((error) => notify(error.message, { error: true }));
