@@ -222,9 +222,10 @@
 
   function valueOf(element, attr) {
     if (!element) return null;
-    if (attr === 'text') return textOf(element);
+    // Empty is missing, as in the scraper Python writes.
+    if (attr === 'text') return textOf(element) || null;
     const raw = element.getAttribute(attr);
-    if (raw === null) return null;
+    if (raw === null || (URL_ATTRIBUTES.has(attr) && !raw.trim())) return null;
     if (!URL_ATTRIBUTES.has(attr)) return raw.trim();
     try {
       return new URL(raw.trim(), document.baseURI).href;

@@ -314,8 +314,11 @@ function exportOne(scraper) {
   else write(scraper.source);
 }
 
+// The NAME the editor's text declares (null when it declares none it can be read from).
+const nameInEditor = () => /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())?.[1] ?? null;
+
 function exportCurrent() {
-  const name = /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())?.[1] || current.originalName || 'scraper';
+  const name = nameInEditor() || current.originalName || 'scraper';
   download(editor.getText(), `${name}.py`, 'text/x-python');
 }
 
@@ -326,9 +329,10 @@ async function runTests() {
   output.dataset.state = 'running';
   output.replaceChildren(el('p', { className: 'muted', textContent: 'Running the tests in Python…' }));
   try {
+    // A new scraper, not saved yet, is tested under the NAME it declares.
     const payload = current.builtin
-      ? { name: /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())[1] }
-      : { name: current.originalName, source: editor.getText() };
+      ? { name: nameInEditor() }
+      : { name: current.originalName ?? nameInEditor() ?? 'new-scraper', source: editor.getText() };
     const results = await send(Command.RunScraperTests, payload);
     const passed = results.filter((r) => r.ok).length;
     output.replaceChildren(
@@ -523,7 +527,7 @@ function main() {
   $('export-one').onclick = exportCurrent;
   $('close-editor').onclick = closeEditor;
   $('duplicate').onclick = () => {
-    const name = /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())[1];
+    const name = nameInEditor();
     duplicate(scrapers.find((s) => s.name === name));
   };
   $('replace-confirm').onclick = () => pendingSave && commitSave(pendingSave.source, true).catch((error) => notify(error.message, { error: true }));

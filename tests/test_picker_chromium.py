@@ -1,0 +1,281 @@
+"""Picking data in the page, end to end in real headless Chromium.
+
+A list page with competing structures (a nav menu, a sponsored item between
+the books wearing their class, a related rail, a footer;
+tests/pages/picker/) is picked with the real mouse: hover, a click on one
+book, clicks on its parts, the next link; the in-page preview is read; "Save
+as scraper" opens the Python file in the options page's editor, which saves
+it; the saved scraper then runs from the toolbar and in a crawl over page 1
+and page 2. The Lists view flips the lists the lists scraper finds, drops a
+column and exports the list.
+
+The picker's panel lives in a closed shadow root, which page scripts (and
+Playwright's selectors) cannot enter; the test finds the panel's controls
+through the DevTools protocol, which sees closed roots, and presses them
+with the mouse and keyboard like a person. One browser for the module, in a
+thread of its own (see conftest.pytest_pyfunc_call).
+"""
+
+import concurrent.futures
+import json
+import time
+
+import pytest
+
+from gleaner_cli.browser import ExtensionBrowser, popup_results
+
+PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+WAIT_S = 120
+SCRAPER = "127-0-0-1-picker"
+
+# What a person reads off tests/pages/picker/books-1.html and books-2.html.
+PAGE_1 = [
+    ("The Quiet Harbour", "101", "Ana Lind", "€ 7.50"),
+    ("Salt and Cedar", "102", "Tomas Berg", "€ 4.00"),
+    ("A Map of Small Rivers", "103", "Mei Okada", "€ 12.00"),
+    ("Winter Orchard", "104", "Piet de Vries", "€ 6.25"),
+    ("Letters from the Pass", "105", "Iris Kovač", "€ 9.90"),
+]
+PAGE_2 = [
+    ("The Lighthouse Keeper's Almanac", "111", "Nora Hale", "€ 3.50"),
+    ("Stones of the Valley", "112", "Jonas Ek", "€ 11.00"),
+    ("Ferry Timetables", "113", "Leila Moradi", "€ 2.75"),
+]
+
+
+def books(site, rows):
+    return [{"title": title, "url": f"{site}/picker/book/{number}.html", "author": author, "price": price} for title, number, author, price in rows]
+
+
+@pytest.fixture(scope="module")
+def browser(extension_dir):
+    browser = ExtensionBrowser(extension_dir)
+    PLAYWRIGHT_THREAD.submit(browser.__enter__).result()
+    yield browser
+    PLAYWRIGHT_THREAD.submit(browser.__exit__, None, None, None).result()
+
+
+def wait_until(check, what, timeout=WAIT_S):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.1)
+
+
+class Panel:
+    """The picker's panel and outlines in the tab's closed shadow root, seen through the DevTools protocol."""
+
+    def __init__(self, page):
+        self.page = page
+        self.cdp = page.context.new_cdp_session(page)
+
+    def _root(self):
+        document = self.cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+        pending = [document]
+        while pending:
+            node = pending.pop()
+            if node.get("localName") == "gleaner-picker":
+                return node["shadowRoots"][0]["nodeId"]
+            pending.extend(node.get("children") or [])
+        return None
+
+    def present(self):
+        return self._root() is not None
+
+    def nodes(self, selector):
+        root = self._root()
+        return self.cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"] if root else []
+
+    def _call(self, node_id, function):
+        handle = self.cdp.send("DOM.resolveNode", {"nodeId": node_id})["object"]
+        return self.cdp.send("Runtime.callFunctionOn", {"objectId": handle["objectId"], "functionDeclaration": function, "returnByValue": True})["result"].get("value")
+
+    def texts(self, selector):
+        return [self._call(node, "function () { return this.textContent; }") for node in self.nodes(selector)]
+
+    def text(self, selector):
+        found = self.texts(selector)
+        assert len(found) == 1, (selector, found)
+        return found[0]
+
+    def values(self, selector):
+        return [self._call(node, "function () { return this.value; }") for node in self.nodes(selector)]
+
+    def focused_value(self):
+        found = [self._call(node, "function () { return this.getRootNode().activeElement === this ? this.value : null; }") for node in self.nodes("input")]
+        return next((value for value in found if value is not None), None)
+
+    def click(self, selector):
+        [node] = self.nodes(selector)
+        quad = self.cdp.send("DOM.getBoxModel", {"nodeId": node})["model"]["border"]
+        self.page.mouse.click((quad[0] + quad[4]) / 2, (quad[1] + quad[5]) / 2)
+
+    def preview(self):
+        return [[cell for cell in self.texts_in_row(row)] for row in self.nodes(".preview tbody tr")]
+
+    def texts_in_row(self, row):
+        return self._call(row, "function () { return [...this.children].map((td) => td.textContent); }")
+
+
+def point_at(page, selector, index=0):
+    """The middle of the top-left part of the element: where a person's pointer lands on it."""
+    box = page.locator(selector).nth(index).bounding_box()
+    return box["x"] + min(6, box["width"] / 2), box["y"] + min(6, box["height"] / 2)
+
+
+def click_on(page, selector, index=0):
+    page.mouse.click(*point_at(page, selector, index))
+
+
+def status(popup):
+    return popup.inner_text("#status")
+
+
+def start_picking(browser, page_url):
+    page, tab_id = browser.open_tab(page_url)
+    popup = browser.open_popup(tab_id)
+    popup.click("#pick")
+    wait_until(lambda: status(popup).startswith("Picking on the page"), "the popup to say picking started")
+    page.bring_to_front()
+    panel = Panel(page)
+    wait_until(panel.present, "the picker panel")
+    return page, tab_id, popup, panel
+
+
+def test_pick_a_list_save_it_as_a_scraper_run_it_and_crawl_it(browser, site):
+    page, tab_id, popup, panel = start_picking(browser, f"{site}/picker/books-1.html")
+    before = panel.text(".step")
+    assert before == "Point at an item of the list you want (a product, a result, a row) and click it."
+
+    # Hovering outlines the element under the pointer and names it.
+    page.mouse.move(*point_at(page, "li.book h2 a", 1))
+    wait_until(lambda: panel.texts(".tip") == ["a"], "the hover outline")
+    page.mouse.move(*point_at(page, "li.book .author", 1))
+    wait_until(lambda: panel.texts(".tip") == ["span.author"], "the hover outline to follow the pointer")
+
+    # One click on a book's title: the five books are chosen, not the sponsored
+    # item between them, the nav menu, the related rail or the footer.
+    click_on(page, "li.book h2 a", 1)
+    wait_until(lambda: panel.texts(".count") == ["5 items"], "5 items")
+    assert panel.texts(".row code.muted") == ["ul.results > li.book:not(.promo)"]
+    assert len(panel.nodes(".box.item")) == 5
+    # The click picked; it did not follow the link.
+    assert page.url == f"{site}/picker/books-1.html"
+
+    # Clicks inside a book add columns, each named from the page's own words.
+    click_on(page, "li.book h2 a", 1)
+    wait_until(lambda: panel.values(".field input") == ["title"], "the title column")
+    assert panel.focused_value() == "title"
+    page.keyboard.press("Enter")
+    click_on(page, "li.book h2 a", 1)  # the same link again: its address
+    wait_until(lambda: panel.values(".field input") == ["title", "title_url"], "the link column")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("url")
+    page.keyboard.press("Enter")
+    click_on(page, "li.book .author", 3)
+    click_on(page, "li.book .price", 0)
+    wait_until(lambda: panel.values(".field input") == ["title", "url", "author", "price"], "four columns")
+    assert panel.texts(".field code") == ["h2.book-title > a", "h2.book-title > a", "span.author", "span.price"]
+    assert panel.texts(".preview th") == ["title", "url", "author", "price"]
+    assert panel.preview() == [list(record.values()) for record in books(site, PAGE_1)]
+
+    # The next link is marked with a click, and the page is not left.
+    panel.click("button[data-action=next]")
+    wait_until(lambda: panel.text(".step") == "Click the link to the next page of this list.", "next-link mode")
+    click_on(page, "a.next")
+    wait_until(lambda: panel.texts(".next code") == ["a.next"], "the next link")
+    assert page.url == f"{site}/picker/books-1.html"
+
+    # The page grows under the picker (infinite scroll): the count follows.
+    page.evaluate("loadMore()")
+    wait_until(lambda: panel.texts(".count") == ["7 items"], "7 items after more were loaded")
+    assert panel.texts(".preview .muted") == ["Preview: the first 5 of 7 records"]
+
+    # Save as scraper: Python writes it, the options page's editor opens it unsaved.
+    with browser.context.expect_page(lambda opened: opened.url.startswith(browser.url("extension/options/options.html")), timeout=WAIT_S * 1000) as opened:
+        panel.click("button[data-action=save]")
+    options = opened.value
+    said = wait_until(lambda: [t for t in panel.texts(".status") if t and t != "Writing the scraper…"], "the panel to say how the save went")
+    assert said == ["The scraper is open in Gleaner's editor: check it there and save it to install it."]
+    wait_until(lambda: options.evaluate("document.getElementById('editor-state').textContent") == "unsaved changes", "the editor to hold the new scraper")
+    wait_until(lambda: options.evaluate("document.getElementById('editor-pane').dataset.validation") == "ok", "the new scraper to validate")
+    assert options.inner_text("#editor-title") == "New scraper from " + site.split("//")[1]
+    with options.expect_download() as download:
+        options.click("#export-one")
+    source = open(download.value.path(), encoding="utf-8").read()
+    assert f'NAME = "{SCRAPER}"' in source
+    assert f'MATCHES = ["*://{site.split("//")[1]}/picker/*"]' in source
+    assert 'ITEMS = "ul.results > li.book:not(.promo)"' in source
+    assert 'NEXT_PAGE = "a.next"' in source
+    assert '"title": text(item.select_one("h2.book-title > a")),' in source
+    assert '"url": url(page, item.select_one("h2.book-title > a"), "href"),' in source
+    assert "css-" not in source.split("TESTS = [")[0] and "nth-" not in source
+
+    # Its own TESTS pass in the browser's Python, and Save installs it.
+    options.click("#run-tests")
+    wait_until(lambda: options.evaluate("document.getElementById('tests-output').dataset.state") in ("done", "error"), "the tests")
+    assert options.inner_text("#tests-output .summary") == "1 of 1 passed", options.inner_text("#tests-output")
+    options.click("#save")
+    wait_until(lambda: options.evaluate("document.getElementById('notice').textContent") == f"Saved {SCRAPER} 1.0.0.", "the save")
+
+    # Esc leaves picking: nothing of the picker stays in the page.
+    page.bring_to_front()
+    page.keyboard.press("Escape")
+    wait_until(lambda: not panel.present(), "the picker to leave")
+    popup.close()
+    page.close()
+
+    # The toolbar on page 1 again: it shows the earlier results, and Scrape
+    # again runs the saved scraper too, which gives the five books.
+    fresh, fresh_id = browser.open_tab(f"{site}/picker/books-1.html")
+    popup = browser.open_popup(fresh_id)
+    assert status(popup).startswith("Results from ")
+    popup.click("#scrape")
+    wait_until(lambda: popup.evaluate("document.body.dataset.state") == "done" and not status(popup).startswith("Results from "), "the scrape")
+    shown = {result["scraper"]: result for result in popup_results(popup)}
+    assert SCRAPER in shown, (list(shown), status(popup), source)
+    assert shown[SCRAPER]["ok"] and shown[SCRAPER]["count"] == "5 records"
+    assert shown[SCRAPER]["columns"] == ["title", "url", "author", "price"]
+    assert shown[SCRAPER]["rows"] == [list(record.values()) for record in books(site, PAGE_1)]
+    run = browser.send(popup, "GetLastRun", {"tabId": fresh_id})["result"]
+    result = next(r for r in run["results"] if r["scraper"] == SCRAPER)
+    assert result["records"] == books(site, PAGE_1)
+    assert [follow["url"] for follow in result["follows"]] == [f"{site}/picker/books-2.html"]
+
+    # And in a crawl from the popup: page 1, then page 2 by the marked next link, then no more.
+    button = f"button[data-crawl-scraper='{SCRAPER}']"
+    popup.click(button)
+    crawl_id = wait_until(lambda: popup.get_attribute(".crawl-line", "data-crawl-id") if popup.query_selector(".crawl-line") else None, "the crawl to start")
+    crawl = wait_until(lambda: (c := browser.send(popup, "GetCrawl", {"crawlId": crawl_id})["result"]["crawl"])["state"] in ("done", "failed") and c, "the crawl to end")
+    assert crawl["state"] == "done" and crawl["counters"]["done"] == 2 and crawl["counters"]["failed"] == 0, crawl
+    exported = browser.send(popup, "ExportCrawl", {"crawlId": crawl_id, "scraper": SCRAPER, "format": "json"})["result"]
+    assert json.loads(exported["text"]) == books(site, PAGE_1) + books(site, PAGE_2)
+    popup.close()
+    fresh.close()
+
+
+def test_esc_leaves_the_page_as_it_was(browser, site):
+    page, _, popup, panel = start_picking(browser, f"{site}/picker/books-1.html?esc")
+    popup.close()
+    page.mouse.move(*point_at(page, "li.book .price", 2))
+    click_on(page, "li.book .price", 2)
+    wait_until(lambda: panel.texts(".count") == ["5 items"], "5 items")
+    page.keyboard.press("Escape")
+    wait_until(lambda: not panel.present(), "the picker to leave")
+    assert page.evaluate("document.querySelectorAll('gleaner-picker').length") == 0
+    # Clicks reach the page again: a link is followed.
+    click_on(page, "a.next")
+    wait_until(lambda: page.url.endswith("/picker/books-2.html"), "the link to be followed after Esc")
+    page.close()
+
+
+def test_pick_data_on_a_browser_page_says_it_cannot(browser):
+    tab_id = browser.service_worker.evaluate("async () => (await chrome.tabs.create({ url: 'chrome://version/' })).id")
+    popup = browser.open_popup(tab_id)
+    assert popup.evaluate("document.body.dataset.state") == "unreadable"
+    assert popup.is_disabled("#pick") and popup.is_disabled("#lists-toggle")
+    assert "Gleaner cannot read this tab: it shows a browser page" in status(popup)
+    popup.close()
