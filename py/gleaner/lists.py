@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 
 from bs4.element import NavigableString, Tag
 
+from .errors import GleanerError
+
 MIN_ITEMS = 3
 # Under one parent, two alike children may be a grid's row: they count once alike rows add up to MIN_ITEMS.
 MIN_PER_PARENT = 2
@@ -156,6 +158,10 @@ def step(tag):
     """A selector step for one tag: its name and first usable class."""
     classes = good_classes(tag)
     return f"{tag.name}.{classes[0]}" if classes else tag.name
+
+
+class NoList(GleanerError):
+    """The page has no repeated structure: nothing to list, nothing to write a scraper for."""
 
 
 class FoundList:
@@ -684,24 +690,63 @@ def _anchor(tag):
 
 
 def _exclude(selector, items, extra):
-    """The selector narrowed so it leaves out ``extra``: a class only they have, or a child only the items have."""
+    """The selector narrowed so it leaves out ``extra`` and keeps every item, or None.
+
+    Conditions are tried one by one, each keeping all items, the one that
+    leaves out most of what remains first (three at most): a class only the
+    others have (``:not(.ad)``), a child or a descendant every item has and
+    they lack (``:has(> h2)``, ``:has(a.title)``), or as many cells as a row
+    of the list has (``:has(> td:nth-of-type(5))``).
+    """
+    import soupsieve
+
+    conditions = []
     item_classes = set()
     for item in items:
         item_classes.update(item.get("class") or [])
-    extra_classes = None
+    seen = set()
     for tag in extra:
-        classes = set(good_classes(tag)) - item_classes
-        extra_classes = classes if extra_classes is None else extra_classes & classes
-    if extra_classes:
-        return f"{selector}:not(.{sorted(extra_classes)[0]})"
-    item_children = None
-    for item in items:
-        steps = {step(c) for c in item.children if isinstance(c, Tag)}
-        item_children = steps if item_children is None else item_children & steps
-    for child_step in sorted(item_children or ()):
-        if all(not any(isinstance(c, Tag) and step(c) == child_step for c in tag.children) for tag in extra):
-            return f"{selector}:has(> {child_step})"
+        for token in good_classes(tag):
+            if token not in item_classes and token not in seen:
+                seen.add(token)
+                conditions.append(f":not(.{token})")
+    children = _common(items, lambda item: {step(c) for c in item.children if isinstance(c, Tag)})
+    conditions += [f":has(> {child})" for child in children]
+    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item) if "." in path[-1]})
+    conditions += [f":has({tag_step})" for tag_step in below]
+    cells = min(sum(1 for c in item.children if isinstance(c, Tag) and c.name == "td") for item in items)
+    if items[0].name == "tr" and cells >= 2:
+        conditions.append(f":has(> td:nth-of-type({cells}))")  # soupsieve takes no "td + td" inside :has()
+    kept = list(extra)
+    chosen = ""
+    for _ in range(3):
+        best = None
+        for condition in conditions:
+            try:
+                compiled = soupsieve.compile(f"{items[0].name}{condition}")
+            except Exception:  # noqa: BLE001
+                continue
+            if not all(compiled.match(item) for item in items):
+                continue
+            left = [tag for tag in kept if compiled.match(tag)]
+            if best is None or len(left) < len(best[1]):
+                best = (condition, left)
+        if best is None or len(best[1]) == len(kept):
+            return None
+        chosen += best[0]
+        kept = best[1]
+        if not kept:
+            return selector + chosen
     return None
+
+
+def _common(items, steps_of):
+    """The steps every item has, in a stable order."""
+    common = None
+    for item in items:
+        steps = steps_of(item)
+        common = steps if common is None else common & steps
+    return sorted(common or ())
 
 
 # --- specs for the writer -----------------------------------------------------
@@ -716,17 +761,19 @@ def lists_of(page):
     return cached
 
 
-def spec_for_list(page, index):
-    """The scraper spec (gleaner/scraper_writer.py) for list ``index`` of the page."""
+def spec_for_list(page, index, next_url=None):
+    """The scraper spec (gleaner/scraper_writer.py) for list ``index`` of the page.
+
+    ``next_url`` is the page's next page (the pagination built-in's first
+    ``next``); without it, a ``rel="next"`` link stands in.
+    """
     from .scraper_writer import default_name, matches_for
 
     found = lists_of(page)
     if not 0 <= index < len(found):
-        from .errors import GleanerError
-
         if not found:
-            raise GleanerError(f"no list found on {page.url}: it has no repeated structure of three or more items")
-        raise GleanerError(f"the page has {len(found)} lists; there is no list {index}")
+            raise NoList(f"no list found on {page.url}: the page has no repeated structure of {MIN_ITEMS} or more items")
+        raise GleanerError(f"the page has {len(found)} lists (0 to {len(found) - 1}); there is no list {index}")
     found_list = found[index]
     fields = describe(found_list)
     host = urlsplit(page.url).hostname or "this page"
@@ -738,17 +785,99 @@ def spec_for_list(page, index):
         "matches": matches_for(page.url),
         "item_selector": item_selector(page.soup, found_list),
         "fields": [{"name": n, "selector": s, "attr": a} for n, s, a in fields],
-        "next_selector": next_selector(page),
+        "next_selector": next_selector(page, next_url),
     }
 
 
-def list_specs(page, limit=MAX_LISTS):
+def list_specs(page, next_url=None, limit=MAX_LISTS):
     """[{"index", "items", "spec"}] for the page's lists, best first."""
     found = lists_of(page)[:limit]
-    return [{"index": index, "items": len(found_list.items), "spec": spec_for_list(page, index)}
+    return [{"index": index, "items": len(found_list.items), "spec": spec_for_list(page, index, next_url)}
             for index, found_list in enumerate(found)]
 
 
-def next_selector(page):
-    """A selector for the page's next-page link, from the pagination built-in's rules, or None."""
+def next_page_url(builtins, page):
+    """The page's next page as the pagination built-in finds it (its first ``next``), or None."""
+    from .runner import run_plugin
+
+    pagination = builtins.get("pagination")
+    if pagination is None:
+        return None
+    result = run_plugin(pagination, page)
+    return next((r["url"] for r in result["records"] if r.get("kind") == "next"), None) if result["ok"] else None
+
+
+# Words and arrows a next-page link says (a short list: pagination.py knows more; this only names the link it found).
+_NEXT_WORDS = re.compile(
+    r"^(?:next|next page|next »|more|older|older posts|suivant|suivante|weiter|nächste|nächste seite|siguiente|"
+    r"avanti|successiva|próxima|proxima|volgende|następna|dalej|следующая|далее|наступна|次へ|次|下一页|下一頁|다음|"
+    r"sonraki|nästa|næste|neste|seuraava|další|következő|[»›→>]|>>|»»|›|next\s*[»›→>])$",
+    re.I,
+)
+
+
+def next_selector(page, next_url=None):
+    """A selector for the next page's link, that names it by what it says (rel, a "next" class, its words,
+    an arrow) so that it finds the next page's link on the next page too; None when there is none."""
+    soup = page.soup
+    links = [a for a in soup.find_all("a") if a.get("href")]
+    if next_url:
+        wanted = next_url.partition("#")[0]
+        leading = [a for a in links if page.absolute(a["href"]).partition("#")[0] == wanted]
+    else:
+        leading = [a for a in links if "next" in [r.lower() for r in a.get("rel") or []]]
+    directions = [a for a in leading if _says_next(a)]
+    for link in directions:
+        for selector in _link_selectors(link):
+            try:
+                found = soup.select_one(selector)
+            except Exception:  # noqa: BLE001  (a class name soupsieve refuses: try the next way)
+                continue
+            if found is not None and found in directions:
+                return selector
     return None
+
+
+def _says_next(link):
+    if [r for r in link.get("rel") or [] if r.lower() == "next"]:
+        return True
+    names = " ".join(link.get("class") or []) + " " + " ".join((link.parent.get("class") or []) if link.parent else [])
+    if re.search(r"next", names, re.I) and not re.search(r"prev", names, re.I):
+        return True
+    words = [" ".join(link.get_text(" ").split()), link.get("title") or "", link.get("aria-label") or ""]
+    words += [img.get("alt") or "" for img in link.find_all("img")]
+    return any(_NEXT_WORDS.match(word.strip().split(" - ")[0].strip()) for word in words if isinstance(word, str))
+
+
+def _link_selectors(link):
+    """Ways to name a next link, most robust first: rel, a "next" class, its words, with its container's names."""
+    if [r for r in link.get("rel") or [] if r.lower() == "next"]:
+        yield 'a[rel~="next"]'
+    for token in good_classes(link):
+        if "next" in token.lower():
+            yield f"a.{token}"
+    parent = link.parent
+    if parent is not None:
+        for token in good_classes(parent):
+            if "next" in token.lower() and "prev" not in token.lower():
+                yield f"{parent.name}.{token} > a"
+    containers = [""]
+    for ancestor in list(link.parents)[:4]:
+        if ancestor.name in (None, "[document]", "html", "body"):
+            break
+        anchor = _anchor(ancestor)
+        if anchor != ancestor.name:
+            containers.insert(len(containers) - 1, anchor)
+    for attribute in ("title", "aria-label"):
+        value = (link.get(attribute) or "").strip() if isinstance(link.get(attribute), str) else ""
+        if value and _NEXT_WORDS.match(value) and '"' not in value:
+            yield f'a[{attribute}="{value}"]'
+    for img in link.find_all("img"):
+        alt = (img.get("alt") or "").strip()
+        if alt and _NEXT_WORDS.match(alt) and '"' not in alt:
+            for container in containers:
+                yield f'{container} a:has(> img[alt="{alt}"])'.strip()
+    text = " ".join(link.get_text(" ").split())
+    if text and _NEXT_WORDS.match(text) and '"' not in text and "\\" not in text:
+        for container in containers:
+            yield f'{container} a:-soup-contains("{text}")'.strip()
