@@ -44,6 +44,7 @@ MAX_LISTS = 8  # the built-in's output: the best lists only, it runs on every cl
 SHAPE_DEPTH = 3
 SHAPE_TAGS = 60
 FIELD_TAGS = 300  # tags of an item looked at for fields
+FIELD_ITEMS = 40  # items looked at for fields
 MAX_FIELDS = 10
 TEXT_CAP = 300  # characters an item's text counts for, at most
 SAMPLE_ITEMS = 12  # items a field selector is checked on
@@ -142,12 +143,22 @@ def is_generated(token):
     return upper >= 3 and len(token) <= 8 and not token.isupper()
 
 
+_GOOD_CLASSES = {}  # tuple of class names -> the usable ones: pages repeat the same few hundred combinations
+
+
 def good_classes(tag):
     """The tag's class names usable in a selector, in the page's order."""
     classes = tag.get("class")
     if not classes:
-        return []
-    return [c for c in classes if c.lower() not in STATE_CLASSES and not is_generated(c) and _css_ident(c)]
+        return ()
+    key = tuple(classes)
+    good = _GOOD_CLASSES.get(key)
+    if good is None:
+        if len(_GOOD_CLASSES) > 100_000:
+            _GOOD_CLASSES.clear()
+        good = _GOOD_CLASSES[key] = tuple(
+            c for c in classes if c.lower() not in STATE_CLASSES and not is_generated(c) and _css_ident(c))
+    return good
 
 
 def _css_ident(token):
@@ -181,7 +192,7 @@ class FoundList:
 class _Stats:
     """Per-tag sums from one bottom-up pass: text, link text, links, images, tags below."""
 
-    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text")
+    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text", "children")
 
     def __init__(self, tags):
         count = len(tags)
@@ -192,6 +203,7 @@ class _Stats:
         self.images = [0] * count
         self.size = [0] * count
         self.own_text = [False] * count
+        self.children = [None] * count  # element children, for tags with two or more
         position = self.position
         text, link_text, links, images, size, own_text = (self.text, self.link_text, self.links, self.images,
                                                           self.size, self.own_text)
@@ -200,6 +212,7 @@ class _Stats:
             name = tag.name
             chars = linked = link_count = image_count = below = 0
             own = False
+            elements = []
             for child in tag.contents:
                 if type(child) is NavigableString:
                     length = len(child.strip()) if name not in NO_TEXT else 0
@@ -210,6 +223,7 @@ class _Stats:
                     at = position.get(id(child))
                     if at is None:
                         continue
+                    elements.append(child)
                     chars += text[at]
                     linked += link_text[at]
                     link_count += links[at]
@@ -222,6 +236,8 @@ class _Stats:
                 image_count += 1
             text[index], link_text[index], links[index], images[index] = chars, linked, link_count, image_count
             size[index], own_text[index] = below, own
+            if len(elements) > 1:
+                self.children[index] = elements
 
     def of(self, tag):
         return self.position[id(tag)]
@@ -239,8 +255,8 @@ def find_lists(soup):
     for parent in tags:
         if parent.name in NEVER_PARENTS:
             continue
-        children = [c for c in parent.contents if isinstance(c, Tag)]
-        if len(children) < MIN_PER_PARENT:
+        children = stats.children[stats.position[id(parent)]]
+        if children is None or len(children) < MIN_PER_PARENT:
             continue
         by_name = {}
         for child in children:
@@ -250,7 +266,9 @@ def find_lists(soup):
         for name, same in by_name.items():
             if len(same) < MIN_PER_PARENT:
                 continue
-            rest = same
+            if not any(stats.links[stats.position[id(c)]] or stats.images[stats.position[id(c)]] for c in same):
+                continue  # no link, no image: text blocks (paragraphs, cells of prose), not records
+            rest = [(child, _shape(child)) for child in same]
             while len(rest) >= MIN_PER_PARENT:
                 kept, rest, shape = _alike(rest)
                 if not kept:
@@ -280,13 +298,14 @@ def find_lists(soup):
 
 
 def _alike(children):
-    """(items, the rest, common shape): the children most like the group's most typical one.
+    """(items, the rest as (child, shape) pairs, common shape): of (child, shape) pairs, the children most like
+    the group's most typical one.
 
     The typical child (the one most like the others, among a sample) picks
     its kin; the paths most of them share then decide, so one odd item does
     not set the pattern.
     """
-    shapes = [_shape(child) for child in children]
+    shapes = [shape for _, shape in children]
     step_size = max(1, len(children) // MEDOID_SAMPLE)
     sample = shapes[::step_size][:MEDOID_SAMPLE]
     medoid = max(sample, key=lambda shape: sum(_similarity(shape, other) for other in sample))
@@ -297,8 +316,11 @@ def _alike(children):
             counts[path] = counts.get(path, 0) + 1
     common = {path for path, count in counts.items() if count >= len(near) / 2}
     kept, rest = [], []
-    for child, shape in zip(children, shapes):
-        (kept if _similarity(shape, common) >= SHAPE_SIMILARITY else rest).append(child)
+    for child, shape in children:
+        if _similarity(shape, common) >= SHAPE_SIMILARITY:
+            kept.append(child)
+        else:
+            rest.append((child, shape))
     return kept, rest, common
 
 
@@ -443,7 +465,7 @@ def describe(found_list):
     """Fill in found_list.fields: [(name, selector relative to the item, attr)], named from the items' structure."""
     if found_list.fields is not None:
         return found_list.fields
-    items = found_list.items
+    items = found_list.items[:FIELD_ITEMS]  # the fields are the same for all: a sample decides them
     slots = {}  # path -> {"order", "items": {item number: first tag}, "link", "image", "text"}
     for number, item in enumerate(items):
         for path, tag, order in _walk(item):
@@ -602,12 +624,80 @@ def join_steps(steps):
 
 
 def _select_one(item, selector):
-    return item.select_one(selector)
+    """item.select_one(selector) for the selectors this module writes, without soupsieve's cost (see _Chain)."""
+    return _Chain.of(selector).first(item)
 
 
-def read_field(page, item, selector, attr):
-    """A field's value as the written scraper reads it: text collapsed or an attribute (URLs absolute); None when missing."""
-    element = item.select_one(selector) if selector else item
+class _Chain:
+    """A selector of the form this module writes (``tag.class`` steps joined by " > ", or by " " before a
+    table row, maybe led by ``:scope``), matched the way soupsieve matches it.
+
+    The built-in reads every field of every item of several lists on each
+    click; soupsieve would spend most of a second on that on a large page.
+    The written scraper uses soupsieve itself, and gives the same records:
+    tests/test_builtin_lists.py runs both on the same pages.
+    """
+
+    _cache = {}
+
+    def __init__(self, selector):
+        tokens = re.split(r"\s*(>)\s*|\s+", selector.strip())
+        self.steps = []  # (name or None for :scope, class or None, combinator to the step before: ">" or " ")
+        combinator = " "
+        for token in tokens:
+            if token is None or token == "":
+                continue
+            if token == ">":
+                combinator = ">"
+                continue
+            if token == ":scope":
+                self.steps.append((None, None, combinator))
+            else:
+                name, _, cls = token.partition(".")
+                self.steps.append((name, cls or None, combinator))
+            combinator = " "
+        self.last = self.steps[-1][0]
+
+    @classmethod
+    def of(cls, selector):
+        chain = cls._cache.get(selector)
+        if chain is None:
+            chain = cls._cache[selector] = cls(selector)
+        return chain
+
+    def first(self, item):
+        for tag in item.descendants:
+            if isinstance(tag, Tag) and tag.name == self.last and self.matches(tag, item):
+                return tag
+        return None
+
+    def matches(self, tag, item, index=None):
+        index = len(self.steps) - 1 if index is None else index
+        name, cls, combinator = self.steps[index]
+        if name is None:
+            if tag is not item:
+                return False
+        elif tag.name != name or cls is not None and cls not in (tag.get("class") or ()):
+            return False
+        if index == 0:
+            return True
+        parent = tag.parent
+        if combinator == ">":
+            return parent is not None and parent.name != "[document]" and self.matches(parent, item, index - 1)
+        while parent is not None and parent.name != "[document]":
+            if self.matches(parent, item, index - 1):
+                return True
+            parent = parent.parent
+        return False
+
+
+def read_field(page, item, selector, attr, element=False):
+    """A field's value as the written scraper reads it: text collapsed or an attribute (URLs absolute); None when missing.
+
+    ``element``: the tag the selector finds in the item, when the caller found it already.
+    """
+    if element is False:
+        element = _select_one(item, selector) if selector else item
     if element is None:
         return None
     if attr == "text":
@@ -623,9 +713,34 @@ def read_field(page, item, selector, attr):
 
 
 def records(page, found_list):
-    describe(found_list)
+    """The list's records, each field read through its selector (one walk of each item for all of them)."""
+    fields = describe(found_list)
+    chains = {}
+    for _, selector, _ in fields:
+        if selector and selector not in chains:
+            chains[selector] = _Chain.of(selector)
     for item in found_list.items:
-        yield {name: read_field(page, item, selector, attr) for name, selector, attr in found_list.fields}
+        found = _first_matches(item, chains)
+        yield {name: read_field(page, item, selector, attr, found.get(selector) if selector else item)
+               for name, selector, attr in fields}
+
+
+def _first_matches(item, chains):
+    """{selector: the first tag below the item it matches}, as select_one would give each, in one walk."""
+    waiting = dict(chains)
+    found = {}
+    if not waiting:
+        return found
+    for tag in item.descendants:
+        if not isinstance(tag, Tag):
+            continue
+        for selector, chain in list(waiting.items()):
+            if tag.name == chain.last and chain.matches(tag, item):
+                found[selector] = tag
+                del waiting[selector]
+        if not waiting:
+            break
+    return found
 
 
 # --- selectors for the whole document ------------------------------------------
