@@ -169,11 +169,11 @@ class Host:
         return json.dumps(run_tests(plugin, self.scrapers_dir), ensure_ascii=False)
 
     def list_specs_json(self, page_id):
-        """The lists found on the page set last, main list first: ``[{"index", "items", "spec"}, ...]``
-        (gleaner/lists.py; ``spec`` is what write_scraper_json takes)."""
-        from .lists import list_specs
+        """The lists found on the page set last, main list first: ``{"ok", "lists": [{"index", "items", "spec"}]}``
+        (gleaner/lists.py; ``spec`` is what write_scraper_json takes; no list gives an empty one)."""
+        from .lists import list_specs, next_page_url
 
-        return self._about_page(page_id, lambda page: {"ok": True, "lists": list_specs(page)})
+        return self._about_page(page_id, lambda page: {"ok": True, "lists": list_specs(page, next_page_url(self.builtins, page))})
 
     def write_scraper_json(self, page_id, spec_json):
         """A plugin file's source for a picked list on the page set last (gleaner/scraper_writer.py):

@@ -28,6 +28,7 @@ the page it was made from.
 """
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from .errors import GleanerError
@@ -252,7 +253,8 @@ def _trimmed(soup, keep, with_siblings):
     for top in soup.children:
         if isinstance(top, Tag) and (id(top) in path or id(top) in whole):
             emit(top, 0)
-    return "\n".join(lines) + "\n"
+    # Carriage returns would not survive the file's own line endings; the records never depend on them.
+    return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n") + "\n"
 
 
 def _attribute_text(value):
@@ -405,7 +407,7 @@ def _literal(value):
 
 def _long_string(text):
     """The fixture as a triple-quoted string a person can read, or repr() when its characters forbid that."""
-    printable = all(c.isprintable() or c in "\n\t" for c in text)
+    printable = not any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text)
     if printable and '"""' not in text and not text.endswith(('"', "\\")):
         return ('r"""' if "\\" in text else '"""') + text + '"""'
     return repr(text)
