@@ -120,6 +120,13 @@ class Panel:
         return self._call(row, "function () { return [...this.children].map((td) => td.textContent); }")
 
 
+def editor_source(browser, options):
+    """The editor's text, as its Export .py button writes it to a file."""
+    path, data = browser.download_by_click(options, "#export-one")
+    assert path.suffix == ".py"
+    return data.decode("utf-8")
+
+
 def point_at(page, selector, index=0):
     """The middle of the top-left part of the element: where a person's pointer lands on it."""
     box = page.locator(selector).nth(index).bounding_box()
@@ -203,9 +210,7 @@ def test_pick_a_list_save_it_as_a_scraper_run_it_and_crawl_it(browser, site):
     wait_until(lambda: options.evaluate("document.getElementById('editor-state').textContent") == "unsaved changes", "the editor to hold the new scraper")
     wait_until(lambda: options.evaluate("document.getElementById('editor-pane').dataset.validation") == "ok", "the new scraper to validate")
     assert options.inner_text("#editor-title") == "New scraper from " + site.split("//")[1]
-    with options.expect_download() as download:
-        options.click("#export-one")
-    source = open(download.value.path(), encoding="utf-8").read()
+    source = editor_source(browser, options)
     assert f'NAME = "{SCRAPER}"' in source
     assert f'MATCHES = ["*://{site.split("//")[1]}/picker/*"]' in source
     assert 'ITEMS = "ul.results > li.book:not(.promo)"' in source
@@ -281,3 +286,85 @@ def test_pick_data_on_a_browser_page_says_it_cannot(browser):
     assert popup.is_disabled("#pick") and popup.is_disabled("#lists-toggle")
     assert "Gleaner cannot read this tab: it shows a browser page" in status(popup)
     popup.close()
+
+
+def lists_view(popup):
+    return popup.evaluate("""() => {
+        const view = document.getElementById('lists');
+        return {
+            state: view.dataset.state,
+            heading: view.querySelector('h2')?.textContent ?? null,
+            selector: view.querySelector('.lists-head code')?.textContent ?? null,
+            columns: [...view.querySelectorAll('th input')].map((input) => input.value),
+            rows: [...view.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent)),
+            dropped: [...view.querySelectorAll('.dropped button')].map((button) => button.dataset.restore),
+        };
+    }""")
+
+
+def test_the_lists_view_flips_lists_outlines_them_drops_a_column_and_exports(browser, site):
+    page, tab_id = browser.open_tab(f"{site}/picker/books-1.html?lists")
+    popup = browser.open_popup(tab_id)
+    panel = Panel(page)
+    popup.click("#lists-toggle")
+    wait_until(lambda: lists_view(popup)["state"] == "shown", "the Lists view")
+    assert status(popup) == "4 lists on this page."
+    # List 1 is the books: not the menu above them, the rail beside them or the footer.
+    shown = lists_view(popup)
+    assert shown["heading"] == "List 1 of 4: 5 items"
+    assert shown["selector"] == "#content > section.listing > ul.results > li.book:not(.promo)"
+    assert shown["columns"] == ["title", "url", "image", "author", "price"]
+    covers = [f"{site}/picker/covers/{number}.png" for _, number, _, _ in PAGE_1]
+    assert shown["rows"] == [[r["title"], r["url"], cover, r["author"], r["price"]] for r, cover in zip(books(site, PAGE_1), covers)]
+    # On the page, its five items are outlined, under a banner that names the list.
+    wait_until(lambda: panel.texts(".banner") == ["List 1 of 4: 5 items"], "the list's outline on the page")
+    assert len(panel.nodes(".box.outline")) == 5
+
+    # Flip to the next list (the menu), and its outline follows.
+    popup.click("#lists button[data-action=next-list]")
+    wait_until(lambda: lists_view(popup)["heading"] == "List 2 of 4: 5 items", "list 2")
+    shown = lists_view(popup)
+    assert shown["selector"] == "li.menu-item"
+    assert shown["rows"] == [[name, f"{site}/picker/{name.lower()}.html"] for name in ["Fiction", "Poetry", "History", "Travel", "Children"]]
+    wait_until(lambda: panel.texts(".banner") == ["List 2 of 4: 5 items"], "list 2's outline")
+    popup.click("#lists button[data-action=previous-list]")
+    wait_until(lambda: lists_view(popup)["heading"] == "List 1 of 4: 5 items", "list 1 again")
+
+    # Drop the image column and rename title to book; the export has exactly that.
+    popup.click("#lists th[data-key=image] button[data-drop=image]")
+    wait_until(lambda: lists_view(popup)["dropped"] == ["image"], "the column to be dropped")
+    popup.fill("#lists th[data-key=title] input", "book")
+    popup.press("#lists th[data-key=title] input", "Tab")
+    assert lists_view(popup)["columns"] == ["book", "url", "author", "price"]
+    name, data = browser.download_by_click(popup, "#lists button[data-format=json]")
+    assert name.name.startswith("127.0.0.1-lists-1-") and name.suffix == ".json"
+    rows = [(r["title"], r["url"], r["author"], r["price"]) for r in books(site, PAGE_1)]
+    assert data.decode("utf-8") == "[\n" + ",\n".join(
+        f'  {{\n    "book": "{title}",\n    "url": "{url}",\n    "author": "{author}",\n    "price": "{price}"\n  }}' for title, url, author, price in rows
+    ) + "\n]\n"
+
+    # Save as scraper from the view: the scraper has the columns as they stand.
+    with browser.context.expect_page(lambda opened: opened.url.startswith(browser.url("extension/options/options.html")), timeout=WAIT_S * 1000) as opened:
+        popup.click("#lists button[data-action=save-list]")
+    options = opened.value
+    wait_until(lambda: options.evaluate("document.getElementById('editor-pane').dataset.validation") == "ok", "the new scraper in the editor")
+    source = editor_source(browser, options)
+    assert 'ITEMS = "#content > section.listing > ul.results > li.book:not(.promo)"' in source
+    assert '"book": text(item.select_one("h2.book-title > a")),' in source
+    assert '"image"' not in source and '"title":' not in source
+    options.close()
+
+    # The popup closing takes the outline away.
+    popup.close()
+    wait_until(lambda: not panel.present(), "the outline to go with the popup")
+    page.close()
+
+
+def test_a_page_without_lists_says_so(browser, site):
+    page, tab_id = browser.open_tab(f"{site}/harvest.html?lists")
+    popup = browser.open_popup(tab_id)
+    popup.click("#lists-toggle")
+    wait_until(lambda: lists_view(popup)["state"] == "none", "the Lists view")
+    assert status(popup) == "No list was found on this page."
+    popup.close()
+    page.close()
