@@ -225,6 +225,7 @@ def test_pick_a_list_save_it_as_a_scraper_run_it_and_crawl_it(browser, site):
     assert options.inner_text("#tests-output .summary") == "1 of 1 passed", options.inner_text("#tests-output")
     options.click("#save")
     wait_until(lambda: options.evaluate("document.getElementById('notice').textContent") == f"Saved {SCRAPER} 1.0.0.", "the save")
+    options.close()
 
     # Esc leaves picking: nothing of the picker stays in the page.
     page.bring_to_front()
@@ -343,11 +344,16 @@ def test_the_lists_view_flips_lists_outlines_them_drops_a_column_and_exports(bro
         f'  {{\n    "book": "{title}",\n    "url": "{url}",\n    "author": "{author}",\n    "price": "{price}"\n  }}' for title, url, author, price in rows
     ) + "\n]\n"
 
-    # Save as scraper from the view: the scraper has the columns as they stand.
-    with browser.context.expect_page(lambda opened: opened.url.startswith(browser.url("extension/options/options.html")), timeout=WAIT_S * 1000) as opened:
-        popup.click("#lists button[data-action=save-list]")
-    options = opened.value
+    # Save as scraper from the view: the scraper has the columns as they
+    # stand, and it opens in the options page already open, not in a second one.
+    options = browser.context.new_page()
+    options.goto(browser.url("extension/options/options.html"))
+    options.wait_for_selector("body[data-loaded=true]")
+    assert options.is_hidden("#editor-pane")
+    popup.click("#lists button[data-action=save-list]")
     wait_until(lambda: options.evaluate("document.getElementById('editor-pane').dataset.validation") == "ok", "the new scraper in the editor")
+    assert options.inner_text("#editor-state") == "unsaved changes"
+    assert [p.url for p in browser.context.pages].count(options.url) == 1
     source = editor_source(browser, options)
     assert 'ITEMS = "#content > section.listing > ul.results > li.book:not(.promo)"' in source
     assert '"book": text(item.select_one("h2.book-title > a")),' in source
