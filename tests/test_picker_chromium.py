@@ -55,13 +55,15 @@ def browser(extension_dir):
     PLAYWRIGHT_THREAD.submit(browser.__exit__, None, None, None).result()
 
 
-def wait_until(check, what, timeout=WAIT_S):
+def wait_until(check, what, timeout=WAIT_S, show=None):
+    """Poll check() until it is truthy; on timeout, fail saying what was awaited and what show() gives then."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
-        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what}" + (f"; found {show()!r}" if show else ""))
         time.sleep(0.1)
 
 
@@ -166,7 +168,7 @@ def test_pick_a_list_save_it_as_a_scraper_run_it_and_crawl_it(browser, site):
     # One click on a book's title: the five books are chosen, not the sponsored
     # item between them, the nav menu, the related rail or the footer.
     click_on(page, "li.book h2 a", 1)
-    wait_until(lambda: panel.texts(".count") == ["5 items"], "5 items")
+    wait_until(lambda: panel.texts(".count") == ["5 items"], "5 items", show=lambda: panel.texts(".count"))
     assert panel.texts(".row code.muted") == ["ul.results > li.book:not(.promo)"]
     assert len(panel.nodes(".box.item")) == 5
     # The click picked; it did not follow the link.
@@ -198,7 +200,7 @@ def test_pick_a_list_save_it_as_a_scraper_run_it_and_crawl_it(browser, site):
 
     # The page grows under the picker (infinite scroll): the count follows.
     page.evaluate("loadMore()")
-    wait_until(lambda: panel.texts(".count") == ["7 items"], "7 items after more were loaded")
+    wait_until(lambda: panel.texts(".count") == ["7 items"], "7 items after more were loaded", show=lambda: panel.texts(".count"))
     assert panel.texts(".preview .muted") == ["Preview: the first 5 of 7 records"]
 
     # Save as scraper: Python writes it, the options page's editor opens it unsaved.
