@@ -191,12 +191,23 @@ def test_pick_a_list_save_it_as_a_scraper_run_it_and_crawl_it(browser, site):
     assert panel.texts(".preview th") == ["title", "url", "author", "price"]
     assert panel.preview() == [list(record.values()) for record in books(site, PAGE_1)]
 
-    # The next link is marked with a click, and the page is not left.
+    # A click on the next link marks it (it says "Next"), and the page is not left.
+    click_on(page, "a.next")
+    wait_until(lambda: panel.texts(".next code") == ["a.next"], "the next link", show=lambda: panel.texts(".next code, .status"))
+    assert page.url == f"{site}/picker/books-1.html"
+    # Any other link outside the items is not taken for it...
+    click_on(page, "a.page")
+    wait_until(lambda: panel.texts(".status.error") != [], "a word on the click outside the items")
+    assert panel.texts(".next code") == ["a.next"]
+    # ...unless the person says so first with Mark next link.
     panel.click("button[data-action=next]")
     wait_until(lambda: panel.text(".step") == "Click the link to the next page of this list.", "next-link mode")
+    click_on(page, "a.page")
+    wait_until(lambda: panel.texts(".next code") == ["a.page"], "the marked link")
+    panel.click("button[data-action=clear-next]")
+    wait_until(lambda: panel.texts(".next code") == ["none marked"], "the next link cleared")
     click_on(page, "a.next")
-    wait_until(lambda: panel.texts(".next code") == ["a.next"], "the next link")
-    assert page.url == f"{site}/picker/books-1.html"
+    wait_until(lambda: panel.texts(".next code") == ["a.next"], "the next link again")
 
     # The page grows under the picker (infinite scroll): the count follows.
     page.evaluate("loadMore()")

@@ -454,7 +454,7 @@
     const level = currentLevel();
     if (!level) return 'Point at an item of the list you want (a product, a result, a row) and click it.';
     if (!state.fields.length) return 'Now click the parts of an item you want as columns: a title, a price, a link, an image.';
-    return 'Click more parts to add columns, mark the next-page link, then save it as a scraper.';
+    return 'Click more parts to add columns, click the link to the next page if the list has one, then save it as a scraper.';
   }
 
   function fieldRow(field, index) {
@@ -592,10 +592,7 @@
         say('That is not a link. Click the link that goes to the next page.', { error: true });
         return;
       }
-      state.next = nextSelector(link);
-      state.mode = 'items';
-      render();
-      say(`Next page: ${link.href}`);
+      markNext(link);
       return;
     }
     const item = state.items.find((candidate) => candidate.contains(target));
@@ -604,7 +601,12 @@
       return;
     }
     if (currentLevel()) {
-      say('That is outside the chosen items. Click inside one to add a column, or Choose again for another list.', { error: true });
+      const link = target.closest('a[href]');
+      if (link && looksLikeNext(link)) {
+        markNext(link);
+        return;
+      }
+      say('That is outside the chosen items. Click inside one to add a column, a next-page link to follow it, or Choose again for another list.', { error: true });
       return;
     }
     const levels = itemLevels(target);
@@ -620,6 +622,23 @@
     state.level = best;
     state.items = levels[best].items;
     render();
+  }
+
+  function markNext(link) {
+    state.next = nextSelector(link);
+    state.mode = 'items';
+    render();
+    say(`Next page: ${link.href}`);
+  }
+
+  // A link outside the items that says it goes to the next page (rel=next,
+  // its words, its label or its class) is marked as such by a click; any
+  // other link needs "Mark next link" first.
+  const NEXT_WORDS = /^(next|next page|older|older posts|weiter|suivant|siguiente|successivo|volgende|›|»|→|>|>>)$/i;
+  function looksLikeNext(link) {
+    if ((link.getAttribute('rel') || '').split(/\s+/).includes('next')) return true;
+    const words = [textOf(link), link.getAttribute('aria-label') || '', link.getAttribute('title') || ''].map((text) => text.replace(/[\s›»→]+$/u, '').trim() || text.trim());
+    return words.some((text) => NEXT_WORDS.test(text)) || [...link.classList].some((name) => /(^|[-_])next($|[-_])/i.test(name));
   }
 
   function addField(item, element) {
