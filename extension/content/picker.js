@@ -23,7 +23,7 @@
   const MAX_BOXES = 400;
   const PREVIEW_ROWS = 5;
   const RECOUNT_DELAY_MS = 150;
-  // How many text-bearing parts of an item count towards its score (see chooseItems).
+  // How many text-bearing parts of an item count towards its score (see itemLevels).
   const PARTS_CAP = 8;
   // Items of one list have nearly the same inner structure; an ad or promo
   // sharing their class has another one (see similarity).
@@ -38,21 +38,17 @@
   // names) change with each deploy of the site: a selector built on them
   // would stop matching next week. So would state classes that differ from
   // item to item.
-  const GENERATED_CLASS = [
-    /^(css|sc|jsx|emotion|svelte|styled|makeStyles|Mui[A-Za-z]*-root-)-?[A-Za-z0-9_-]*\d/,
-    /__[A-Za-z0-9_-]{4,}$/, // CSS modules: Card_title__3xYz1
-    /^_?[A-Za-z0-9]{5,}$/, // a bare hash: a1B2c3, _3xk2L (only when it mixes digits in: see isGenerated)
-    /^[a-z]{1,3}-[a-z0-9]{5,}$/i, // sc-bdVaJa, e-1x2y3z
-  ];
+  const CSS_IN_JS = /^(css|sc|jsx|emotion|svelte|styled|makeStyles)-?[A-Za-z0-9_-]*\d/; // css-1x7k2q, jsx-123456
+  const CSS_MODULE_SUFFIX = /__[A-Za-z0-9_-]{4,}$/; // Card_title__3xYz1
+  const BARE_HASH = /^_?(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{5,}$/; // a1B2c3, _3xk2L
+  const PREFIXED_HASH = /^[a-z]{1,3}-(?=[A-Za-z0-9]*[\dA-Z])[A-Za-z0-9]{5,}$/; // sc-bdVaJa, e-1x2y3z
+  const WORD_AND_NUMBER = /^[a-z]+\d{1,2}$/; // col12, h2: a word, kept
   const STATE_CLASS = /^(active|selected|current|hover|focus|focused|open|opened|closed|visible|hidden|show|shown|first|last|odd|even|clearfix|(is|has|js)-.+)$/i;
 
   function isGenerated(name) {
     if (!/^-?[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) return true; // needs escaping: utility values such as w-[20px]
-    const hasDigit = /\d/.test(name);
-    if (GENERATED_CLASS[0].test(name) || GENERATED_CLASS[1].test(name)) return true;
-    if (hasDigit && GENERATED_CLASS[2].test(name) && /[A-Za-z]/.test(name) && !/^[a-z]+\d{1,2}$/.test(name)) return true;
-    if (GENERATED_CLASS[3].test(name) && (hasDigit || /[A-Z]/.test(name.slice(1)))) return true;
-    return false;
+    if (WORD_AND_NUMBER.test(name)) return false;
+    return [CSS_IN_JS, CSS_MODULE_SUFFIX, BARE_HASH, PREFIXED_HASH].some((pattern) => pattern.test(name));
   }
 
   const stableClasses = (element) => [...element.classList].filter((name) => !isGenerated(name) && !STATE_CLASS.test(name));
@@ -67,9 +63,9 @@
   // The nearest ancestor worth naming (an id, or stable classes, or a
   // landmark), written as a selector, with the plain steps below it: "main#content
   // > section.listing" rather than a chain of positions.
-  function anchorPath(element, stop = null, most = 4) {
+  function anchorPath(element, most = 4) {
     const steps = [];
-    for (let node = element; node && node !== stop && steps.length < most; node = node.parentElement) {
+    for (let node = element; node && steps.length < most; node = node.parentElement) {
       const id = stableId(node);
       if (id) {
         steps.unshift(`${tagOf(node)}#${CSS.escape(id)}`);
