@@ -332,8 +332,10 @@
     button[aria-pressed="true"] { background: #ede9fe; border-color: #9333ea; }
     :focus-visible { outline: 2px solid #2563eb; outline-offset: 1px; }
     .fields { margin: 6px 0; }
-    .field input { width: 130px; }
-    .field code, .next code { font-size: 11px; color: #4b5563; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 120px; }
+    .row.field { flex-wrap: nowrap; }
+    .field input { width: 110px; flex: none; }
+    .field code { flex: 1; min-width: 0; }
+    .field code, .next code { font-size: 11px; color: #4b5563; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 160px; }
     .muted { color: #6b7280; font-size: 12px; }
     .status { min-height: 1.4em; font-size: 12px; color: #374151; margin-top: 6px; }
     .status.error { color: #b91c1c; }
