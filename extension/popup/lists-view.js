@@ -104,6 +104,7 @@ function showList(position) {
     el('input', {
       type: 'text',
       value: column.name,
+      size: Math.max(4, column.name.length + 1),
       spellcheck: false,
       title: `Rename the column ${column.key}`,
       ariaLabel: `Name of the column ${column.key}`,
@@ -124,7 +125,7 @@ function showList(position) {
   const actions = el('span', { className: 'actions' },
     el('button', { type: 'button', textContent: 'Save as scraper', title: 'Write a Python scraper for this list and open it in the editor', dataset: { action: 'save-list' }, disabled: !columns.length, onclick: () => saveAsScraper(list) }),
     ...FILE_FORMATS.map(([text, format]) => el('button', { type: 'button', textContent: text, title: `Save this list as a ${text} file`, dataset: { format }, disabled: !columns.length || !records.length, onclick: () => exportList(list, format) })));
-  $('lists').replaceChildren(
+  $('lists').replaceChildren(...[
     el('div', { className: 'lists-head' },
       step('‹', position - 1, 'Previous list'),
       el('h2', { textContent: label }),
@@ -140,7 +141,7 @@ function showList(position) {
         showList(position);
       },
     }))) : null,
-  );
+  ].filter(Boolean));
   $('lists').dataset.state = 'shown';
   $('lists').dataset.list = String(list.index);
 }
