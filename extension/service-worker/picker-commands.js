@@ -48,7 +48,7 @@ export function defaultName(url) {
 async function saveAsScraper(tab, picked) {
   const page = await captureTab(tab);
   const site = new URL(page.url).host;
-  const spec = { name: defaultName(page.url), title: `${page.title || site}: picked list`.slice(0, 120), url: page.url, ...picked };
+  const spec = { name: defaultName(page.url), title: `List on ${new URL(page.url).hostname}`, url: page.url, ...picked };
   const reply = await host.writeScraper(page, spec);
   if (!reply.ok) {
     throw Object.assign(new Error(`The scraper could not be written: ${reply.error.message}`), reply.error, { message: `The scraper could not be written: ${reply.error.message}`, context: 'python' });
