@@ -288,6 +288,7 @@ def find_lists(soup):
         items = [item for kept, _ in parts for item in kept]
         if len(items) < MIN_ITEMS:
             continue
+        items = _with_lone_items(items, parts[0][1], stats)
         shape = parts[0][1]
         scored = _score(items, shape, stats, total, away)
         if scored is not None:
@@ -295,6 +296,30 @@ def find_lists(soup):
     _yield_to_finer_lists(found)
     found.sort(key=lambda found_list: (-found_list.score, stats.of(found_list.items[0])))
     return found
+
+
+def _with_lone_items(items, shape, stats):
+    """The items of a list spread over alike parents (a grid's rows), with the one item a last row may hold
+    (a lone item counts when it has a link or an image: a header row has neither)."""
+    parents = {id(item.parent): item.parent for item in items}
+    seen = {id(item) for item in items}
+    name, parent_step = items[0].name, step(items[0].parent)
+    added = []
+    for parent in list(parents.values()):
+        grand = parent.parent
+        for uncle in stats.children[stats.position[id(grand)]] or () if grand is not None else ():
+            if id(uncle) in parents or step(uncle) != parent_step:
+                continue
+            parents[id(uncle)] = uncle
+            for child in stats.children[stats.position[id(uncle)]] or [c for c in uncle.contents if isinstance(c, Tag)]:
+                at = stats.position[id(child)]
+                if child.name == name and id(child) not in seen and (stats.links[at] or stats.images[at]) \
+                        and _similarity(_shape(child), shape) >= SHAPE_SIMILARITY:
+                    seen.add(id(child))
+                    added.append(child)
+    if not added:
+        return items
+    return sorted(items + added, key=stats.of)
 
 
 def _alike(children):
@@ -496,14 +521,14 @@ def describe(found_list):
         return True
 
     links = [s for s in present if s["path"][-1].split(".")[0] == "a" and _has_href(s)]
-    main_link = max(links, key=lambda s: (len(s["items"]), _text_total(s)), default=None) if links else None
+    main_link = max(links, key=_link_rank) if links else None
     if items[0].name == "a" and items[0].get("href") is not None:
         add("title", None, "text")
         add("url", None, "href")
         main_path = ()
     elif main_link is not None:
         if _text_total(main_link) > 0:
-            add("title", main_link, "text")
+            add(_main_link_name(main_link), main_link, "text")
         add("url", main_link, "href")
         main_path = main_link["path"]
     else:
@@ -546,6 +571,26 @@ def _walk(item):
     return out
 
 
+def _link_rank(slot):
+    """The main link of an item: present in most items, going somewhere, saying something that changes
+    from item to item ("Reply" and "Read more" do not), and the most of it."""
+    tags = list(slot["items"].values())[:SAMPLE_ITEMS]
+    real = sum(1 for tag in tags if not (tag.get("href") or "").strip().lower().startswith(("#", "javascript:")))
+    texts = {_collapsed(tag) for tag in tags}
+    return (len(slot["items"]), real >= len(tags) / 2, len(texts) > 1 or len(tags) == 1, _text_total(slot))
+
+
+def _main_link_name(slot):
+    """``title``, unless the link's class names say what it is (``author``, ``name``)."""
+    words = _name_words(next(iter(slot["items"].values())))
+    return words[-1] if words else "title"
+
+
+def _name_words(tag):
+    """The words of a tag's class names that could name a column (not "col", "wrap", "item"...)."""
+    return [w for token in good_classes(tag) for w in class_words(token) if w.isalpha() and len(w) > 2 and w not in BLAND_WORDS]
+
+
 def _has_href(slot):
     return any(tag.get("href") for tag in slot["items"].values())
 
@@ -576,10 +621,10 @@ def _image_attribute(slot):
 def _field_name(slot, values):
     """price, date, or a word from the element's class names, else its tag's kind of text."""
     values = [v for v in values if v]
-    words = []
     tag = next(iter(slot["items"].values()))
-    for token in good_classes(tag):
-        words += [w for w in class_words(token) if w.isalpha() and len(w) > 2 and w not in BLAND_WORDS]
+    words = _name_words(tag)
+    if not words and len(slot["path"]) > 1 and tag.parent is not None:
+        words = _name_words(tag.parent)  # <div class="starter">by <a>...</a></div>
     if values and sum(1 for v in values if _PRICE.search(v)) >= 0.6 * len(values) and len(values[0]) < 40:
         return "price"
     if tag.name == "time" or values and sum(1 for v in values if _DATE.search(v)) >= 0.6 * len(values) \
