@@ -192,7 +192,7 @@ class FoundList:
 class _Stats:
     """Per-tag sums from one bottom-up pass: text, link text, links, images, tags below."""
 
-    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text", "children")
+    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text", "children", "only_child", "steps")
 
     def __init__(self, tags):
         count = len(tags)
@@ -204,6 +204,8 @@ class _Stats:
         self.size = [0] * count
         self.own_text = [False] * count
         self.children = [None] * count  # element children, for tags with two or more
+        self.only_child = [None] * count  # the element child of a tag with one
+        self.steps = [step(tag) for tag in tags]
         position = self.position
         text, link_text, links, images, size, own_text = (self.text, self.link_text, self.links, self.images,
                                                           self.size, self.own_text)
@@ -238,6 +240,8 @@ class _Stats:
             size[index], own_text[index] = below, own
             if len(elements) > 1:
                 self.children[index] = elements
+            elif elements:
+                self.only_child[index] = elements[0]
 
     def of(self, tag):
         return self.position[id(tag)]
@@ -268,7 +272,7 @@ def find_lists(soup):
                 continue
             if not any(stats.links[stats.position[id(c)]] or stats.images[stats.position[id(c)]] for c in same):
                 continue  # no link, no image: text blocks (paragraphs, cells of prose), not records
-            rest = [(child, _shape(child)) for child in same]
+            rest = [(child, _shape(child, stats)) for child in same]
             while len(rest) >= MIN_PER_PARENT:
                 kept, rest, shape = _alike(rest)
                 if not kept:
@@ -314,7 +318,7 @@ def _with_lone_items(items, shape, stats):
             for child in stats.children[stats.position[id(uncle)]] or [c for c in uncle.contents if isinstance(c, Tag)]:
                 at = stats.position[id(child)]
                 if child.name == name and id(child) not in seen and (stats.links[at] or stats.images[at]) \
-                        and _similarity(_shape(child), shape) >= SHAPE_SIMILARITY:
+                        and _similarity(_shape(child, stats), shape) >= SHAPE_SIMILARITY:
                     seen.add(id(child))
                     added.append(child)
     if not added:
@@ -354,21 +358,30 @@ def _similarity(one, other):
     return len(one & other) / union if union else 1.0
 
 
-def _shape(item):
+def _shape(item, stats):
     """The item's structure: the set of paths (tag and first class) below it, a few levels deep."""
-    paths = {"@" + step(item)}
-    stack = [(item, "", 0)]
+    steps, position, children = stats.steps, stats.position, stats.children
+    at = position[id(item)]
+    paths = {"@" + steps[at]}
+    stack = [(at, "", 0)]
     seen = 0
     while stack and seen < SHAPE_TAGS:
-        tag, prefix, depth = stack.pop()
+        at, prefix, depth = stack.pop()
         if depth >= SHAPE_DEPTH:
             continue
-        for child in tag.contents:
-            if isinstance(child, Tag) and child.name not in NO_TEXT:
-                path = f"{prefix}/{step(child)}"
+        below = children[at]
+        if below is None:
+            below = stats.only_child[at]
+            if below is None:
+                continue
+            below = (below,)
+        for child in below:
+            if child.name not in NO_TEXT:
+                child_at = position[id(child)]
+                path = f"{prefix}/{steps[child_at]}"
                 paths.add(path)
                 seen += 1
-                stack.append((child, path, depth + 1))
+                stack.append((child_at, path, depth + 1))
     return paths
 
 
@@ -522,6 +535,8 @@ def describe(found_list):
 
     links = [s for s in present if s["path"][-1].split(".")[0] == "a" and _has_href(s)]
     main_link = max(links, key=_link_rank) if links else None
+    if main_link is not None and not _link_rank(main_link)[1]:
+        main_link = None  # "#" and javascript: links lead nowhere a record could point to
     if items[0].name == "a" and items[0].get("href") is not None:
         add("title", None, "text")
         add("url", None, "href")
@@ -755,6 +770,26 @@ def read_field(page, item, selector, attr, element=False):
     if URL_ATTRIBUTES.match(attr):
         return page.absolute(value) if value and value.strip() else None
     return value
+
+
+def page_records(page, limit=MAX_LISTS):
+    """Every record of the page's best ``limit`` lists, ``list`` first: what the built-in yields.
+
+    Python's cycle collector is paused meanwhile: this makes many small
+    objects, and each collection would walk the whole parsed page (hundreds
+    of thousands of objects), which costs more than the work itself in the
+    browser's Python. Nothing made here holds a cycle.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return [{"list": number, **record}
+                for number, found in enumerate(lists_of(page)[:limit]) for record in records(page, found)]
+    finally:
+        if paused:
+            gc.enable()
 
 
 def records(page, found_list):
