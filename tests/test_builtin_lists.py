@@ -114,3 +114,17 @@ def test_table_rows_are_named_so_that_browsers_tbody_does_not_matter():
 
     assert join_steps(("div.board", "table", "tr")) == "div.board > table tr"
     assert join_steps(("table.threads", "tbody", "tr.thread", "td.topic", "a")) == "table.threads tr.thread > td.topic > a"
+
+
+def test_where_every_class_is_generated_a_test_id_anchors_the_items():
+    results = page("generated-classes.html", "https://outdoor.example/search?q=tents")
+    got = main_list("generated-classes.html", "https://outdoor.example/search?q=tents")
+    assert [(r["title"], r["url"], r["price"]) for r in got] == [
+        ("Alpine 2 tent", "https://outdoor.example/item/alpine-2", "£249"),
+        ("Dome 4 family tent", "https://outdoor.example/item/dome-4", "£189"),
+        ("Bivvy 1 shelter", "https://outdoor.example/item/bivvy-1", "£119"),
+        ("Tunnel 3 tent", "https://outdoor.example/item/tunnel-3", "£299"),
+    ]
+    spec = spec_for_list(results, 0)
+    assert spec["item_selector"] == 'div[data-testid="result-card"]'
+    assert not [f for f in spec["fields"] if "css-" in f["selector"] or "sc-" in f["selector"]]

@@ -837,7 +837,7 @@ def item_selector(soup, found_list):
     for item in items:
         classes = good_classes(item)
         common = [c for c in classes if common is None or c in common]
-    last = items[0].name + "".join(f".{c}" for c in (common or [])[:1])
+    last = items[0].name + (f".{common[0]}" if common else _attribute_anchor(items))
 
     def exact(selector):
         compiled = soupsieve.compile(selector)
@@ -865,6 +865,23 @@ def item_selector(soup, found_list):
         if refined and exact(refined)[0]:
             return refined
     return selector
+
+
+# Attributes that name what an element is, the same on every item: anchors where class names are generated.
+ANCHOR_ATTRIBUTES = ("itemtype", "itemprop", "data-testid", "data-test-id", "data-test", "data-qa", "data-component",
+                     "data-type", "data-role", "role")
+_ANCHOR_VALUE = re.compile(r"^[A-Za-z][\w:/.#-]{0,80}$")
+
+
+def _attribute_anchor(items):
+    """``[data-testid="result"]`` for an attribute every item carries with one value that is no number or hash."""
+    for attribute in ANCHOR_ATTRIBUTES:
+        value = items[0].get(attribute)
+        if not isinstance(value, str) or not _ANCHOR_VALUE.match(value) or re.search(r"\d{3}", value):
+            continue
+        if all(item.get(attribute) == value for item in items):
+            return f'[{attribute}="{value}"]'
+    return ""
 
 
 def _shared_ancestry(items):
