@@ -51,6 +51,7 @@ SAMPLE_ITEMS = 12  # items a field selector is checked on
 # Item structure: an item whose shape shares less than this with the group's is not one of them.
 SHAPE_SIMILARITY = 0.45
 MEDOID_SAMPLE = 16
+LONE_SIMILARITY = 0.6  # a lone item beside a list (a grid's last row) must look more alike to join it
 FIELD_PRESENCE = 0.4  # share of items a field must appear in
 
 NEVER_ITEMS = {"script", "style", "noscript", "template", "head", "meta", "link", "title", "br", "hr", "wbr", "option",
@@ -297,7 +298,7 @@ def find_lists(soup):
         scored = _score(items, shape, stats, total, away)
         if scored is not None:
             found.append(scored)
-    _yield_to_finer_lists(found)
+    _yield_to_finer_lists(found, stats)
     found.sort(key=lambda found_list: (-found_list.score, stats.of(found_list.items[0])))
     return found
 
@@ -318,7 +319,7 @@ def _with_lone_items(items, shape, stats):
             for child in stats.children[stats.position[id(uncle)]] or [c for c in uncle.contents if isinstance(c, Tag)]:
                 at = stats.position[id(child)]
                 if child.name == name and id(child) not in seen and (stats.links[at] or stats.images[at]) \
-                        and _similarity(_shape(child, stats), shape) >= SHAPE_SIMILARITY:
+                        and _similarity(_shape(child, stats), shape) >= LONE_SIMILARITY:
                     seen.add(id(child))
                     added.append(child)
     if not added:
@@ -469,8 +470,11 @@ def _score(items, shape, stats, total, away):
     return found
 
 
-def _yield_to_finer_lists(found):
-    """A list whose items each hold two or more items of another good list is a container (grid rows, sections): it yields."""
+def _yield_to_finer_lists(found, stats):
+    """A list whose items each hold two or more items of another good list is a container (grid rows,
+    sections): it yields. Unless those inner items are parts of one record rather than records: a title
+    row, a text row and a "read more" row of one table differ in what they hold (links, images), where a
+    grid row's products are alike. Then the parts yield."""
     owner = {}
     for number, found_list in enumerate(found):
         for item in found_list.items:
@@ -484,16 +488,25 @@ def _yield_to_finer_lists(found):
                     break
                 other = owner.get(id(parent))
                 if other is not None and other != number:
-                    holders.setdefault(other, {}).setdefault(id(parent), 0)
-                    holders[other][id(parent)] += 1
+                    holders.setdefault(other, {}).setdefault(id(parent), []).append(item)
                     break
                 parent = parent.parent
         for other, per_item in holders.items():
             coarse = found[other]
-            if len(per_item) >= len(coarse.items) * 0.6 and sum(per_item.values()) >= 2 * len(per_item) \
+            if len(per_item) >= len(coarse.items) * 0.6 and sum(map(len, per_item.values())) >= 2 * len(per_item) \
                     and finer.score >= 0.4 * coarse.score:
-                coarse.score *= 0.3
-                coarse.why += " container"
+                mixed = sum(1 for inner in per_item.values() if len({_holds(stats, item) for item in inner}) > 1)
+                if mixed > len(per_item) / 2:
+                    finer.score *= 0.3
+                    finer.why += " parts"
+                else:
+                    coarse.score *= 0.3
+                    coarse.why += " container"
+
+
+def _holds(stats, tag):
+    at = stats.position[id(tag)]
+    return bool(stats.links[at]), bool(stats.images[at])
 
 
 # --- fields -------------------------------------------------------------------
@@ -571,18 +584,21 @@ def describe(found_list):
 
 
 def _walk(item):
-    """(path from the item, tag, order) for the tags below it, up to FIELD_TAGS."""
+    """(path from the item, tag, order) for the tags below it in document order (as select_one meets
+    them), up to FIELD_TAGS."""
     out = []
-    stack = [(item, ())]
+    stack = [(iter(item.contents), ())]
     while stack and len(out) < FIELD_TAGS:
-        tag, prefix = stack.pop()
-        children = [c for c in tag.contents if isinstance(c, Tag) and c.name not in NO_TEXT]
-        pending = []
-        for child in children:
-            path = prefix + (step(child),)
-            out.append((path, child, len(out)))
-            pending.append((child, path))
-        stack.extend(reversed(pending))
+        children, prefix = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        if not isinstance(child, Tag) or child.name in NO_TEXT:
+            continue
+        path = prefix + (step(child),)
+        out.append((path, child, len(out)))
+        stack.append((iter(child.contents), path))
     return out
 
 
@@ -655,13 +671,17 @@ def _field_name(slot, values):
 
 
 def _slot_selector(slot, items):
-    """The shortest selector from the item that finds the slot's first tag in every item that has one (and nothing in the others)."""
+    """The shortest selector from the item that finds the slot's first tag in every item that has one (and, but
+    for one in ten, nothing in the others)."""
     path = slot["path"]
     candidates = [join_steps(path[start:]) for start in range(len(path) - 1, -1, -1)]
     candidates.append(join_steps((":scope",) + path))
-    sample = list(range(min(len(items), SAMPLE_ITEMS)))
+    sample = range(min(len(items), SAMPLE_ITEMS))
     for selector in candidates:
-        if all(_select_one(items[number], selector) is slot["items"].get(number) for number in sample):
+        found = [(_select_one(items[number], selector), slot["items"].get(number)) for number in sample]
+        # Every item that has the slot must get it; one that lacks it may get a near stand-in now and then.
+        if all(got is want for got, want in found if want is not None) and \
+                sum(1 for got, want in found if want is None and got is not None) <= max(1, len(found) // 10):
             return selector
     return None
 
