@@ -97,7 +97,10 @@ BLAND_WORDS = {"col", "cols", "row", "rows", "item", "items", "wrap", "wrapper",
                "product", "result", "thread", "topic", "article", "story", "tile", "media", "layout", "font",
                "color", "bold", "strong", "normal", "light", "dark", "bg", "hd", "bd", "ft", "mt", "mb", "ml", "mr",
                "pt", "pb", "pl", "pr", "px", "py", "mx", "my", "d", "w", "h", "p", "m", "fa", "icon", "ui", "td", "tr",
-               "default", "html", "base", "primary", "secondary", "muted", "inline", "block", "xs", "std", "new"}
+               "default", "html", "base", "primary", "secondary", "muted", "inline", "block", "xs", "std", "new",
+               "button", "btn", "popup", "popupctrl", "ctrl", "toggle", "trigger", "hover", "windowbg", "understate"}
+# Three-letter words that do name a column.
+SHORT_NAMES = {"tag", "tags", "day", "age", "sku", "fee", "tax", "qty", "cat", "vat", "map", "bio"}
 # Generated class names: CSS-in-JS prefixes, CSS modules' hash suffixes, random-looking tokens.
 _GENERATED = re.compile(
     r"^(?:css|sc|jsx|emotion|styled|svelte|astro|tw|chakra|mui|makeStyles|jss)-|__[A-Za-z0-9_-]{4,}$|"
@@ -555,7 +558,7 @@ def describe(found_list):
         add("url", None, "href")
         main_path = ()
     elif main_link is not None:
-        if _text_total(main_link) > 0:
+        if _text_total(main_link) > 0 and _link_rank(main_link)[2]:  # "Details" on every item is no title
             add(_main_link_name(main_link), main_link, "text")
         add("url", main_link, "href")
         main_path = main_link["path"]
@@ -618,8 +621,10 @@ def _main_link_name(slot):
 
 
 def _name_words(tag):
-    """The words of a tag's class names that could name a column (not "col", "wrap", "item"...)."""
-    return [w for token in good_classes(tag) for w in class_words(token) if w.isalpha() and len(w) > 2 and w not in BLAND_WORDS]
+    """The words of a tag's class names that could name a column (not "col", "wrap", "item"..., nor
+    three-letter abbreviations other than a few common ones)."""
+    return [w for token in good_classes(tag) for w in class_words(token)
+            if w.isalpha() and (len(w) > 3 or w in SHORT_NAMES) and w not in BLAND_WORDS]
 
 
 def _has_href(slot):
