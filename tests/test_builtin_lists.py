@@ -128,3 +128,23 @@ def test_where_every_class_is_generated_a_test_id_anchors_the_items():
     spec = spec_for_list(results, 0)
     assert spec["item_selector"] == 'div[data-testid="result-card"]'
     assert not [f for f in spec["fields"] if "css-" in f["selector"] or "sc-" in f["selector"]]
+
+
+CORPUS_PAGES = sorted((ROOT / "tests" / "corpus" / "html").glob("*.html"))
+
+
+@pytest.mark.parametrize("path", CORPUS_PAGES[::3], ids=lambda p: p.name)
+def test_the_built_ins_own_matcher_finds_what_soupsieve_finds(path):
+    # The built-in reads fields with a matcher of its own (soupsieve is too slow for every field of every
+    # item on each click); a written scraper uses soupsieve. On real pages they must pick the same tags.
+    from gleaner.lists import _select_one, describe, lists_of
+
+    corpus_page = make_page(path.read_bytes(), "https://example.org/page", "text/html")
+    checked = 0
+    for found in lists_of(corpus_page)[:8]:
+        for _, selector, _ in describe(found):
+            if selector:
+                for item in found.items:
+                    assert _select_one(item, selector) is item.select_one(selector), (selector, path.name)
+                    checked += 1
+    assert checked or not lists_of(corpus_page)
