@@ -81,6 +81,16 @@ def test_comments_outrank_the_related_posts_rail_and_take_their_names_from_class
     }
 
 
+def test_title_rows_beat_their_detail_rows_and_are_no_menu():
+    # Each story is a title row (rank, vote link, title link, site link: nearly all link text) and a row
+    # of details below it; the stories are the main list, the detail rows another.
+    got = main_list("news-rows.html", "https://links.example/news")
+    assert len(got) == 10
+    assert got[0] == {"title": "Show: a tiny Python scraper that writes its own tests", "url": "https://gleaner.example/story",
+                      "rank": "1.", "sitestr": "gleaner.example"}
+    assert got[9]["title"] == "What makes a good command-line tool"
+
+
 def test_a_page_without_repeated_records_gives_none():
     assert records("no-list.html", "https://shop.example/about") == []
 

@@ -450,7 +450,9 @@ def _score(items, shape, stats, total, away):
     links = sum(stats.links[i] for i in indexes) or 1
     images = sum(1 for i in indexes if stats.images[i])
     why = []
-    if link_share > 0.8 and min(all_text / len(items), all_text / links) < 30 and images < len(items) / 2:
+    if link_share > 0.8 and images < len(items) / 2 and (
+            all_text / len(items) < 30 or all_text / links < 30 and _dominant_link_share(items, stats) < 0.5):
+        # A menu: short links, one an item or many in a row, none of them the item's title.
         score *= 0.3
         why.append("menu-like")
     is_away, is_aside, is_main = away(items[0].parent)
@@ -471,6 +473,17 @@ def _score(items, shape, stats, total, away):
     found.why = " ".join(why)
     found.stats_index = indexes
     return found
+
+
+def _dominant_link_share(items, stats):
+    """The median share of an item's text its longest link holds: high for a title link, low for a row of menu links."""
+    shares = []
+    for item in items[:SAMPLE_ITEMS]:
+        text = stats.text[stats.of(item)]
+        longest = max((stats.text[stats.of(a)] for a in item.find_all("a", limit=40)), default=0)
+        shares.append(longest / text if text else 0)
+    shares.sort()
+    return shares[len(shares) // 2]
 
 
 def _yield_to_finer_lists(found, stats):
