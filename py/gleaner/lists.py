@@ -471,7 +471,6 @@ def _score(items, shape, stats, total, away):
         why.append("late")
     found = FoundList(items, score, shape)
     found.why = " ".join(why)
-    found.stats_index = indexes
     return found
 
 
