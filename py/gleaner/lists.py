@@ -961,8 +961,10 @@ def _exclude(selector, items, extra):
                 conditions.append(f":not(.{token})")
     children = _common(items, lambda item: {step(c) for c in item.children if isinstance(c, Tag)})
     conditions += [f":has(> {child})" for child in children]
-    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item) if "." in path[-1]})
-    conditions += [f":has({tag_step})" for tag_step in below]
+    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item)})
+    # Named descendants first (a.forum), bare tag names (font) last: sorted() puts no order on meaning.
+    conditions += [f":has({tag_step})" for tag_step in below if "." in tag_step]
+    conditions += [f":has({tag_step})" for tag_step in below if "." not in tag_step]
     cells = min(sum(1 for c in item.children if isinstance(c, Tag) and c.name == "td") for item in items)
     if items[0].name == "tr" and cells >= 2:
         conditions.append(f":has(> td:nth-of-type({cells}))")  # soupsieve takes no "td + td" inside :has()
