@@ -4,8 +4,8 @@ How a list is found, in one walk of the page's tags and a little work per candid
 
 1. Every tag's text, link text, links and images are summed bottom-up in
    one pass (no get_text per element).
-2. A candidate is the children of one element that share a tag name (three
-   or more). Their inner structure decides which belong: each child is
+2. A candidate is the children of one element that share a tag name (two
+   or more; a list needs three in all). Their inner structure decides which belong: each child is
    described by the paths of tags and class names below it, and children
    far from the group's common structure (an ad, a promo, a heading) drop out.
 3. Candidates whose parents and items look alike (the rows of a grid, one
@@ -16,7 +16,8 @@ How a list is found, in one walk of the page's tags and a little work per candid
    texts), and where they sit: inside nav, header, footer, aside, or
    elements named menu, sidebar, related, widget, ad... counts against a
    list; inside main content for it. A list whose items each hold several
-   items of another good list is a container of lists, and yields to it.
+   items of another good list is a container of lists, and yields to it
+   (unless those are parts of one record: then they yield).
 
 Each list knows an item selector for the whole document and, per field, a
 selector relative to the item and what to read from the element; the
@@ -25,8 +26,10 @@ selector relative to the item and what to read from the element; the
 scraper gives the records the built-in gave.
 
 Selectors use tag and class names (never generated hash classes, numbers
-or state classes such as ``odd``/``active``) and ids that are words; no
-positions.
+or state classes such as ``odd``/``active``), ids that are words, and
+where classes say nothing, attributes such as ``data-testid``; no
+positions, but for the number of cells of a table row when nothing else
+tells the rows apart. docs/lists.md has the rules and their numbers.
 """
 
 import re
