@@ -84,11 +84,12 @@ def measure(jobs, scrapers_dir, pages_dir, runs=RUNS):
 
 def run_native():
     sys.path.insert(0, str(ROOT / "py"))
-    return measure(PAGES, ROOT / "scrapers", _pages_dir())
+    with tempfile.TemporaryDirectory(prefix="lists-speed-") as folder:
+        return measure(PAGES, ROOT / "scrapers", _copy_pages(Path(folder)))
 
 
-def _pages_dir():
-    folder = Path(tempfile.mkdtemp(prefix="lists-speed-"))
+def _copy_pages(folder):
+    folder.mkdir(exist_ok=True)
     for name, _ in PAGES:
         shutil.copy(SHARED / name, folder / Path(name).name)
     return folder
@@ -113,7 +114,7 @@ def run_pyodide():
                 shutil.copy(wheel, work / "wheels")
         (work / "scrapers").mkdir()
         shutil.copy(ROOT / "scrapers" / "lists.py", work / "scrapers")
-        shutil.copytree(_pages_dir(), work / "pages")
+        _copy_pages(work / "pages")
         (work / "jobs.json").write_text(json.dumps(PAGES))
         core = temp / "core"
         shutil.copytree(dist / "pyodide", core)

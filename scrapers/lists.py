@@ -19,7 +19,7 @@ gleaner/lists.py holds the rules (docs/lists.md); the same selectors make a
 scraper of a list ("Save as scraper", ``build.py generate``).
 """
 
-from gleaner.lists import MAX_LISTS, lists_of, records
+from gleaner.lists import page_records
 
 NAME = "lists"
 TITLE = "Lists"
@@ -31,9 +31,7 @@ REQUIRES = []
 
 
 def scrape(page):
-    for number, found in enumerate(lists_of(page)[:MAX_LISTS]):
-        for record in records(page, found):
-            yield {"list": number, **record}
+    yield from page_records(page)
 
 
 TESTS = [

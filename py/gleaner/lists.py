@@ -4,8 +4,8 @@ How a list is found, in one walk of the page's tags and a little work per candid
 
 1. Every tag's text, link text, links and images are summed bottom-up in
    one pass (no get_text per element).
-2. A candidate is the children of one element that share a tag name (three
-   or more). Their inner structure decides which belong: each child is
+2. A candidate is the children of one element that share a tag name (two
+   or more; a list needs three in all). Their inner structure decides which belong: each child is
    described by the paths of tags and class names below it, and children
    far from the group's common structure (an ad, a promo, a heading) drop out.
 3. Candidates whose parents and items look alike (the rows of a grid, one
@@ -16,7 +16,8 @@ How a list is found, in one walk of the page's tags and a little work per candid
    texts), and where they sit: inside nav, header, footer, aside, or
    elements named menu, sidebar, related, widget, ad... counts against a
    list; inside main content for it. A list whose items each hold several
-   items of another good list is a container of lists, and yields to it.
+   items of another good list is a container of lists, and yields to it
+   (unless those are parts of one record: then they yield).
 
 Each list knows an item selector for the whole document and, per field, a
 selector relative to the item and what to read from the element; the
@@ -25,8 +26,10 @@ selector relative to the item and what to read from the element; the
 scraper gives the records the built-in gave.
 
 Selectors use tag and class names (never generated hash classes, numbers
-or state classes such as ``odd``/``active``) and ids that are words; no
-positions.
+or state classes such as ``odd``/``active``), ids that are words, and
+where classes say nothing, attributes such as ``data-testid``; no
+positions, but for the number of cells of a table row when nothing else
+tells the rows apart. docs/lists.md has the rules and their numbers.
 """
 
 import re
@@ -51,6 +54,7 @@ SAMPLE_ITEMS = 12  # items a field selector is checked on
 # Item structure: an item whose shape shares less than this with the group's is not one of them.
 SHAPE_SIMILARITY = 0.45
 MEDOID_SAMPLE = 16
+LONE_SIMILARITY = 0.6  # a lone item beside a list (a grid's last row) must look more alike to join it
 FIELD_PRESENCE = 0.4  # share of items a field must appear in
 
 NEVER_ITEMS = {"script", "style", "noscript", "template", "head", "meta", "link", "title", "br", "hr", "wbr", "option",
@@ -96,7 +100,10 @@ BLAND_WORDS = {"col", "cols", "row", "rows", "item", "items", "wrap", "wrapper",
                "product", "result", "thread", "topic", "article", "story", "tile", "media", "layout", "font",
                "color", "bold", "strong", "normal", "light", "dark", "bg", "hd", "bd", "ft", "mt", "mb", "ml", "mr",
                "pt", "pb", "pl", "pr", "px", "py", "mx", "my", "d", "w", "h", "p", "m", "fa", "icon", "ui", "td", "tr",
-               "default", "html", "base", "primary", "secondary", "muted", "inline", "block", "xs", "std", "new"}
+               "default", "html", "base", "primary", "secondary", "muted", "inline", "block", "xs", "std", "new",
+               "button", "btn", "popup", "popupctrl", "ctrl", "toggle", "trigger", "hover", "windowbg", "understate"}
+# Three-letter words that do name a column.
+SHORT_NAMES = {"tag", "tags", "day", "age", "sku", "fee", "tax", "qty", "cat", "vat", "map", "bio"}
 # Generated class names: CSS-in-JS prefixes, CSS modules' hash suffixes, random-looking tokens.
 _GENERATED = re.compile(
     r"^(?:css|sc|jsx|emotion|styled|svelte|astro|tw|chakra|mui|makeStyles|jss)-|__[A-Za-z0-9_-]{4,}$|"
@@ -192,7 +199,7 @@ class FoundList:
 class _Stats:
     """Per-tag sums from one bottom-up pass: text, link text, links, images, tags below."""
 
-    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text", "children")
+    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text", "children", "only_child", "steps")
 
     def __init__(self, tags):
         count = len(tags)
@@ -204,6 +211,8 @@ class _Stats:
         self.size = [0] * count
         self.own_text = [False] * count
         self.children = [None] * count  # element children, for tags with two or more
+        self.only_child = [None] * count  # the element child of a tag with one
+        self.steps = [step(tag) for tag in tags]
         position = self.position
         text, link_text, links, images, size, own_text = (self.text, self.link_text, self.links, self.images,
                                                           self.size, self.own_text)
@@ -238,6 +247,8 @@ class _Stats:
             size[index], own_text[index] = below, own
             if len(elements) > 1:
                 self.children[index] = elements
+            elif elements:
+                self.only_child[index] = elements[0]
 
     def of(self, tag):
         return self.position[id(tag)]
@@ -268,7 +279,7 @@ def find_lists(soup):
                 continue
             if not any(stats.links[stats.position[id(c)]] or stats.images[stats.position[id(c)]] for c in same):
                 continue  # no link, no image: text blocks (paragraphs, cells of prose), not records
-            rest = [(child, _shape(child)) for child in same]
+            rest = [(child, _shape(child, stats)) for child in same]
             while len(rest) >= MIN_PER_PARENT:
                 kept, rest, shape = _alike(rest)
                 if not kept:
@@ -288,13 +299,38 @@ def find_lists(soup):
         items = [item for kept, _ in parts for item in kept]
         if len(items) < MIN_ITEMS:
             continue
+        items = _with_lone_items(items, parts[0][1], stats)
         shape = parts[0][1]
         scored = _score(items, shape, stats, total, away)
         if scored is not None:
             found.append(scored)
-    _yield_to_finer_lists(found)
+    _yield_to_finer_lists(found, stats)
     found.sort(key=lambda found_list: (-found_list.score, stats.of(found_list.items[0])))
     return found
+
+
+def _with_lone_items(items, shape, stats):
+    """The items of a list spread over alike parents (a grid's rows), with the one item a last row may hold
+    (a lone item counts when it has a link or an image: a header row has neither)."""
+    parents = {id(item.parent): item.parent for item in items}
+    seen = {id(item) for item in items}
+    name, parent_step = items[0].name, step(items[0].parent)
+    added = []
+    for parent in list(parents.values()):
+        grand = parent.parent
+        for uncle in stats.children[stats.position[id(grand)]] or () if grand is not None else ():
+            if id(uncle) in parents or step(uncle) != parent_step:
+                continue
+            parents[id(uncle)] = uncle
+            for child in stats.children[stats.position[id(uncle)]] or [c for c in uncle.contents if isinstance(c, Tag)]:
+                at = stats.position[id(child)]
+                if child.name == name and id(child) not in seen and (stats.links[at] or stats.images[at]) \
+                        and _similarity(_shape(child, stats), shape) >= LONE_SIMILARITY:
+                    seen.add(id(child))
+                    added.append(child)
+    if not added:
+        return items
+    return sorted(items + added, key=stats.of)
 
 
 def _alike(children):
@@ -329,21 +365,30 @@ def _similarity(one, other):
     return len(one & other) / union if union else 1.0
 
 
-def _shape(item):
+def _shape(item, stats):
     """The item's structure: the set of paths (tag and first class) below it, a few levels deep."""
-    paths = {"@" + step(item)}
-    stack = [(item, "", 0)]
+    steps, position, children = stats.steps, stats.position, stats.children
+    at = position[id(item)]
+    paths = {"@" + steps[at]}
+    stack = [(at, "", 0)]
     seen = 0
     while stack and seen < SHAPE_TAGS:
-        tag, prefix, depth = stack.pop()
+        at, prefix, depth = stack.pop()
         if depth >= SHAPE_DEPTH:
             continue
-        for child in tag.contents:
-            if isinstance(child, Tag) and child.name not in NO_TEXT:
-                path = f"{prefix}/{step(child)}"
+        below = children[at]
+        if below is None:
+            below = stats.only_child[at]
+            if below is None:
+                continue
+            below = (below,)
+        for child in below:
+            if child.name not in NO_TEXT:
+                child_at = position[id(child)]
+                path = f"{prefix}/{steps[child_at]}"
                 paths.add(path)
                 seen += 1
-                stack.append((child, path, depth + 1))
+                stack.append((child_at, path, depth + 1))
     return paths
 
 
@@ -408,7 +453,9 @@ def _score(items, shape, stats, total, away):
     links = sum(stats.links[i] for i in indexes) or 1
     images = sum(1 for i in indexes if stats.images[i])
     why = []
-    if link_share > 0.8 and min(all_text / len(items), all_text / links) < 30 and images < len(items) / 2:
+    if link_share > 0.8 and images < len(items) / 2 and (
+            all_text / len(items) < 30 or all_text / links < 30 and _dominant_link_share(items, stats) < 0.5):
+        # A menu: short links, one an item or many in a row, none of them the item's title.
         score *= 0.3
         why.append("menu-like")
     is_away, is_aside, is_main = away(items[0].parent)
@@ -427,12 +474,25 @@ def _score(items, shape, stats, total, away):
         why.append("late")
     found = FoundList(items, score, shape)
     found.why = " ".join(why)
-    found.stats_index = indexes
     return found
 
 
-def _yield_to_finer_lists(found):
-    """A list whose items each hold two or more items of another good list is a container (grid rows, sections): it yields."""
+def _dominant_link_share(items, stats):
+    """The median share of an item's text its longest link holds: high for a title link, low for a row of menu links."""
+    shares = []
+    for item in items[:SAMPLE_ITEMS]:
+        text = stats.text[stats.of(item)]
+        longest = max((stats.text[stats.of(a)] for a in item.find_all("a", limit=40)), default=0)
+        shares.append(longest / text if text else 0)
+    shares.sort()
+    return shares[len(shares) // 2]
+
+
+def _yield_to_finer_lists(found, stats):
+    """A list whose items each hold two or more items of another good list is a container (grid rows,
+    sections): it yields. Unless those inner items are parts of one record rather than records: a title
+    row, a text row and a "read more" row of one table differ in what they hold (links, images), where a
+    grid row's products are alike. Then the parts yield."""
     owner = {}
     for number, found_list in enumerate(found):
         for item in found_list.items:
@@ -446,16 +506,25 @@ def _yield_to_finer_lists(found):
                     break
                 other = owner.get(id(parent))
                 if other is not None and other != number:
-                    holders.setdefault(other, {}).setdefault(id(parent), 0)
-                    holders[other][id(parent)] += 1
+                    holders.setdefault(other, {}).setdefault(id(parent), []).append(item)
                     break
                 parent = parent.parent
         for other, per_item in holders.items():
             coarse = found[other]
-            if len(per_item) >= len(coarse.items) * 0.6 and sum(per_item.values()) >= 2 * len(per_item) \
+            if len(per_item) >= len(coarse.items) * 0.6 and sum(map(len, per_item.values())) >= 2 * len(per_item) \
                     and finer.score >= 0.4 * coarse.score:
-                coarse.score *= 0.3
-                coarse.why += " container"
+                mixed = sum(1 for inner in per_item.values() if len({_holds(stats, item) for item in inner}) > 1)
+                if mixed > len(per_item) / 2:
+                    finer.score *= 0.3
+                    finer.why += " parts"
+                else:
+                    coarse.score *= 0.3
+                    coarse.why += " container"
+
+
+def _holds(stats, tag):
+    at = stats.position[id(tag)]
+    return bool(stats.links[at]), bool(stats.images[at])
 
 
 # --- fields -------------------------------------------------------------------
@@ -496,14 +565,16 @@ def describe(found_list):
         return True
 
     links = [s for s in present if s["path"][-1].split(".")[0] == "a" and _has_href(s)]
-    main_link = max(links, key=lambda s: (len(s["items"]), _text_total(s)), default=None) if links else None
+    main_link = max(links, key=_link_rank) if links else None
+    if main_link is not None and not _link_rank(main_link)[1]:
+        main_link = None  # "#" and javascript: links lead nowhere a record could point to
     if items[0].name == "a" and items[0].get("href") is not None:
         add("title", None, "text")
         add("url", None, "href")
         main_path = ()
     elif main_link is not None:
-        if _text_total(main_link) > 0:
-            add("title", main_link, "text")
+        if _text_total(main_link) > 0 and _link_rank(main_link)[2]:  # "Details" on every item is no title
+            add(_main_link_name(main_link), main_link, "text")
         add("url", main_link, "href")
         main_path = main_link["path"]
     else:
@@ -531,19 +602,44 @@ def describe(found_list):
 
 
 def _walk(item):
-    """(path from the item, tag, order) for the tags below it, up to FIELD_TAGS."""
+    """(path from the item, tag, order) for the tags below it in document order (as select_one meets
+    them), up to FIELD_TAGS."""
     out = []
-    stack = [(item, ())]
+    stack = [(iter(item.contents), ())]
     while stack and len(out) < FIELD_TAGS:
-        tag, prefix = stack.pop()
-        children = [c for c in tag.contents if isinstance(c, Tag) and c.name not in NO_TEXT]
-        pending = []
-        for child in children:
-            path = prefix + (step(child),)
-            out.append((path, child, len(out)))
-            pending.append((child, path))
-        stack.extend(reversed(pending))
+        children, prefix = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        if not isinstance(child, Tag) or child.name in NO_TEXT:
+            continue
+        path = prefix + (step(child),)
+        out.append((path, child, len(out)))
+        stack.append((iter(child.contents), path))
     return out
+
+
+def _link_rank(slot):
+    """The main link of an item: present in most items, going somewhere, saying something that changes
+    from item to item ("Reply" and "Read more" do not), and the most of it."""
+    tags = list(slot["items"].values())[:SAMPLE_ITEMS]
+    real = sum(1 for tag in tags if not (tag.get("href") or "").strip().lower().startswith(("#", "javascript:")))
+    texts = {_collapsed(tag) for tag in tags}
+    return (len(slot["items"]), real >= len(tags) / 2, len(texts) > 1 or len(tags) == 1, _text_total(slot))
+
+
+def _main_link_name(slot):
+    """``title``, unless the link's class names say what it is (``author``, ``name``)."""
+    words = _name_words(next(iter(slot["items"].values())))
+    return words[-1] if words else "title"
+
+
+def _name_words(tag):
+    """The words of a tag's class names that could name a column (not "col", "wrap", "item"..., nor
+    three-letter abbreviations other than a few common ones)."""
+    return [w for token in good_classes(tag) for w in class_words(token)
+            if w.isalpha() and (len(w) > 3 or w in SHORT_NAMES) and w not in BLAND_WORDS]
 
 
 def _has_href(slot):
@@ -576,10 +672,10 @@ def _image_attribute(slot):
 def _field_name(slot, values):
     """price, date, or a word from the element's class names, else its tag's kind of text."""
     values = [v for v in values if v]
-    words = []
     tag = next(iter(slot["items"].values()))
-    for token in good_classes(tag):
-        words += [w for w in class_words(token) if w.isalpha() and len(w) > 2 and w not in BLAND_WORDS]
+    words = _name_words(tag)
+    if not words and len(slot["path"]) > 1 and tag.parent is not None:
+        words = _name_words(tag.parent)  # <div class="starter">by <a>...</a></div>
     if values and sum(1 for v in values if _PRICE.search(v)) >= 0.6 * len(values) and len(values[0]) < 40:
         return "price"
     if tag.name == "time" or values and sum(1 for v in values if _DATE.search(v)) >= 0.6 * len(values) \
@@ -595,13 +691,17 @@ def _field_name(slot, values):
 
 
 def _slot_selector(slot, items):
-    """The shortest selector from the item that finds the slot's first tag in every item that has one (and nothing in the others)."""
+    """The shortest selector from the item that finds the slot's first tag in every item that has one (and, but
+    for one in ten, nothing in the others)."""
     path = slot["path"]
     candidates = [join_steps(path[start:]) for start in range(len(path) - 1, -1, -1)]
     candidates.append(join_steps((":scope",) + path))
-    sample = list(range(min(len(items), SAMPLE_ITEMS)))
+    sample = range(min(len(items), SAMPLE_ITEMS))
     for selector in candidates:
-        if all(_select_one(items[number], selector) is slot["items"].get(number) for number in sample):
+        found = [(_select_one(items[number], selector), slot["items"].get(number)) for number in sample]
+        # Every item that has the slot must get it; one that lacks it may get a near stand-in now and then.
+        if all(got is want for got, want in found if want is not None) and \
+                sum(1 for got, want in found if want is None and got is not None) <= max(1, len(found) // 10):
             return selector
     return None
 
@@ -712,6 +812,26 @@ def read_field(page, item, selector, attr, element=False):
     return value
 
 
+def page_records(page, limit=MAX_LISTS):
+    """Every record of the page's best ``limit`` lists, ``list`` first: what the built-in yields.
+
+    Python's cycle collector is paused meanwhile: this makes many small
+    objects, and each collection would walk the whole parsed page (hundreds
+    of thousands of objects), which costs more than the work itself in the
+    browser's Python. Nothing made here holds a cycle.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return [{"list": number, **record}
+                for number, found in enumerate(lists_of(page)[:limit]) for record in records(page, found)]
+    finally:
+        if paused:
+            gc.enable()
+
+
 def records(page, found_list):
     """The list's records, each field read through its selector (one walk of each item for all of them)."""
     fields = describe(found_list)
@@ -757,7 +877,7 @@ def item_selector(soup, found_list):
     for item in items:
         classes = good_classes(item)
         common = [c for c in classes if common is None or c in common]
-    last = items[0].name + "".join(f".{c}" for c in (common or [])[:1])
+    last = items[0].name + (f".{common[0]}" if common else _attribute_anchor(items))
 
     def exact(selector):
         compiled = soupsieve.compile(selector)
@@ -785,6 +905,23 @@ def item_selector(soup, found_list):
         if refined and exact(refined)[0]:
             return refined
     return selector
+
+
+# Attributes that name what an element is, the same on every item: anchors where class names are generated.
+ANCHOR_ATTRIBUTES = ("itemtype", "itemprop", "data-testid", "data-test-id", "data-test", "data-qa", "data-component",
+                     "data-type", "data-role", "role")
+_ANCHOR_VALUE = re.compile(r"^[A-Za-z][\w:/.#-]{0,80}$")
+
+
+def _attribute_anchor(items):
+    """``[data-testid="result"]`` for an attribute every item carries with one value that is no number or hash."""
+    for attribute in ANCHOR_ATTRIBUTES:
+        value = items[0].get(attribute)
+        if not isinstance(value, str) or not _ANCHOR_VALUE.match(value) or re.search(r"\d{3}", value):
+            continue
+        if all(item.get(attribute) == value for item in items):
+            return f'[{attribute}="{value}"]'
+    return ""
 
 
 def _shared_ancestry(items):
@@ -827,8 +964,10 @@ def _exclude(selector, items, extra):
                 conditions.append(f":not(.{token})")
     children = _common(items, lambda item: {step(c) for c in item.children if isinstance(c, Tag)})
     conditions += [f":has(> {child})" for child in children]
-    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item) if "." in path[-1]})
-    conditions += [f":has({tag_step})" for tag_step in below]
+    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item)})
+    # Named descendants first (a.forum), bare tag names (font) last: sorted() puts no order on meaning.
+    conditions += [f":has({tag_step})" for tag_step in below if "." in tag_step]
+    conditions += [f":has({tag_step})" for tag_step in below if "." not in tag_step]
     cells = min(sum(1 for c in item.children if isinstance(c, Tag) and c.name == "td") for item in items)
     if items[0].name == "tr" and cells >= 2:
         conditions.append(f":has(> td:nth-of-type({cells}))")  # soupsieve takes no "td + td" inside :has()
