@@ -75,6 +75,15 @@ WHEELS = {
         "imports": ["et_xmlfile"],
         "depends": [],
     },
+    # Version pins, wheel names and markers for the packages a scraper
+    # requires from an index (gleaner.packages); imported at install only.
+    "packaging": {
+        "version": "26.2",
+        "file_name": "packaging-26.2-py3-none-any.whl",
+        "sha256": "5fc45236b9446107ff2415ce77c807cee2862cb6fac22b8a73826d0693b0980e",
+        "imports": ["packaging"],
+        "depends": [],
+    },
     "xmltodict": {
         "version": "1.0.4",
         "file_name": "xmltodict-1.0.4-py3-none-any.whl",

@@ -49,12 +49,17 @@ def parse_args(argv):
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the run (repeatable)")
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
+    parser.add_argument("--index-url", metavar="URL",
+                        help="the package index (PEP 503/691 simple API) a --plugin's pinned REQUIRES are installed from "
+                             "(default: PyPI's); it is asked only while the plugin is installed")
     parser.add_argument("--browser", choices=("chromium", "firefox"), default="chromium",
                         help="the browser that runs the extension (firefox: headless firefox-esr, the event page's Pyodide)")
     parser.add_argument("--url", metavar="URL",
                         help="the http(s) address a saved file came from: the page's URL in the browser (which shows the file "
                              "there, offline) and natively, so both give the same records")
     args = parser.parse_args(argv)
+    if args.index_url is not None and not args.index_url.startswith(("http://", "https://")):
+        parser.error(f"--index-url takes an http(s) address, not {args.index_url!r}")
     if args.url is not None:
         if not args.url.startswith(("http://", "https://")):
             parser.error(f"--url takes an http(s) address, not {args.url!r}")
@@ -146,12 +151,31 @@ def run_native(args):
     data, url, content_type = fetch_native(args)
     page = make_page(data, url, content_type)
     plugins = list(load_builtins(builtin_scrapers_dir()).values()) + load_user_plugins(args.plugin)
+    scopes = package_scopes(plugins, args.index_url)
     # A local file has a file:// URL, which the generic built-ins do not match; run them anyway.
     kind = page.kind
     chosen = [p for p in plugins if p.input == kind and (p.applies_to(url, kind) or url.startswith("file:"))]
     if kind == "html":
         page.soup  # noqa: B018  (parsed once, before the children fork, and not on any scraper's clock)
-    return [run_limited(p, page, time_limit_seconds(p, len(page.html))) for p in chosen]
+    return [run_limited(p, page, time_limit_seconds(p, len(page.html)), scope=scopes.get(p.name)) for p in chosen]
+
+
+def package_scopes(plugins, index_url):
+    """{plugin name: PackageScope} for the plugins that pin packages, installed with pip first (see native_packages)."""
+    from gleaner.errors import GleanerError
+    from gleaner.packages import PackageScope
+
+    from .native_packages import install
+
+    scopes = {}
+    for plugin in plugins:
+        if plugin.pins:
+            try:
+                folder, lock = install(plugin, index_url)
+            except GleanerError as exc:
+                raise CliError(f"{plugin.name}: {exc.message}") from None
+            scopes[plugin.name] = PackageScope([folder], [name for wheel in lock for name in wheel["topLevel"]])
+    return scopes
 
 
 def run_in_browser(args):
