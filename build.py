@@ -266,6 +266,13 @@ def write_lock(pyodide_lock, wheels, lxml):
     return (json.dumps(lock, indent=2, sort_keys=True) + "\n").encode()
 
 
+def pyodide_packages(pyodide_lock):
+    """The names of the packages Pyodide has builds of, for the sentence that refuses a
+    compiled package a scraper requires (gleaner.packages): this build ships only some."""
+    listing = {"generated": GENERATED, "pyodide": PYODIDE_VERSION, "packages": sorted(pyodide_lock["packages"])}
+    return (json.dumps(listing, indent=1) + "\n").encode()
+
+
 def is_native_only(path):
     """gleaner/scrapy/ runs Gleaner plugins under Scrapy, natively; the browser has no Scrapy."""
     return path.is_relative_to(ROOT / "py" / "gleaner" / "scrapy")
@@ -411,6 +418,7 @@ def build(wheels_dir=None):
     if lxml:
         files[f"python/{lxml[0]['file_name']}"] = lxml[1]
     files["python/pyodide-lock.json"] = write_lock(pyodide_lock, wheels, lxml)
+    files["python/pyodide-packages.json"] = pyodide_packages(pyodide_lock)
     files["python/gleaner.zip"] = app
     files["python/scrapers.json"] = scraper_index()
     files["python/build-info.json"] = build_info(files)
