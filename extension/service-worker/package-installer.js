@@ -46,20 +46,23 @@ function pyodideShips() {
 }
 
 // Runs in the index's tab (an isolated world): answers resolve_step's
-// requests. Wheels come back as base64, since a script's result is JSON.
+// requests. Wheels come back as base64, since a script's result is JSON;
+// read through FileReader, as Firefox's content scripts may not take typed
+// arrays of the page's fetch apart.
 async function fetchFromIndex(requests, accept) {
-  const base64 = (bytes) => {
-    let text = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(text);
-  };
+  const base64 = (blob) => new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result.slice(reader.result.indexOf(',') + 1));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
   return Promise.all(requests.map(async ({ kind, url }) => {
     try {
       const response = await fetch(url, { headers: kind === 'project' ? { Accept: accept } : {}, credentials: 'omit', cache: 'no-store' });
       const answer = { url, status: response.status, contentType: response.headers.get('content-type') };
       if (!response.ok) return answer;
       if (kind === 'project') answer.text = await response.text();
-      else answer.base64 = base64(new Uint8Array(await response.arrayBuffer()));
+      else answer.base64 = await base64(await response.blob());
       return answer;
     } catch (error) {
       return { url, status: 0, error: error.message };

@@ -86,6 +86,7 @@ def resolve_target(args):
 def load_user_plugins(paths, available_imports=None):
     """Check each file with the same contract the options page enforces."""
     from gleaner.errors import GleanerError
+    from gleaner.packages import parse_pin
     from gleaner.plugins import IMPORT_NAMES, load_plugin
 
     plugins = []
@@ -100,7 +101,8 @@ def load_user_plugins(paths, available_imports=None):
             where = f":{exc.line}" + (f":{exc.column}" if exc.column else "") if exc.line else ""
             raise CliError(f"{path}{where}: {exc.message}") from None
         if available_imports is not None:
-            missing = [p for p in plugin.requires if IMPORT_NAMES.get(p.lower(), p.replace("-", "_")) not in available_imports]
+            bundled = [p for p in plugin.requires if not parse_pin(p)]
+            missing = [p for p in bundled if IMPORT_NAMES.get(p.lower(), p.replace("-", "_")) not in available_imports]
             if missing:
                 raise CliError(f"{path}: this build does not bundle {', '.join(missing)}, which {plugin.name!r} requires")
         plugins.append(plugin)
@@ -199,11 +201,29 @@ def run_in_browser(args):
     if args.browser == "firefox":
         return run_in_firefox(args, plugins, url, path if served else None)
     with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
-        if plugins:
+        if any(p.pins for p in plugins):
+            install_in_browser(browser, plugins, args.index_url)
+        elif plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
         if served:
             stack.enter_context(browser.serve_pages({url.split("#")[0]: (path.read_bytes(), content_type_of(path))}))
         return scrape_url(browser, url, args)
+
+
+def install_in_browser(browser, plugins, index_url):
+    """Install the plugins as the options page does, so the extension fetches and checks their
+    packages from the index (the automation build holds host access; a person's build asks)."""
+    page = browser.context.new_page()
+    try:
+        page.goto(browser.url("extension/options/options.html"))
+        if index_url:
+            page.evaluate("(url) => chrome.storage.local.set({ packageIndexUrl: url })", index_url)
+        for plugin in plugins:
+            reply = browser.send(page, "SaveScraper", {"source": plugin.source})
+            if not reply["ok"]:
+                raise CliError(f"{plugin.name}: {reply['error']['message']}")
+    finally:
+        page.close()
 
 
 def run_in_firefox(args, plugins, url, path):
@@ -219,7 +239,9 @@ def run_in_firefox(args, plugins, url, path):
         job.update(file=str(path), contentType=content_type_of(path))
     user_scrapers = [{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]
     try:
-        [reply] = run_jobs([job], scrapers=args.scraper, fmt=args.format, user_scrapers=user_scrapers)["jobs"]
+        installs = any(p.pins for p in plugins)
+        [reply] = run_jobs([job], scrapers=args.scraper, fmt=args.format, user_scrapers=user_scrapers,
+                           install=installs, index_url=args.index_url)["jobs"]
     except FirefoxError as exc:
         raise CliError(str(exc)) from None
     if "error" in reply:
