@@ -40,7 +40,7 @@ def wheel_files():
 
 
 class IndexHandler(http.server.BaseHTTPRequestHandler):
-    files = ()  # Path of each wheel
+    files = {}  # file name -> bytes
     requests = None  # list shared with the test: (path, accept)
     json_api = True  # False: PEP 503 HTML only, whatever the client accepts
 
@@ -62,11 +62,10 @@ class IndexHandler(http.server.BaseHTTPRequestHandler):
             self.answer(404, "text/plain", b"not found")
 
     def project(self, name):
-        files = [f for f in self.files if project_of(f.name) == name]
-        if not files:
+        listed = [(n, hashlib.sha256(data).hexdigest(), len(data)) for n, data in sorted(self.files.items()) if project_of(n) == name]
+        if not listed:
             self.answer(404, "text/plain", b"no such project")
             return
-        listed = [(f.name, hashlib.sha256(f.read_bytes()).hexdigest(), f.stat().st_size) for f in files]
         if self.json_api and SIMPLE_JSON in self.headers.get("accept", ""):
             body = {
                 "meta": {"api-version": "1.1"},
@@ -79,11 +78,10 @@ class IndexHandler(http.server.BaseHTTPRequestHandler):
             self.answer(200, "text/html", f"<!DOCTYPE html><html><body><h1>Links for {name}</h1>\n{links}</body></html>".encode())
 
     def wheel(self, filename, tampered):
-        match = next((f for f in self.files if f.name == filename), None)
-        if match is None:
+        if filename not in self.files:
             self.answer(404, "text/plain", b"no such file")
             return
-        data = bytearray(match.read_bytes())
+        data = bytearray(self.files[filename])
         if tampered:
             data[len(data) // 2] ^= 0xFF
         self.answer(200, "application/octet-stream", bytes(data))
@@ -98,10 +96,14 @@ class IndexHandler(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_index(*, html_only=False):
-    """Yield (base URL, requests list); the index is at BASE/simple/, the tampered one at BASE/tampered/simple/."""
+def serve_index(*, html_only=False, extra=None):
+    """Yield (base URL, requests list); the index is at BASE/simple/, the tampered one at BASE/tampered/simple/.
+
+    ``extra``: more files to serve, {file name: bytes} (wheels a test makes).
+    """
     requests = []
-    handler = type("Handler", (IndexHandler,), {"files": wheel_files(), "requests": requests, "json_api": not html_only})
+    files = {path.name: path.read_bytes() for path in wheel_files()} | (extra or {})
+    handler = type("Handler", (IndexHandler,), {"files": files, "requests": requests, "json_api": not html_only})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -110,3 +112,21 @@ def serve_index(*, html_only=False):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def make_wheel(name, version, *, requires=(), modules=None):
+    """A small pure wheel made here: {module path: source} plus METADATA naming ``requires``."""
+    import io
+    import zipfile
+
+    dist = f"{name.replace('-', '_')}-{version}"
+    modules = modules or {f"{name.replace('-', '_')}/__init__.py": "VALUE = 1\n"}
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nLicense: MIT\n" + "".join(f"Requires-Dist: {r}\n" for r in requires)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, source in modules.items():
+            archive.writestr(path, source)
+        archive.writestr(f"{dist}.dist-info/METADATA", metadata)
+        archive.writestr(f"{dist}.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        archive.writestr(f"{dist}.dist-info/RECORD", "")
+    return f"{dist}-py3-none-any.whl", buffer.getvalue()
