@@ -1,0 +1,224 @@
+"""Packages a scraper pins, end to end in real Chromium, on the SHIPPED build (dist/chrome).
+
+The person sets the package index (a local PEP 503/691 index with real wheels, tests/package_index.py),
+installs a scraper that pins price-parser from the options page, and allows Gleaner to reach the index
+at Chromium's own prompt, answered with the keyboard on a virtual display (tests/user_grant.py).
+The wheels are fetched then and only then: scrapes fetch nothing, and a plugin with packages still
+reaches nothing.
+"""
+
+import concurrent.futures
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+from hostile.recorder import recording_server
+from package_index import serve_index
+from test_packages import PLUGIN, SHOP, SHOP_PRICES
+from test_security_e2e import SYNC_ROUTES
+from user_grant import answer_prompt, virtual_display
+
+# This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
+PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+PEEKER = 'NAME = "peeker"\nVERSION = "1.0.0"\nMATCHES = ["*://*/price-shop.html"]\n\n\ndef scrape(page):\n    import price_parser  # not its package\n    return []\n'
+
+
+@pytest.fixture(scope="module")
+def index():
+    with serve_index() as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def display():
+    with virtual_display() as name:
+        yield name
+
+
+@pytest.fixture(scope="module")
+def shipped(extension_dir, display, tmp_path_factory):
+    from gleaner_cli.browser import ExtensionBrowser
+
+    shipped_dir = extension_dir.parent / "chrome"
+    manifest = json.loads((shipped_dir / "manifest.json").read_text())
+    assert "host_permissions" not in manifest and manifest["optional_host_permissions"] == ["http://*/*", "https://*/*"]
+    browser = ExtensionBrowser(shipped_dir, profile_dir=tmp_path_factory.mktemp("packages-profile"), display=display)
+    PLAYWRIGHT_THREAD.submit(browser.__enter__).result()
+    yield browser
+    PLAYWRIGHT_THREAD.submit(browser.__exit__, None, None, None).result()
+
+
+def options_page(browser):
+    page = browser.context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(browser.url("extension/options/options.html"))
+    page.wait_for_selector("body[data-loaded=true]")
+    return page
+
+
+def wait_for_notice(page, start, timeout=90):
+    deadline = time.monotonic() + timeout
+    while not (text := page.inner_text("#notice")).startswith(start) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return text
+
+
+def set_index(page, url):
+    page.fill("#package-index", url)
+    page.dispatch_event("#package-index", "change")
+    deadline = time.monotonic() + 5
+    while page.evaluate("chrome.storage.local.get('packageIndexUrl').then((s) => s.packageIndexUrl)") != url and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def install_file(page, path):
+    page.set_input_files("#install-file", str(path))
+    page.wait_for_selector("#editor-pane:not([hidden])")
+
+
+def scrape(browser, url):
+    page, tab_id = browser.open_tab(url)
+    popup = browser.open_popup(tab_id)
+    try:
+        assert popup.evaluate("document.body.dataset.state") == "done", popup.inner_text("#status")
+        return {r["scraper"]: r for r in browser.send(popup, "GetLastRun", {"tabId": tab_id})["result"]["results"]}
+    finally:
+        popup.close()
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def installed(shipped, display, index):
+    """shop-prices installed from the options page, access to the index allowed at the prompt."""
+    base, requests = index
+
+    def install():
+        page = options_page(shipped)
+        set_index(page, f"{base}/simple/")
+        install_file(page, PLUGIN)
+        answer_prompt(display, lambda: page.click("#save"), allow=True)
+        return page, wait_for_notice(page, "Saved")
+
+    page, notice = PLAYWRIGHT_THREAD.submit(install).result()
+    yield {"page": page, "notice": notice, "requests_after_install": list(requests)}
+    PLAYWRIGHT_THREAD.submit(page.close).result()
+
+
+def test_install_from_the_options_page_fetches_verified_wheels_and_shows_them(shipped, installed, index):
+    base, _ = index
+    page = installed["page"]
+    assert installed["notice"] == "Saved shop-prices 1.0.0 with attrs 26.1.0, price-parser 0.5.1."
+    # What was fetched, all at the Save: a tab on the index (its page load), then the lookups and the wheels.
+    fetched = [path for path, _ in installed["requests_after_install"] if path != "/favicon.ico"]
+    assert fetched == [
+        "/simple/price-parser/", "/simple/price-parser/", "/files/price_parser-0.5.1-py3-none-any.whl",
+        "/simple/attrs/", "/files/attrs-26.1.0-py3-none-any.whl",
+    ]
+    # The tab that fetched them is gone again.
+    assert not [p.url for p in shipped.context.pages if p.url.startswith(base)]
+    assert page.inner_text("tr[data-name=shop-prices] .packages") == "Packages: attrs 26.1.0 (66 KB, MIT), price-parser 0.5.1 (14 KB, BSD-3-Clause)"
+    assert page.inner_text("#package-cache") == "Package cache: 2 wheels, 80 KB"
+    assert shipped.service_worker.evaluate("chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] })") is True
+
+
+def test_the_scraper_reads_prices_offline_with_the_same_records_as_native(shipped, installed, index, site, tmp_path):
+    _, requests = index
+    before = len(requests)
+    page = installed["page"]
+    shipped.send(page, "SaveScraper", {"source": PEEKER})
+    results = scrape(shipped, f"{site}/price-shop.html")
+    assert len(requests) == before  # nothing fetched at run time
+    assert results["shop-prices"]["ok"], results["shop-prices"]["error"]
+    assert results["shop-prices"]["records"] == SHOP_PRICES
+    # Its package is loaded for its runs only: another plugin and the built-ins never see it.
+    assert results["peeker"]["error"]["type"] == "ModuleNotFoundError"
+    assert results["peeker"]["error"]["message"] == "No module named 'price_parser'"
+    assert all(results[name]["ok"] for name in ("article", "links", "metadata", "tables", "pagination"))
+    # --native installs the same pins with pip and gives the same records.
+    base, _ = index
+    native = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "scrape", str(SHOP), "--plugin", str(PLUGIN), "--native", "--scraper", "shop-prices",
+         "--index-url", f"{base}/simple/"],
+        capture_output=True, text=True, env={"GLEANER_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert native.returncode == 0, native.stderr
+    assert json.loads(native.stdout) == results["shop-prices"]["records"]
+
+
+def test_a_plugin_with_packages_still_reaches_nothing(shipped, installed, index, site):
+    _, requests = index
+    source = (ROOT / "tests" / "hostile" / "exfiltrate.py").read_text().replace(
+        'NAME = "exfiltrate"', 'NAME = "exfiltrate-with-packages"\nREQUIRES = ["price-parser==0.5.1"]\n\nimport price_parser  # noqa: E402,F401'
+    )
+    page = installed["page"]
+    reply = shipped.send(page, "SaveScraper", {"source": source})
+    assert reply["ok"], reply
+    before = len(requests)
+    try:
+        with recording_server() as sink:
+            first = scrape(shipped, f"{site}/shop.html?sink={sink.url}")
+            time.sleep(3)  # what the plugin started settles, and is collected by the next run
+            second = scrape(shipped, f"{site}/shop.html?sink={sink.url}")
+            assert sink.connections == [] and sink.requests == []
+            # Host access to 127.0.0.1 (the sink's host) is granted here, and the sink answers this browser:
+            # the silence above is the extension's doing.
+            probe = shipped.context.new_page()
+            probe.goto(f"{sink.url}/control")
+            probe.close()
+            assert "/control" in [r["path"] for r in sink.requests]
+    finally:
+        shipped.send(page, "DeleteScraper", {"name": "exfiltrate-with-packages"})
+    assert len(requests) == before
+    plugin = first["exfiltrate-with-packages"]
+    assert plugin["ok"], plugin["error"]
+    assert {r["route"] for r in plugin["records"]} == set(SYNC_ROUTES)
+    assert second["exfiltrate-with-packages"]["ok"]
+
+
+def test_a_compiled_package_and_a_tampered_wheel_are_refused_and_nothing_is_kept(shipped, installed, index, tmp_path):
+    base, _ = index
+    page = installed["page"]
+    compiled = tmp_path / "markup.py"
+    compiled.write_text(PLUGIN.read_text().replace("price-parser==0.5.1", "markupsafe==3.0.3").replace('"shop-prices"', '"markup"'))
+    install_file(page, compiled)
+    page.click("#save")  # the index's site is allowed already: no prompt this time
+    assert wait_for_notice(page, "markupsafe") == (
+        "markupsafe 3.0.3 has no pure-Python wheel (only compiled code or a source archive), so it cannot run in the browser; "
+        "nothing was installed. Pyodide ships a build of it, which Gleaner's build would have to include."
+    )
+    set_index(page, f"{base}/tampered/simple/")
+    tampered = tmp_path / "shop-prices-2.py"
+    tampered.write_text(PLUGIN.read_text().replace('"shop-prices"', '"shop-prices-2"'))
+    install_file(page, tampered)
+    page.click("#save")
+    assert wait_for_notice(page, "price_parser") == (
+        "price_parser-0.5.1-py3-none-any.whl (price-parser 0.5.1) does not match the sha256 the package index publishes for it; nothing was installed."
+    )
+    set_index(page, f"{base}/simple/")
+    names = [s["name"] for s in shipped.send(page, "ListScrapers", {})["result"]["scrapers"] if not s["builtin"]]
+    assert "markup" not in names and "shop-prices-2" not in names
+    assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 2, "bytes": 67548 + 14800}
+
+
+def test_export_carries_the_lock_and_deleting_the_last_user_frees_the_wheels(shipped, installed):
+    page = installed["page"]
+    archive = json.loads(shipped.send(page, "ExportArchive", {})["result"]["text"])
+    [entry] = [s for s in archive["scrapers"] if s["name"] == "shop-prices"]
+    assert [(w["name"], w["version"], w["sha256"]) for w in entry["packages"]] == [
+        ("attrs", "26.1.0", "c647aa4a12dfbad9333ca4e71fe62ddc36f4e63b2d260a37a8b83d2f043ac309"),
+        ("price-parser", "0.5.1", "d401fb2a866e86103a19383396bee5ac7f72408a9db6bf3c6edf3210e4212910"),
+    ]
+    assert "wheels" not in archive
+    with_wheels = json.loads(shipped.send(page, "ExportArchive", {"withWheels": True})["result"]["text"])
+    assert sorted(with_wheels["wheels"]) == sorted(w["sha256"] for w in entry["packages"])
+    for name in ("peeker", "shop-prices"):
+        assert shipped.send(page, "DeleteScraper", {"name": name})["ok"]
+    assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 0, "bytes": 0}
+    # Importing the archive that carries the wheels checks them against the lock and stores them again.
+    reply = shipped.send(page, "ImportArchive", {"text": json.dumps(with_wheels)})
+    assert reply["ok"], reply
+    assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 2, "bytes": 67548 + 14800}
