@@ -130,6 +130,9 @@ def test_the_scraper_reads_prices_offline_with_the_same_records_as_native(shippe
     before = len(requests)
     page = installed["page"]
     shipped.send(page, "SaveScraper", {"source": PEEKER})
+    # An update that leaves REQUIRES alone keeps its lock and fetches nothing.
+    updated = shipped.send(page, "SaveScraper", {"source": PLUGIN.read_text().replace('VERSION = "1.0.0"', 'VERSION = "1.0.1"'), "originalName": "shop-prices"})
+    assert updated["ok"] and [w["version"] for w in updated["result"]["packages"]] == ["26.1.0", "0.5.1"]
     results = scrape(shipped, f"{site}/price-shop.html")
     assert len(requests) == before  # nothing fetched at run time
     assert results["shop-prices"]["ok"], results["shop-prices"]["error"]
@@ -204,7 +207,8 @@ def test_a_compiled_package_and_a_tampered_wheel_are_refused_and_nothing_is_kept
     assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 2, "bytes": 67548 + 14800}
 
 
-def test_export_carries_the_lock_and_deleting_the_last_user_frees_the_wheels(shipped, installed):
+def test_export_carries_the_lock_and_deleting_the_last_user_frees_the_wheels(shipped, installed, index):
+    _, requests = index
     page = installed["page"]
     archive = json.loads(shipped.send(page, "ExportArchive", {})["result"]["text"])
     [entry] = [s for s in archive["scrapers"] if s["name"] == "shop-prices"]
@@ -215,10 +219,28 @@ def test_export_carries_the_lock_and_deleting_the_last_user_frees_the_wheels(shi
     assert "wheels" not in archive
     with_wheels = json.loads(shipped.send(page, "ExportArchive", {"withWheels": True})["result"]["text"])
     assert sorted(with_wheels["wheels"]) == sorted(w["sha256"] for w in entry["packages"])
-    for name in ("peeker", "shop-prices"):
-        assert shipped.send(page, "DeleteScraper", {"name": name})["ok"]
+    for scraper in shipped.send(page, "ListScrapers", {})["result"]["scrapers"]:
+        if not scraper["builtin"]:
+            assert shipped.send(page, "DeleteScraper", {"name": scraper["name"]})["ok"]
     assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 0, "bytes": 0}
-    # Importing the archive that carries the wheels checks them against the lock and stores them again.
+    # Importing the archive fetches the locked wheels again and checks them against the lock...
+    before = len(requests)
+    reply = shipped.send(page, "ImportArchive", {"text": json.dumps(archive)})
+    assert reply["ok"], reply
+    assert sorted(path for path, _ in requests[before:] if path.endswith(".whl")) == [
+        "/files/attrs-26.1.0-py3-none-any.whl", "/files/price_parser-0.5.1-py3-none-any.whl",
+    ]
+    assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 2, "bytes": 67548 + 14800}
+    assert shipped.send(page, "DeleteScraper", {"name": "shop-prices"})["ok"]
+    # ...and one that carries the wheels is checked against the lock, and fetches nothing; a damaged one imports nothing.
+    damaged = json.loads(json.dumps(with_wheels))
+    first = sorted(damaged["wheels"])[0]
+    damaged["wheels"][first] = damaged["wheels"][first][:-8] + "AAAAAAA="
+    refused = shipped.send(page, "ImportArchive", {"text": json.dumps(damaged)})
+    assert not refused["ok"] and "does not match its sha256" in refused["error"]["message"]
+    assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 0, "bytes": 0}
+    before = len(requests)
     reply = shipped.send(page, "ImportArchive", {"text": json.dumps(with_wheels)})
     assert reply["ok"], reply
+    assert len(requests) == before
     assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 2, "bytes": 67548 + 14800}
