@@ -219,9 +219,12 @@ def test_export_carries_the_lock_and_deleting_the_last_user_frees_the_wheels(shi
     assert "wheels" not in archive
     with_wheels = json.loads(shipped.send(page, "ExportArchive", {"withWheels": True})["result"]["text"])
     assert sorted(with_wheels["wheels"]) == sorted(w["sha256"] for w in entry["packages"])
-    for scraper in shipped.send(page, "ListScrapers", {})["result"]["scrapers"]:
-        if not scraper["builtin"]:
-            assert shipped.send(page, "DeleteScraper", {"name": scraper["name"]})["ok"]
+    def delete_all():
+        for scraper in shipped.send(page, "ListScrapers", {})["result"]["scrapers"]:
+            if not scraper["builtin"]:
+                assert shipped.send(page, "DeleteScraper", {"name": scraper["name"]})["ok"]
+
+    delete_all()
     assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 0, "bytes": 0}
     # Importing the archive fetches the locked wheels again and checks them against the lock...
     before = len(requests)
@@ -231,7 +234,7 @@ def test_export_carries_the_lock_and_deleting_the_last_user_frees_the_wheels(shi
         "/files/attrs-26.1.0-py3-none-any.whl", "/files/price_parser-0.5.1-py3-none-any.whl",
     ]
     assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 2, "bytes": 67548 + 14800}
-    assert shipped.send(page, "DeleteScraper", {"name": "shop-prices"})["ok"]
+    delete_all()
     # ...and one that carries the wheels is checked against the lock, and fetches nothing; a damaged one imports nothing.
     damaged = json.loads(json.dumps(with_wheels))
     first = sorted(damaged["wheels"])[0]
