@@ -20,7 +20,7 @@ from hostile.recorder import recording_server
 from package_index import serve_index
 from test_packages import PLUGIN, SHOP, SHOP_PRICES
 from test_security_e2e import SYNC_ROUTES
-from user_grant import answer_prompt, virtual_display
+from user_grant import answer_prompt, shipped_browser, virtual_display
 
 # This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
 PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -41,12 +41,7 @@ def display():
 
 @pytest.fixture(scope="module")
 def shipped(extension_dir, display, tmp_path_factory):
-    from gleaner_cli.browser import ExtensionBrowser
-
-    shipped_dir = extension_dir.parent / "chrome"
-    manifest = json.loads((shipped_dir / "manifest.json").read_text())
-    assert "host_permissions" not in manifest and manifest["optional_host_permissions"] == ["http://*/*", "https://*/*"]
-    browser = ExtensionBrowser(shipped_dir, profile_dir=tmp_path_factory.mktemp("packages-profile"), display=display)
+    browser = shipped_browser(extension_dir, display, tmp_path_factory.mktemp("packages-profile"))
     PLAYWRIGHT_THREAD.submit(browser.__enter__).result()
     yield browser
     PLAYWRIGHT_THREAD.submit(browser.__exit__, None, None, None).result()

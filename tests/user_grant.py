@@ -50,3 +50,16 @@ def answer_prompt(display, click, *, allow):
     time.sleep(PROMPT_OPENS_SECONDS)
     keys = ["Tab", "Return"] if allow else ["Escape"]
     subprocess.run(["xdotool", "key", "--delay", "150", *keys], check=True, env={**os.environ, "DISPLAY": display})
+
+
+def shipped_browser(extension_dir, display, profile_dir):
+    """An ExtensionBrowser (not yet entered) of the shipped build, dist/chrome, on the display:
+    no host access at install, optional host access only, granted at the prompt."""
+    import json
+
+    from gleaner_cli.browser import ExtensionBrowser
+
+    shipped_dir = extension_dir.parent / "chrome"
+    manifest = json.loads((shipped_dir / "manifest.json").read_text())
+    assert "host_permissions" not in manifest and manifest["optional_host_permissions"] == ["http://*/*", "https://*/*"]
+    return ExtensionBrowser(shipped_dir, profile_dir=profile_dir, display=display)
