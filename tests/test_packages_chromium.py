@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT
 from hostile.recorder import recording_server
-from package_index import serve_index
+from package_index import make_wheel, serve_index
 from test_packages import PLUGIN, SHOP, SHOP_PRICES
 from test_security_e2e import SYNC_ROUTES
 from user_grant import answer_prompt, shipped_browser, virtual_display
@@ -27,9 +27,14 @@ PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
 PEEKER = 'NAME = "peeker"\nVERSION = "1.0.0"\nMATCHES = ["*://*/price-shop.html"]\n\n\ndef scrape(page):\n    import price_parser  # not its package\n    return []\n'
 
 
+# A pure wheel that imports what the browser's Python lacks (Pyodide has no tkinter).
+NEEDS_TK = make_wheel("needs-tk", "1.0", modules={"needs_tk/__init__.py": "import tkinter\n"})
+NEEDS_TK_PLUGIN = 'NAME = "needs-tk"\nTITLE = "Needs Tk"\nVERSION = "1.0.0"\nMATCHES = ["*://*/price-shop.html"]\nREQUIRES = ["needs-tk==1.0"]\n\n\ndef scrape(page):\n    import needs_tk  # noqa: F401\n    return []\n'
+
+
 @pytest.fixture(scope="module")
 def index():
-    with serve_index() as served:
+    with serve_index(extra=dict([NEEDS_TK])) as served:
         yield served
 
 
@@ -122,9 +127,10 @@ def test_install_from_the_options_page_fetches_verified_wheels_and_shows_them(sh
 
 def test_the_scraper_reads_prices_offline_with_the_same_records_as_native(shipped, installed, index, site, tmp_path):
     _, requests = index
-    before = len(requests)
     page = installed["page"]
     shipped.send(page, "SaveScraper", {"source": PEEKER})
+    assert shipped.send(page, "SaveScraper", {"source": NEEDS_TK_PLUGIN})["ok"]
+    before = len(requests)
     # An update that leaves REQUIRES alone keeps its lock and fetches nothing.
     updated = shipped.send(page, "SaveScraper", {"source": PLUGIN.read_text().replace('VERSION = "1.0.0"', 'VERSION = "1.0.1"'), "originalName": "shop-prices"})
     assert updated["ok"] and [w["version"] for w in updated["result"]["packages"]] == ["26.1.0", "0.5.1"]
@@ -136,6 +142,9 @@ def test_the_scraper_reads_prices_offline_with_the_same_records_as_native(shippe
     assert results["peeker"]["error"]["type"] == "ModuleNotFoundError"
     assert results["peeker"]["error"]["message"] == "No module named 'price_parser'"
     assert all(results[name]["ok"] for name in ("article", "links", "metadata", "tables", "pagination"))
+    # A package importing what the browser lacks fails its own scraper, with the import's name.
+    assert results["needs-tk"]["error"]["message"] == "Needs Tk failed: its package needs_tk imports tkinter, which this Python does not have."
+    assert shipped.send(page, "DeleteScraper", {"name": "needs-tk"})["ok"]
     # --native installs the same pins with pip and gives the same records.
     base, _ = index
     native = subprocess.run(

@@ -166,14 +166,15 @@ export async function fetchLock(name, lock, carried = {}) {
     }
   }
   if (!toFetch.length) return records;
+  // Read from a tab on the index the person set, as at install (the lock's
+  // files may live on another host, as PyPI's do, which answers cross-site requests).
   const { packageIndexUrl } = await readSettings(['packageIndexUrl']);
-  const origins = [...new Set(toFetch.flatMap((wheel) => indexOrigins(wheel.url)))];
-  if (!(await chrome.permissions.contains({ origins }))) {
-    throw new UserError(`${name}'s packages must be fetched again from ${new URL(toFetch[0].url).origin}, and Gleaner may not reach it: allow it when asked; nothing was imported.`);
+  if (!(await chrome.permissions.contains({ origins: indexOrigins(packageIndexUrl) }))) {
+    throw new UserError(`${name}'s packages must be fetched again from the package index at ${packageIndexUrl}, and Gleaner may not reach it: allow it when asked; nothing was imported.`);
   }
   let tab = null;
   try {
-    tab = await openIndexTab(toFetch[0].url.replace(/[^/]*$/, ''), packageIndexUrl);
+    tab = await openIndexTab(new URL(`${toFetch[0].name}/`, packageIndexUrl.replace(/\/?$/, '/')).href, packageIndexUrl);
     const [injection] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: fetchFromIndex, args: [toFetch.map((w) => ({ kind: 'wheel', url: w.url })), ACCEPT] });
     for (const [i, response] of (injection?.result ?? []).entries()) {
       const wheel = toFetch[i];
