@@ -251,3 +251,25 @@ def test_export_carries_the_lock_and_deleting_the_last_user_frees_the_wheels(shi
     assert reply["ok"], reply
     assert len(requests) == before
     assert shipped.send(page, "ListScrapers", {})["result"]["packageCache"] == {"count": 2, "bytes": 67548 + 14800}
+
+
+def test_an_import_without_access_to_the_index_asks_from_a_click_and_then_fetches(shipped, installed, display, index, tmp_path):
+    _, requests = index
+    page = installed["page"]
+    archive = tmp_path / "archive.json"
+    archive.write_text(shipped.send(page, "ExportArchive", {})["result"]["text"])
+    for scraper in shipped.send(page, "ListScrapers", {})["result"]["scrapers"]:
+        if not scraper["builtin"]:
+            shipped.send(page, "DeleteScraper", {"name": scraper["name"]})
+    assert shipped.service_worker.evaluate("chrome.permissions.remove({ origins: ['http://127.0.0.1/*'] })") is True
+    page.set_input_files("#import-file", str(archive))
+    page.wait_for_selector("#allow-index", timeout=30_000)
+    assert page.inner_text("#notice").startswith("shop-prices's packages must be fetched again from the package index at ")
+    before = len(requests)
+    answer_prompt(display, lambda: page.click("#allow-index"), allow=True)
+    count = len(json.loads(archive.read_text())["scrapers"])
+    assert wait_for_notice(page, "Imported") == f"Imported {count} {'scraper' if count == 1 else 'scrapers'}."
+    assert sorted(path for path, _ in requests[before:] if path.endswith(".whl")) == [
+        "/files/attrs-26.1.0-py3-none-any.whl", "/files/price_parser-0.5.1-py3-none-any.whl",
+    ]
+    assert page.inner_text("#package-cache") == "Package cache: 2 wheels, 80 KB"

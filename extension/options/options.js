@@ -448,7 +448,7 @@ async function remove(scraper) {
 
 async function exportAll() {
   try {
-    const { text, filename } = await send(Command.ExportArchive);
+    const { text, filename } = await send(Command.ExportArchive, { withWheels: $('export-wheels').checked });
     download(text, filename, 'application/json');
     notify(`Exported to ${filename}.`);
   } catch (error) {
@@ -477,9 +477,9 @@ function askConflicts(conflicts) {
   });
 }
 
-async function importArchive(file) {
+async function importArchive(file, { text = null } = {}) {
   try {
-    const text = await file.text();
+    text ??= await file.text();
     let reply = await send(Command.ImportArchive, { text });
     if (reply.conflicts) {
       const choices = await askConflicts(reply.conflicts);
@@ -494,6 +494,13 @@ async function importArchive(file) {
   } catch (error) {
     await load();
     notify(error.message, { error: true });
+    if (error.type === 'NeedsIndexAccess') {
+      // The packages are fetched from the index the person set; access to it is asked from this click.
+      const retry = async () => {
+        if (await askIndexAccess()) importArchive(file, { text });
+      };
+      $('notice').append(' ', el('button', { type: 'button', id: 'allow-index', textContent: 'Allow the package index and import', onclick: retry }));
+    }
   }
 }
 

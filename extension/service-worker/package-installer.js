@@ -170,7 +170,8 @@ export async function fetchLock(name, lock, carried = {}) {
   // files may live on another host, as PyPI's do, which answers cross-site requests).
   const { packageIndexUrl } = await readSettings(['packageIndexUrl']);
   if (!(await chrome.permissions.contains({ origins: indexOrigins(packageIndexUrl) }))) {
-    throw new UserError(`${name}'s packages must be fetched again from the package index at ${packageIndexUrl}, and Gleaner may not reach it: allow it when asked; nothing was imported.`);
+    // Typed, so the options page can offer to ask for access from a click of the person's and try again.
+    throw Object.assign(new UserError(`${name}'s packages must be fetched again from the package index at ${packageIndexUrl}, and Gleaner may not reach it yet; nothing was imported.`), { type: 'NeedsIndexAccess' });
   }
   let tab = null;
   try {
