@@ -76,6 +76,8 @@ class Host:
         for plugin in self.builtins.values():
             plugin.module  # noqa: B018
         Page("https://example.invalid/", "<!DOCTYPE html><title>t</title><p class='a b'>x &amp; y</p>").soup  # noqa: B018
+        # A scraper that pins a package is checked with `packaging` each time it is saved or run.
+        load_plugin('NAME = "w"\nVERSION = "1"\nMATCHES = ["*://*/*"]\nREQUIRES = ["w==1"]\ndef scrape(page):\n    pass\n', "warm-up.py")
         parse_xml("<rss version='2.0'><channel><title>t &amp; u</title><item><title>i</title></item></channel></rss>")
 
     def applicable(self, url, kind="html", user_plugins=()):
