@@ -203,3 +203,20 @@ def test_requires_entries_must_be_bundled_names_or_exact_pins():
     for entry in ("price-parser>=0.5", "price-parser[extra]==0.5.1", "price-parser == 0.5.*"):
         with pytest.raises(Exception, match="pin an exact version from the package index"):
             load_plugin(base.format(json.dumps([entry])))
+
+
+def test_requirements_on_one_dependency_are_met_together_or_refused_together():
+    extra = dict([
+        make_wheel("dep-x", "1.0"), make_wheel("dep-x", "2.0"),
+        make_wheel("pkg-a", "1.0", requires=["dep-x<2"]), make_wheel("pkg-b", "1.0", requires=["dep-x>=1"]),
+        make_wheel("pkg-c", "1.0", requires=["dep-x>=2"]),
+    ])
+    with serve_index(extra=extra) as (base, _):
+        lock = resolve(["pkg-b==1.0", "pkg-a==1.0"], urllib_fetch, f"{base}/simple/")
+        with pytest.raises(PackageRefused) as refused:
+            resolve(["pkg-a==1.0", "pkg-c==1.0"], urllib_fetch, f"{base}/simple/")
+    assert [(w["name"], w["version"]) for w in lock] == [("dep-x", "1.0"), ("pkg-a", "1.0"), ("pkg-b", "1.0")]
+    assert refused.value.message == (
+        f"the scraper's packages together require dep-x<2,>=2, and the package index at {base}/simple/ has no such version of dep-x "
+        "(its newest is 2.0); nothing was installed."
+    )

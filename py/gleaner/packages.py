@@ -270,7 +270,6 @@ def start_resolution(requires, index_url=DEFAULT_INDEX_URL, *, limit_bytes=DEFAU
         "bundled": {canonical_name(k): v for k, v in (bundled or {}).items()},
         "pyodideShips": sorted(canonical_name(n) for n in pyodide_ships),
         "queue": queue,
-        "specifiers": {},
         "projects": {},
         "chosen": {},
         "edges": {},
@@ -294,9 +293,11 @@ def resolve_step(state, responses=()):
         take_response(state, response)
     requests = []
     waiting = []
-    while state["queue"]:
-        item = state["queue"].pop(0)
-        if not place(state, item):
+    items, state["queue"] = state["queue"], []
+    for item in items:
+        # Every requirement on the same project so far counts when its version is chosen.
+        siblings = [other["specifier"] for other in items if other["name"] == item["name"]]
+        if not place(state, item, siblings):
             waiting.append(item)
             if not any(r["kind"] == "project" and r["name"] == item["name"] for r in requests):
                 requests.append({"kind": "project", "name": item["name"], "url": project_url(state, item["name"])})
@@ -354,8 +355,10 @@ def take_response(state, response):
         state["queue"].append({"name": dependency, "specifier": str(requirement.specifier), "by": name})
 
 
-def place(state, item):
-    """Meet one requirement from what is known; False when its project page is still needed."""
+def place(state, item, siblings=()):
+    """Meet one requirement from what is known; False when its project page is still needed.
+
+    ``siblings``: the specifiers of every requirement on the same project in this round."""
     from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
@@ -383,8 +386,9 @@ def place(state, item):
         return True
     if name not in state["projects"]:
         return False
-    state["specifiers"].setdefault(name, []).append(str(specifier))
-    combined = SpecifierSet(",".join(s for s in state["specifiers"][name] if s))
+    combined = SpecifierSet(",".join(s for s in {str(specifier), *siblings} if s))
+    if combined != specifier:
+        who = f"the scraper's packages together require {name}{combined}"
     files = state["projects"][name]
     candidates = {}
     others = set()
@@ -405,7 +409,7 @@ def place(state, item):
                 f"{name} {version} has no pure-Python wheel (only compiled code or a source archive), "
                 f"so it cannot run in the browser; nothing was installed.{ships}"
             )
-        known = sorted({v for f in files for v in [wheel_info(f["filename"]) and wheel_info(f["filename"])[1]] if v})
+        known = sorted({info[1] for info in map(wheel_info, (f["filename"] for f in files)) if info})
         newest = f" (its newest is {known[-1]})" if known else ""
         raise PackageRefused(f"{who}, and the package index at {state['index']} has no such version of {name}{newest}; nothing was installed.")
     version = max(candidates)
