@@ -258,9 +258,15 @@ def test_an_import_without_access_to_the_index_asks_from_a_click_and_then_fetche
     page = installed["page"]
     archive = tmp_path / "archive.json"
     archive.write_text(shipped.send(page, "ExportArchive", {})["result"]["text"])
+    deleted = {}
     for scraper in shipped.send(page, "ListScrapers", {})["result"]["scrapers"]:
         if not scraper["builtin"]:
-            shipped.send(page, "DeleteScraper", {"name": scraper["name"]})
+            deleted[scraper["name"]] = shipped.send(page, "DeleteScraper", {"name": scraper["name"]})["result"]
+    # Its wheels went with it, so Undo cannot bring it back whole: it says so, and restores nothing.
+    undo = shipped.send(page, "RestoreScraper", deleted["shop-prices"])
+    assert undo["error"]["message"] == (
+        "shop-prices's packages (attrs 26.1.0, price-parser 0.5.1) were freed when it was deleted; install it again to fetch them. It was not restored."
+    )
     assert shipped.service_worker.evaluate("chrome.permissions.remove({ origins: ['http://127.0.0.1/*'] })") is True
     page.set_input_files("#import-file", str(archive))
     page.wait_for_selector("#allow-index", timeout=30_000)
