@@ -196,6 +196,17 @@ function recordOf({ sha256, name, version, filename, size, licence }, bytes) {
 
 export const storeWheels = putWheels;
 
+let packageTurn = Promise.resolve();
+
+// Run `work` when no other install, import or freeing of wheels is running:
+// wheels stored by one install are not yet named by its scraper, and a
+// freeing at that moment would take them.
+export function oneAtATime(work) {
+  const turn = packageTurn.then(work);
+  packageTurn = turn.catch(() => {});
+  return turn;
+}
+
 // Free every wheel no scraper's lock names (after a delete, an update, a failed save).
 export function freeUnusedWheels(state) {
   return freeWheelsExcept(new Set(state.scrapers.flatMap((entry) => (entry.packages ?? []).map((wheel) => wheel.sha256))));

@@ -9,7 +9,7 @@ import { registerCommands } from './command-registry.js';
 import { host } from './host-client.js';
 import * as store from './scraper-store.js';
 import { allScrapers, builtinScrapers, validOrThrow } from './scraper-catalog.js';
-import { installPackages, storeWheels, freeUnusedWheels, packageCache, packagesForTrial } from './package-installer.js';
+import { installPackages, storeWheels, freeUnusedWheels, oneAtATime, packageCache, packagesForTrial } from './package-installer.js';
 import { getWheels } from '../common/wheel-store.js';
 
 function userEntry(state, name) {
@@ -31,6 +31,45 @@ function siteOf(url) {
     // fall through
   }
   throw new UserError(`${url} is not a web address with a site name.`);
+}
+
+// Save a checked source, with the packages it pins fetched and stored first
+// (see package-installer.js); one save at a time (oneAtATime).
+async function saveScraper({ source, originalName = null, replace = false }) {
+  const { metadata } = await validOrThrow(source);
+  const before = await store.read();
+  const previous = store.findUser(before, originalName ?? metadata.name) ?? store.findUser(before, metadata.name);
+  // Fetched and checked before anything is written: a refusal leaves everything as it was.
+  const { lock, records } = await installPackages(metadata, previous);
+  await storeWheels(records);
+  const now = new Date().toISOString();
+  const saved = store.update((state) => {
+    const clash = store.findUser(state, metadata.name);
+    if (clash && metadata.name !== originalName && !replace) {
+      throw new UserError(`A scraper named ${metadata.name} is already installed (version ${clash.metadata.version}); replace it or change NAME.`);
+    }
+    const original = originalName ? store.findUser(state, originalName) : null;
+    const previous = original ?? clash;
+    const entry = {
+      source,
+      metadata,
+      ...(lock.length ? { packages: lock } : {}),
+      enabled: previous ? previous.enabled !== false : true,
+      installedAt: previous?.installedAt ?? now,
+      updatedAt: now,
+    };
+    const index = previous ? state.scrapers.indexOf(previous) : state.scrapers.length;
+    state.scrapers = state.scrapers.filter((s) => s !== original && s !== clash);
+    state.scrapers.splice(Math.min(index, state.scrapers.length), 0, entry);
+    if (original && original.metadata.name !== metadata.name && state.settings.offSites[original.metadata.name]) {
+      state.settings.offSites[metadata.name] = state.settings.offSites[original.metadata.name];
+      delete state.settings.offSites[original.metadata.name];
+    }
+    return { ...metadata, enabled: entry.enabled, packages: lock };
+  });
+  // Whether it was saved or refused, wheels no scraper names any more (the old version's, or
+  // those of a save that failed) are freed.
+  return saved.finally(async () => freeUnusedWheels(await store.read()).catch(() => {}));
 }
 
 registerCommands('scraper-commands', {
@@ -59,41 +98,8 @@ registerCommands('scraper-commands', {
     return { ...first, installed: { version: installed.metadata.version, source: installed.source, diff, newer: store.compareVersions(first.metadata.version, installed.metadata.version) } };
   },
 
-  async [Command.SaveScraper]({ source, originalName = null, replace = false }) {
-    const { metadata } = await validOrThrow(source);
-    const before = await store.read();
-    const previous = store.findUser(before, originalName ?? metadata.name) ?? store.findUser(before, metadata.name);
-    // Fetched and checked before anything is written: a refusal leaves everything as it was.
-    const { lock, records } = await installPackages(metadata, previous);
-    await storeWheels(records);
-    const now = new Date().toISOString();
-    const saved = store.update((state) => {
-      const clash = store.findUser(state, metadata.name);
-      if (clash && metadata.name !== originalName && !replace) {
-        throw new UserError(`A scraper named ${metadata.name} is already installed (version ${clash.metadata.version}); replace it or change NAME.`);
-      }
-      const original = originalName ? store.findUser(state, originalName) : null;
-      const previous = original ?? clash;
-      const entry = {
-        source,
-        metadata,
-        ...(lock.length ? { packages: lock } : {}),
-        enabled: previous ? previous.enabled !== false : true,
-        installedAt: previous?.installedAt ?? now,
-        updatedAt: now,
-      };
-      const index = previous ? state.scrapers.indexOf(previous) : state.scrapers.length;
-      state.scrapers = state.scrapers.filter((s) => s !== original && s !== clash);
-      state.scrapers.splice(Math.min(index, state.scrapers.length), 0, entry);
-      if (original && original.metadata.name !== metadata.name && state.settings.offSites[original.metadata.name]) {
-        state.settings.offSites[metadata.name] = state.settings.offSites[original.metadata.name];
-        delete state.settings.offSites[original.metadata.name];
-      }
-      return { ...metadata, enabled: entry.enabled, packages: lock };
-    });
-    // Whether it was saved or refused, wheels no scraper names any more (the old version's, or
-    // those of a save that failed) are freed.
-    return saved.finally(async () => freeUnusedWheels(await store.read()).catch(() => {}));
+  async [Command.SaveScraper](payload) {
+    return oneAtATime(() => saveScraper(payload));
   },
 
   // The last scraper to use a wheel takes it with it: Undo then fetches nothing, and says so.
@@ -107,9 +113,10 @@ registerCommands('scraper-commands', {
       delete state.lastRuns[name];
       return { entry, index, offSites };
     });
-    await freeUnusedWheels(await store.read());
+    await oneAtATime(async () => freeUnusedWheels(await store.read()));
     return deleted;
   },
+
 
   async [Command.RestoreScraper]({ entry, index, offSites }) {
     await validOrThrow(entry.source);
