@@ -14,7 +14,7 @@ import time
 import pytest
 
 from crawl_site import PLUGIN, serve_crawl_site
-from user_grant import answer_prompt, shipped_browser, virtual_display
+from user_grant import answer_prompt, display, shipped_browser  # noqa: F401  (display: a fixture)
 
 # This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
 PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -24,12 +24,6 @@ PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
 def crawl_site():
     with serve_crawl_site() as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def display():
-    with virtual_display() as name:
-        yield name
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from hostile.recorder import recording_server
 from package_index import make_wheel, serve_index
 from test_packages import PLUGIN, SHOP, SHOP_PRICES
 from test_security_e2e import SYNC_ROUTES
-from user_grant import answer_prompt, shipped_browser, virtual_display
+from user_grant import answer_prompt, display, shipped_browser  # noqa: F401  (display: a fixture)
 
 # This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
 PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -36,12 +36,6 @@ NEEDS_TK_PLUGIN = 'NAME = "needs-tk"\nTITLE = "Needs Tk"\nVERSION = "1.0.0"\nMAT
 def index():
     with serve_index(extra=dict([NEEDS_TK])) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def display():
-    with virtual_display() as name:
-        yield name
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,13 @@ def virtual_display():
         server.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def display():
+    """A virtual display for the module's browser (import this fixture into a test module to use it)."""
+    with virtual_display() as name:
+        yield name
+
+
 def answer_prompt(display, click, *, allow):
     """Run `click` (which makes the extension ask), then answer the prompt it opens.
 
