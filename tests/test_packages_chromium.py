@@ -273,3 +273,23 @@ def test_an_import_without_access_to_the_index_asks_from_a_click_and_then_fetche
         "/files/attrs-26.1.0-py3-none-any.whl", "/files/price_parser-0.5.1-py3-none-any.whl",
     ]
     assert page.inner_text("#package-cache") == "Package cache: 2 wheels, 80 KB"
+
+
+def test_cli_in_chromium_installs_from_the_index_and_gives_the_native_records(extension_dir, index):
+    """python build.py scrape FILE --plugin P.py --index-url URL: the automation build installs as Save does."""
+    base, _ = index
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "scrape", str(SHOP), "--plugin", str(PLUGIN), "--scraper", "shop-prices", "--index-url", f"{base}/simple/"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == SHOP_PRICES
+    tampered = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "scrape", str(SHOP), "--plugin", str(PLUGIN), "--index-url", f"{base}/tampered/simple/"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert tampered.returncode == 2
+    assert tampered.stderr.strip().splitlines()[-1] == (
+        "error: shop-prices: price_parser-0.5.1-py3-none-any.whl (price-parser 0.5.1) does not match the sha256 the package index publishes for it; "
+        "nothing was installed."
+    )
