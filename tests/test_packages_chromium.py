@@ -276,7 +276,7 @@ def test_an_import_without_access_to_the_index_asks_from_a_click_and_then_fetche
 
 
 def test_cli_in_chromium_installs_from_the_index_and_gives_the_native_records(extension_dir, index):
-    """python build.py scrape FILE --plugin P.py --index-url URL: the automation build installs as Save does."""
+    """python build.py scrape (and crawl) FILE --plugin P.py --index-url URL: the automation build installs as Save does."""
     base, _ = index
     done = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "scrape", str(SHOP), "--plugin", str(PLUGIN), "--scraper", "shop-prices", "--index-url", f"{base}/simple/"],
@@ -284,6 +284,13 @@ def test_cli_in_chromium_installs_from_the_index_and_gives_the_native_records(ex
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == SHOP_PRICES
+    crawled = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "crawl", str(SHOP), "--plugin", str(PLUGIN), "--scraper", "shop-prices", "--next-pages", "1",
+         "--no-page-column", "--index-url", f"{base}/simple/"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert crawled.returncode == 0, crawled.stderr
+    assert json.loads(crawled.stdout) == SHOP_PRICES
     tampered = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "scrape", str(SHOP), "--plugin", str(PLUGIN), "--index-url", f"{base}/tampered/simple/"],
         capture_output=True, text=True, timeout=300,
