@@ -220,3 +220,20 @@ def test_requirements_on_one_dependency_are_met_together_or_refused_together():
         f"the scraper's packages together require dep-x<2,>=2, and the package index at {base}/simple/ has no such version of dep-x "
         "(its newest is 2.0); nothing was installed."
     )
+
+
+def test_the_host_loads_a_wheels_data_purelib_folder_too(tmp_path):
+    """A wheel may put its modules under NAME.data/purelib/; the browser worker unpacks it as it is."""
+    import io
+    import zipfile
+
+    from gleaner.host import Host
+
+    _, data = make_wheel("data-lib", "1.0", modules={"data_lib-1.0.data/purelib/data_lib.py": "WHERE = 'purelib'\n"})
+    zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path / "abc123")
+    host = Host(ROOT / "scrapers")
+    host.packages_dir = str(tmp_path)
+    host.set_page_json(json.dumps({"id": "p", "url": "https://example.org/", "title": "t", "kind": "html"}), "<p>x</p>")
+    source = 'NAME = "d"\nVERSION = "1"\nMATCHES = ["*://*/*"]\nREQUIRES = ["data-lib==1.0"]\n\ndef scrape(page):\n    import data_lib\n    return [{"where": data_lib.WHERE}]\n'
+    result = json.loads(host.run_json("d", source, "p", None, ["abc123"]))
+    assert result["records"] == [{"where": "purelib"}], result

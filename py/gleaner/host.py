@@ -23,6 +23,12 @@ OPTIONAL_PACKAGES = ("bs4", "xmltodict", "lxml")
 PACKAGES_DIR = "/packages"
 
 
+def wheel_folders(folder):
+    """An unpacked wheel's import roots: its folder, and the purelib/platlib folders
+    of its .data directory, which an installer would have moved to the top."""
+    return [folder, *(str(path) for kind in ("purelib", "platlib") for path in sorted(Path(folder).glob(f"*.data/{kind}")))]
+
+
 def bundled_versions():
     """{distribution: version} of what this Python has installed: in the browser, exactly the build's wheels."""
     import importlib.metadata
@@ -51,6 +57,7 @@ class Host:
         self.page = None
         self.page_id = None  # the id the browser gave self.page; every run names the page it means
         self._scopes = {}  # (plugin digest, wheel folders) -> PackageScope, so a plugin's packages are imported once
+        self.packages_dir = PACKAGES_DIR
 
     def plugin(self, name, source=None):
         if source is None:
@@ -166,7 +173,7 @@ class Host:
             from .errors import MissingPackage
 
             raise MissingPackage(run_ready_message(plugin.title or plugin.name, plugin.pins))
-        folders = tuple(f"{PACKAGES_DIR}/{sha256}" for sha256 in packages)
+        folders = tuple(folder for sha256 in packages for folder in wheel_folders(f"{self.packages_dir}/{sha256}"))
         key = (plugin.digest, folders)
         if key not in self._scopes:
             self._scopes[key] = PackageScope(folders, {name for folder in folders for name in folder_top_level(folder)})
