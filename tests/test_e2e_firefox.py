@@ -190,7 +190,7 @@ def test_idle_unload_loses_nothing_and_boots_again(firefox_package, site):
     assert again["run"]["startedAt"] != first["run"]["startedAt"]
     for seen in (first["seen"], again["seen"]):
         assert any(line.startswith("Starting Python… (") and "ready)" in line for line in seen)
-    assert again["status"].startswith("5 scrapers ran.") and "Python started in" in again["status"]
+    assert again["status"].startswith("6 scrapers ran.") and "Python started in" in again["status"]
     assert again["results"] == first["results"]
 
     # Scrapers and settings are as they were.

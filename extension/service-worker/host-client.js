@@ -91,7 +91,8 @@ export function createHostClient({ onProgress }) {
     writeScraper: (page, spec) => aboutPage(HostCommand.WriteScraper, page, { spec }),
     exportRecords: (request) => send(HostCommand.Export, request),
     validate: (source, previous) => send(HostCommand.Validate, { source, previous }),
-    runTests: (name, source) => send(HostCommand.RunTests, { name, source }),
+    runTests: (name, source, packages) => send(HostCommand.RunTests, { name, source, packages }),
+    resolvePackages: (request) => send(HostCommand.ResolvePackages, request),
   };
 }
 
