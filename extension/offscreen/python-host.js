@@ -307,7 +307,14 @@ export class PythonHost {
         results.push(result);
       }
     }
+    this.releasePage();
     return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo };
+  }
+
+  // Python lets the run's page and tree go as soon as the run is over, while
+  // its records travel to the popup; the next run waits for it if it comes first.
+  releasePage() {
+    this.worker?.send(WorkerOp.ReleasePage, {}).catch((error) => console.warn('Gleaner: Python could not let the page go', error));
   }
 
   // A large page arrives in parts (JSON text, see PAGE_PART_CHARS); Run

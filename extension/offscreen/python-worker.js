@@ -168,6 +168,8 @@ const ops = {
   // pageId: the page this run is for (Python refuses another); callback: the
   // plugin's entry point a crawl names, scrape when absent.
   [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined)),
+  // The run is over: the page and its tree go (one full collection, while nobody waits).
+  [WorkerOp.ReleasePage]: async () => JSON.parse(host.release_page_json()),
   [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
   [WorkerOp.Validate]: async ({ source, previous }) => JSON.parse(host.validate_json(source, previous ?? undefined)),
   [WorkerOp.RunTests]: async ({ name, source }) => JSON.parse(host.run_tests_json(name, source ?? undefined)),
