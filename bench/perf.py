@@ -266,6 +266,9 @@ def warm_runs(browser, base, runs, after_page=lambda name: None, pages=PAGES, bi
     warm, python, native, splits, elements = {}, {}, {}, {}, {}
     for name in pages:
         page, tab_id = browser.open_tab(page_url(base, name))
+        # A page of many megabytes is still laying itself out after its load
+        # (seconds, on a loaded machine): the first click waits for a frame.
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
         popup, _ = click(browser, tab_id)
         captured = popup.evaluate(CAPTURE, tab_id)
         elements[name] = count_elements(captured["tree"])
@@ -435,13 +438,15 @@ def main(argv=None):
     parser.add_argument("--no-firefox", action="store_true", help="leave out the Firefox rows")
     parser.add_argument("--warm-only", action="store_true", help="only the warm clicks (no cold starts, memory, Firefox)")
     parser.add_argument("--pages", default=",".join(PAGES), help=f"warm pages, of {', '.join(PAGES)} (default all)")
+    parser.add_argument("--extension", type=Path, default=BUILT, help="the automation build to measure (default dist/chrome-automation): "
+                        "another checkout's, to compare two versions under the same load")
     args = parser.parse_args(argv)
     pages = {name: PAGES[name] for name in args.pages.split(",")}
     if not args.warm_only and not {"200k", "1.4M", "20m"} <= set(pages):
         raise SystemExit("the memory readings need the 200k, 1.4M and 20m pages: add them, or pass --warm-only")
-    if not (BUILT / "python" / "build-info.json").exists():
-        raise SystemExit("dist/chrome-automation is missing or stale: run 'python build.py' first")
-    shutil.copytree(BUILT, EXTENSION)
+    if not (args.extension / "python" / "build-info.json").exists():
+        raise SystemExit(f"{args.extension} is missing or stale: run 'python build.py' first")
+    shutil.copytree(args.extension, EXTENSION)
     with zipfile.ZipFile(EXTENSION / "python" / "gleaner.zip") as archive:
         archive.extractall(NATIVE)
     sys.path.insert(0, str(NATIVE))

@@ -299,7 +299,7 @@ export class PythonHost {
       }
       const result = await this.runScraper(scraper, timeoutMs, page.id);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
-      const size = JSON.stringify(result.records).length;
+      const size = replyChars.get(result) ?? JSON.stringify(result.records).length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {
         results.push(tooMuchOutput(result));
       } else {
@@ -413,13 +413,24 @@ function tooMuchOutput(result) {
   });
 }
 
+// The size of each result as the worker's JSON text, which bounds its records' (see run).
+const replyChars = new WeakMap();
+
 // The worker answers a RunScraper with the result of the scraper it was
-// asked for, in this shape; a plugin that posts its own messages to the host
-// (js.postMessage) cannot pass off anything else.
-function checkResult(result, scraper) {
+// asked for, as JSON text of this shape; a plugin that posts its own
+// messages to the host (js.postMessage) cannot pass off anything else.
+function checkResult(reply, scraper) {
+  let result = null;
+  try {
+    result = typeof reply === 'string' ? JSON.parse(reply) : null;
+  } catch {
+    // not JSON: refused below
+  }
   const shaped = result && typeof result === 'object' && result.scraper === scraper.name
     && typeof result.ok === 'boolean' && Array.isArray(result.records)
     && (result.follows === undefined || Array.isArray(result.follows));
   if (!shaped) throw Object.assign(new Error(`the worker answered ${scraper.name} with a malformed result`), { type: 'ProtocolError' });
-  return scraperResult(result);
+  const checked = scraperResult(result);
+  replyChars.set(checked, reply.length);
+  return checked;
 }

@@ -167,7 +167,9 @@ const ops = {
   [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),
   // pageId: the page this run is for (Python refuses another); callback: the
   // plugin's entry point a crawl names, scrape when absent.
-  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined)),
+  // Answered as Python's JSON text, read once by the host: a string crosses
+  // to it in one copy, where the records as objects would be cloned one by one.
+  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined),
   // The run is over: the page and its tree go (one full collection, while nobody waits).
   [WorkerOp.ReleasePage]: async () => JSON.parse(host.release_page_json()),
   [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
