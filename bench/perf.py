@@ -285,7 +285,8 @@ def warm_runs(browser, base, runs, after_page=lambda name: None, pages=PAGES, bi
             scrapers = {r["scraper"]: r["ms"] for r in run["results"] if "ms" in r}
             python[name].append({"tree": parsed["pythonMs"], "scrapers": sum(scrapers.values())})
             splits.setdefault(name, []).append({**outcome["timings"], "parseMs": parsed.get("parseMs", 0),
-                                                "pythonMs": parsed["pythonMs"], "totalMs": outcome["ms"], "scrapers": scrapers})
+                                                "pythonMs": parsed["pythonMs"], "totalMs": outcome["ms"], "scrapers": scrapers,
+                                                "workerReplaced": parsed.get("workerReplaced", False)})
             native[name].append(native_ms(captured, sorted(scrapers), warm_up=i == 0))
         warm[name] = times
         popup.close()
@@ -535,8 +536,8 @@ def main(argv=None):
         added = lambda key: f"+{memory[key] - before:.0f}"  # noqa: E731
         print(f"memory (PSS of all browser processes, MB; before Python {before:.0f}), added: after the small and 200 KB pages "
               f"{added('clicks')} right after the clicks, {added('warm')} warm {SETTLE_S} s later; after the 1.4 MB page "
-              f"{added('largest_clicks')}, {added('largest')}; after the 20 MB page {added('huge_clicks')}, {added('huge')}; "
-              f"{IDLE_MINUTES * 60:.0f} s idle later "
+              f"{added('largest_clicks')}, {added('largest')}; after the 20 MB page {added('huge_clicks')}, {added('huge')} "
+              f"(the Python worker {'replaced' if all(split['workerReplaced'] for split in splits['20m']) else 'kept'} after it); {IDLE_MINUTES * 60:.0f} s idle later "
               f"{added('idle')} (offscreen document {'closed' if memory['released'] else 'still open'})")
     fields = {}
     if not args.warm_only:

@@ -307,14 +307,23 @@ export class PythonHost {
         results.push(result);
       }
     }
-    this.releasePage();
+    pageInfo.workerReplaced = this.releasePage(chars);
     return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo };
   }
 
   // Python lets the run's page and tree go as soon as the run is over, while
-  // its records travel to the popup; the next run waits for it if it comes first.
-  releasePage() {
+  // its records travel to the popup; the next run waits for it if it comes
+  // first. After a very large page the worker itself goes instead: Python's
+  // WebAssembly memory grew to hold that page's tree and never shrinks, so
+  // only a new worker gives it back (the next command boots one from the
+  // snapshot). Returns whether the worker was replaced.
+  releasePage(chars) {
+    if (chars > REPLACE_WORKER_AFTER_CHARS && this.worker) {
+      this.replace();
+      return true;
+    }
     this.worker?.send(WorkerOp.ReleasePage, {}).catch((error) => console.warn('Gleaner: Python could not let the page go', error));
+    return false;
   }
 
   // A large page arrives in parts (JSON text, see PAGE_PART_CHARS); Run
@@ -395,6 +404,11 @@ export class PythonHost {
 function fillIn(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
 }
+
+// Pages larger than this leave Python's heap hundreds of MB larger than a
+// typical page does (bench/perf.py's memory reading after its 20 MB page):
+// the worker is replaced after them (see releasePage).
+const REPLACE_WORKER_AFTER_CHARS = 8 * 1024 * 1024;
 
 // Page transfers kept at once: more than the scrapes that can overlap.
 const MAX_TRANSFERS = 8;

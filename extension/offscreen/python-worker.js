@@ -28,7 +28,11 @@ const pyodideModule = import('../../pyodide/pyodide.asm.mjs');
 // V8 shares compiled WebAssembly between modules made from the same bytes:
 // compiled now, Pyodide's own compile of pyodide.asm.wasm later finds it
 // done. Held until the boot ends, so it is not collected before that.
-let compiledWasm = WebAssembly.compileStreaming(fetch(new URL('../../pyodide/pyodide.asm.wasm', import.meta.url)));
+const WASM_URL = new URL('../../pyodide/pyodide.asm.wasm', import.meta.url);
+const compileStarted = performance.now();
+let compiledWasm = WebAssembly.compileStreaming(fetch(WASM_URL));
+// How long V8 took to compile it (a boot stage: what a code cache would save).
+const wasmCompileMs = compiledWasm.then(() => Math.round(performance.now() - compileStarted), () => null);
 const downloads = fetchLock().then(async (lock) => {
   const packages = Object.values(lock.packages);
   const [app, ...wheels] = await Promise.all([`${PYTHON_URL}gleaner.zip`, ...packages.map((pkg) => `${PYTHON_URL}${pkg.file_name}`)].map(fetchBytes));
@@ -77,6 +81,7 @@ async function boot({ snapshot = null, makeSnapshot = false } = {}) {
       [, stages.files] = await timed('files', unpackFiles);
       host = pyodide.globals.get('_gleaner_host');
       stages.snapshot = 'restored';
+      stages.wasmCompile = await wasmCompileMs;
       return { stages };
     } catch (error) {
       // A snapshot from another build or a damaged one: boot fully and replace it.
@@ -107,6 +112,7 @@ async function boot({ snapshot = null, makeSnapshot = false } = {}) {
     stages.snapshot = 'made';
   }
   host = pyodide.globals.get('_gleaner_host');
+  stages.wasmCompile = await wasmCompileMs;
   return { stages, snapshot: made };
 }
 
