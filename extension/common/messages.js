@@ -191,6 +191,7 @@ export const WorkerOp = Object.freeze({
   Describe: 'describe',
   SetPage: 'setPage',
   RunScraper: 'runScraper',
+  ReleasePage: 'releasePage',
   Export: 'export',
   Validate: 'validate',
   RunTests: 'runTests',

@@ -349,7 +349,7 @@ export class PythonHost {
       }
       const result = await this.runScraper(scraper, timeoutMs, page.id);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
-      const size = JSON.stringify(result.records).length;
+      const size = replyChars.get(result) ?? JSON.stringify(result.records).length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {
         results.push(tooMuchOutput(result));
       } else {
@@ -357,7 +357,23 @@ export class PythonHost {
         results.push(result);
       }
     }
+    pageInfo.workerReplaced = this.releasePage(chars);
     return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo };
+  }
+
+  // Python lets the run's page and tree go as soon as the run is over, while
+  // its records travel to the popup; the next run waits for it if it comes
+  // first. After a very large page the worker itself goes instead: Python's
+  // WebAssembly memory grew to hold that page's tree and never shrinks, so
+  // only a new worker gives it back (the next command boots one from the
+  // snapshot). Returns whether the worker was replaced.
+  releasePage(chars) {
+    if (chars > REPLACE_WORKER_AFTER_CHARS && this.worker) {
+      this.replace();
+      return true;
+    }
+    this.worker?.send(WorkerOp.ReleasePage, {}).catch((error) => console.warn('Gleaner: Python could not let the page go', error));
+    return false;
   }
 
   // A large page arrives in parts (JSON text, see PAGE_PART_CHARS); Run
@@ -456,6 +472,11 @@ function fillIn(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
 }
 
+// Pages larger than this leave Python's heap hundreds of MB larger than a
+// typical page does (bench/perf.py's memory reading after its 20 MB page):
+// the worker is replaced after them (see releasePage).
+const REPLACE_WORKER_AFTER_CHARS = 8 * 1024 * 1024;
+
 // Page transfers kept at once: more than the scrapes that can overlap.
 const MAX_TRANSFERS = 8;
 
@@ -473,13 +494,24 @@ function tooMuchOutput(result) {
   });
 }
 
+// The size of each result as the worker's JSON text, which bounds its records' (see run).
+const replyChars = new WeakMap();
+
 // The worker answers a RunScraper with the result of the scraper it was
-// asked for, in this shape; a plugin that posts its own messages to the host
-// (js.postMessage) cannot pass off anything else.
-function checkResult(result, scraper) {
+// asked for, as JSON text of this shape; a plugin that posts its own
+// messages to the host (js.postMessage) cannot pass off anything else.
+function checkResult(reply, scraper) {
+  let result = null;
+  try {
+    result = typeof reply === 'string' ? JSON.parse(reply) : null;
+  } catch {
+    // not JSON: refused below
+  }
   const shaped = result && typeof result === 'object' && result.scraper === scraper.name
     && typeof result.ok === 'boolean' && Array.isArray(result.records)
     && (result.follows === undefined || Array.isArray(result.follows));
   if (!shaped) throw Object.assign(new Error(`the worker answered ${scraper.name} with a malformed result`), { type: 'ProtocolError' });
-  return scraperResult(result);
+  const checked = scraperResult(result);
+  replyChars.set(checked, reply.length);
+  return checked;
 }
