@@ -190,7 +190,7 @@ def test_idle_unload_loses_nothing_and_boots_again(firefox_package, site):
     assert again["run"]["startedAt"] != first["run"]["startedAt"]
     for seen in (first["seen"], again["seen"]):
         assert any(line.startswith("Starting Python… (") and "ready)" in line for line in seen)
-    assert again["status"].startswith("5 scrapers ran.") and "Python started in" in again["status"]
+    assert again["status"].startswith("6 scrapers ran.") and "Python started in" in again["status"]
     assert again["results"] == first["results"]
 
     # Scrapers and settings are as they were.
@@ -202,7 +202,7 @@ def test_options_page_installs_saves_and_exports_a_scraper(firefox_package, site
     scraper_file = tmp_path / "page-title.py"
     scraper_file.write_text(TITLE_PLUGIN, encoding="utf-8")
     report = run_scenario("options-scenario.mjs", {"extension": str(firefox_package), "site": site, "scraperFile": str(scraper_file)})
-    builtins = [["article", "true"], ["feed", "true"], ["links", "true"], ["metadata", "true"], ["pagination", "true"], ["tables", "true"]]
+    builtins = [["article", "true"], ["feed", "true"], ["links", "true"], ["lists", "true"], ["metadata", "true"], ["pagination", "true"], ["tables", "true"]]
     assert report["listed"] == builtins
     assert report["saved"] == {"notice": "Saved page-title 1.0.0.", "listed": builtins + [["page-title", "false"]]}
     [stored] = report["stored"]["scrapers"]
@@ -217,3 +217,28 @@ def test_options_page_installs_saves_and_exports_a_scraper(firefox_package, site
     assert report["popup"]["state"][0] == "done"
     shown = {r["scraper"]: r for r in report["popup"]["results"]}
     assert shown["page-title"]["rows"] == [["Käse & Co — Preise", f"{site}/shop.html?options"]]
+
+
+def test_picking_and_the_lists_view_in_firefox(firefox_package, site):
+    """tests/firefox/picker-scenario.mjs: the Lists view, Save as scraper into the editor, Pick data and Esc."""
+    report = run_scenario("picker-scenario.mjs", {"extension": str(firefox_package), "site": site})
+    first = report["lists"]["first"]
+    assert first["status"] == "4 lists on this page."
+    assert first["heading"] == "List 1 of 4: 5 items"
+    assert first["columns"] == ["title", "url", "image", "author", "price"]
+    assert [row[0] for row in first["rows"]] == ["The Quiet Harbour", "Salt and Cedar", "A Map of Small Rivers", "Winter Orchard", "Letters from the Pass"]
+    assert first["rows"][4] == ["Letters from the Pass", f"{site}/picker/book/105.html", f"{site}/picker/covers/105.png", "Iris Kovač", "€ 9.90"]
+    assert report["lists"]["outlined"] == 1  # the outline's element is in the page
+    assert report["lists"]["second"]["heading"] == "List 2 of 4: 5 items"
+    assert report["lists"]["second"]["rows"][0] == ["Fiction", f"{site}/picker/fiction.html"]
+    assert report["saveStatus"] == "The scraper is open in the editor: check it there and save it to install it."
+    editor = report["editor"]
+    assert editor["title"] == f"New scraper from {site.split('//')[1]}" and editor["state"] == "unsaved changes"
+    assert 'ITEMS = "#content > section.listing > ul.results > li.book:not(.promo)"' in editor["text"]
+    assert 'NEXT_PAGE = "a.next"' in editor["text"]
+    assert report["outlineAfterPopupClosed"] == 0
+    assert report["pickStatus"] == "Picking on the page: point at an item of a list and click it. Esc leaves."
+    assert report["pickerShown"] == 1
+    # A click on a book's title picked it instead of following the link; Esc left no trace.
+    assert report["urlAfterClick"] == f"{site}/picker/books-1.html"
+    assert report["pickerAfterEsc"] == 0 and report["markupKept"] is True

@@ -25,22 +25,39 @@ export const Command = Object.freeze({
   // { tabId, feedUrl? } -> run: { url, tabUrl, title, kind, feeds, startedAt, results: [result], boot }
   // With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
   ScrapeTab: 'ScrapeTab',
-  // { tabId?, runId?, scraper?, format } -> { text | base64, filename, mediaType }
+  // { tabId?, runId?, scraper?, format, list?, columns? } -> { text | base64, filename, mediaType }
   // With runId, that run from the history is exported; else the tab's last run.
   // Without scraper, all the run's scrapers in one file. format: EXPORT_FORMATS;
-  // XLSX comes as base64 (messages carry JSON), the others as text.
+  // XLSX comes as base64 (messages carry JSON), the others as text. With list
+  // (the lists scraper's records only), the records of that list, and with
+  // columns ([[key, name], ...]) only those keys, renamed, in that order.
   ExportRecords: 'ExportRecords',
   // { tabId } -> the tab's last run (as ScrapeTab returned it) or null
   GetLastRun: 'GetLastRun',
   // {} -> { ready, stages }: start Python early, before a scrape is asked for
   WarmUp: 'WarmUp',
 
+  // Picking data (see service-worker/picker-commands.js and content/picker.js).
+  // { tabId } -> {}: the tab goes into picking mode (its panel says what to do)
+  StartPicker: 'StartPicker',
+  // { tabId } -> { url, lists: [{ index, items, spec }] }: the lists the lists
+  // scraper finds, main list first; spec as SaveListAsScraper takes it. The
+  // tab then answers a ListsOutline port.
+  FindLists: 'FindLists',
+  // { tabId, spec: { item_selector, fields: [{ name, selector, attr }], next_selector } } -> { name }:
+  // Python writes the plugin (gleaner.scraper_writer) from the tab as it is
+  // now, and the options page's editor opens it as a new, unsaved scraper.
+  SaveListAsScraper: 'SaveListAsScraper',
+
   // The options page: managing scrapers (see service-worker/scraper-store.js).
-  // {} -> { scrapers: [{ ...metadata, builtin, enabled, offSites, lastRun, source? }], host: { packages }? }
+  // {} -> { scrapers: [{ ...metadata, builtin, enabled, offSites, lastRun, source?, packages? }], packageCache: { count, bytes } }
+  // packages: a user scraper's lock, [{ name, version, filename, sha256, size, licence, ... }] (docs/packages.md)
   ListScrapers: 'ListScrapers',
   // { source } -> { ok, metadata, installed: { version, source, diff } | null } | { ok: false, error: { message, line, column } }
   ValidateScraper: 'ValidateScraper',
-  // { source, originalName?, replace? } -> the saved scraper; refuses an invalid source and saves nothing
+  // { source, originalName?, replace? } -> the saved scraper; refuses an invalid source and saves nothing.
+  // A scraper that pins packages has them resolved, fetched from the package index and verified first
+  // (the sender asks chrome.permissions for the index's site from the person's click).
   SaveScraper: 'SaveScraper',
   // { name } -> { entry, index, offSites }: what RestoreScraper needs to undo it
   DeleteScraper: 'DeleteScraper',
@@ -56,7 +73,8 @@ export const Command = Object.freeze({
   RunScraperTests: 'RunScraperTests',
   // { source, tabId? | page: { url, html | xml } } -> { result, page: { url, title } }
   TryScraper: 'TryScraper',
-  // {} -> { text, filename }: every user scraper and setting as one JSON archive
+  // { withWheels? } -> { text, filename }: every user scraper and setting as one JSON archive
+  // (each scraper's package lock with it; withWheels: the wheels' bytes too)
   ExportArchive: 'ExportArchive',
   // { text, choices?: { [name]: 'replace' | 'keep-both' | 'skip' } } -> { conflicts } | { imported, skipped }
   ImportArchive: 'ImportArchive',
@@ -98,6 +116,25 @@ export const Command = Object.freeze({
   StartAwaitedCrawl: 'StartAwaitedCrawl',
 });
 
+// Content scripts -> service worker: the only commands a script in a web
+// page's tab may send, refused from anywhere else, as Command is refused
+// from content scripts. Content scripts are classic scripts and cannot
+// import this module: the service worker hands them these names when it
+// injects them.
+export const ContentCommand = Object.freeze({
+  // { spec } -> { name }: the picker panel's "Save as scraper", from a tab
+  // where Gleaner started picking; as SaveListAsScraper for the sender's tab.
+  SavePickedScraper: 'SavePickedScraper',
+});
+
+// Long-lived connections (chrome.tabs.connect) by name.
+export const Port = Object.freeze({
+  // Popup (Lists view) -> the picker script in the tab: each message
+  // { selector, label } outlines a list's items, { selector: null } clears;
+  // the port closing (the popup closed) clears too.
+  ListsOutline: 'ListsOutline',
+});
+
 // Service worker -> Python host (offscreen document in Chrome, event page in Firefox).
 export const HostCommand = Object.freeze({
   // {} -> { python, packages, builtins }
@@ -118,8 +155,18 @@ export const HostCommand = Object.freeze({
   Export: 'HostExport',
   // { source, previous? } -> { ok, metadata, diff? } | { ok: false, error: { message, line, column } }
   Validate: 'HostValidate',
-  // { name, source? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
+  // { name, source?, packages? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
   RunTests: 'HostRunTests',
+  // { page } -> { ok, lists: [{ index, items, spec }] } | { ok: false, error }: the lists on the
+  // page (gleaner.lists), main list first. Like Run, the page may come in parts.
+  ListSpecs: 'HostListSpecs',
+  // { page, spec } -> { ok, source } | { ok: false, error }: a plugin file for the
+  // picked list (gleaner.scraper_writer), its TESTS made from this page.
+  WriteScraper: 'HostWriteScraper',
+  // { start: { requires, indexUrl, limitBytes, pyodideShips } } | { state, responses }
+  //   -> { ok, state, requests } | { ok, lock } | { ok: false, error }: one step of resolving a
+  // scraper's pinned packages (gleaner.packages); the service worker fetches what it asks for.
+  ResolvePackages: 'HostResolvePackages',
 });
 
 // The formats gleaner.exporters registers (tsv: what "Copy as table" copies).
@@ -149,9 +196,15 @@ export const WorkerOp = Object.freeze({
   Describe: 'describe',
   SetPage: 'setPage',
   RunScraper: 'runScraper',
+  ReleasePage: 'releasePage',
   Export: 'export',
   Validate: 'validate',
   RunTests: 'runTests',
+  ListSpecs: 'listSpecs',
+  WriteScraper: 'writeScraper',
+  ResolvePackages: 'resolvePackages',
+  // { wheels: [{ sha256, bytes }] }: unpack each under /packages/<sha256>/ (a plugin's packages, before its run)
+  LoadWheels: 'loadWheels',
 });
 
 export function ok(result) {
@@ -197,6 +250,12 @@ export const SERVICE_WORKER_PATH = 'extension/service-worker/service-worker.js';
 // (whose sender.url is the web page's) and for anything from outside.
 export function fromExtensionPage(sender) {
   return sender.id === chrome.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(chrome.runtime.getURL(''));
+}
+
+// True for a script Gleaner injected into a web page's top frame: our
+// extension's, from a tab, whose URL is the page's, not ours.
+export function fromContentScript(sender) {
+  return sender.id === chrome.runtime.id && !!sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && !sender.url.startsWith(chrome.runtime.getURL(''));
 }
 
 export function fromServiceWorker(sender) {

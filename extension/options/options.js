@@ -6,6 +6,8 @@ import { Target, Command, request } from '../common/messages.js';
 import { el } from '../common/ui.js';
 import { createEditor } from './editor.bundle.js';
 import { initHistory } from './history.js';
+import { receiveDrafts } from '../common/editor-draft.js';
+import { askIndexAccess, describeCache, describeLock, pinsPackages } from './package-settings.js';
 
 const $ = (id) => document.getElementById(id);
 const SHOWN_ROWS = 100;
@@ -101,7 +103,9 @@ function scraperRow(scraper) {
       el('span', { className: 'muted', textContent: scraper.name }), ' ',
       el('span', { className: 'version', textContent: scraper.version }), ' ',
       scraper.builtin && el('span', { className: 'badge', textContent: 'built-in' })),
-    scraper.description && el('div', { className: 'muted small', textContent: scraper.description }));
+    scraper.description && el('div', { className: 'muted small', textContent: scraper.description }),
+    scraper.packages?.length && el('div', { className: 'packages small' }, 'Packages: ',
+      ...describeLock(scraper.packages).flatMap(({ text, detail }, i) => [i ? ', ' : '', el('span', { className: 'package', textContent: text }), el('span', { className: 'muted', textContent: ` (${detail})` })])));
   const actions = el('td', { className: 'row-actions' },
     el('button', { type: 'button', textContent: scraper.builtin ? 'View' : 'Edit', dataset: { action: 'edit' }, onclick: () => openScraper(scraper) }),
     scraper.builtin && el('button', { type: 'button', textContent: 'Duplicate', dataset: { action: 'duplicate' }, onclick: () => duplicate(scraper) }),
@@ -112,7 +116,9 @@ function scraperRow(scraper) {
 }
 
 async function load() {
-  ({ scrapers } = await send(Command.ListScrapers));
+  const listed = await send(Command.ListScrapers);
+  ({ scrapers } = listed);
+  $('package-cache').textContent = describeCache(listed.packageCache);
   const mine = scrapers.filter((s) => !s.builtin);
   const rows = scrapers.map(scraperRow);
   if (!mine.length) {
@@ -261,6 +267,9 @@ async function save() {
   if (!current || current.builtin) return;
   const source = editor.getText();
   try {
+    // Asked first, while the click still counts as the person's gesture; the
+    // service worker refuses the install with a sentence if it was refused.
+    if (pinsPackages(source)) await askIndexAccess();
     const reply = await validateNow();
     if (!reply.ok) {
       notify('Not saved: fix the marked problem first.', { error: true });
@@ -291,7 +300,8 @@ async function commitSave(source, replace) {
   setEditorState();
   // The list first: when the notice says saved, the list shows it.
   await load();
-  notify(`Saved ${saved.name} ${saved.version}.`);
+  const installed = saved.packages?.length ? ` with ${saved.packages.map((w) => `${w.name} ${w.version}`).join(', ')}` : '';
+  notify(`Saved ${saved.name} ${saved.version}${installed}.`);
 }
 
 function diffLines(diff) {
@@ -313,8 +323,11 @@ function exportOne(scraper) {
   else write(scraper.source);
 }
 
+// The NAME the editor's text declares (null when it declares none it can be read from).
+const nameInEditor = () => /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())?.[1] ?? null;
+
 function exportCurrent() {
-  const name = /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())?.[1] || current.originalName || 'scraper';
+  const name = nameInEditor() || current.originalName || 'scraper';
   download(editor.getText(), `${name}.py`, 'text/x-python');
 }
 
@@ -325,9 +338,10 @@ async function runTests() {
   output.dataset.state = 'running';
   output.replaceChildren(el('p', { className: 'muted', textContent: 'Running the tests in Python…' }));
   try {
+    // A new scraper, not saved yet, is tested under the NAME it declares.
     const payload = current.builtin
-      ? { name: /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())[1] }
-      : { name: current.originalName, source: editor.getText() };
+      ? { name: nameInEditor() }
+      : { name: current.originalName ?? nameInEditor() ?? 'new-scraper', source: editor.getText() };
     const results = await send(Command.RunScraperTests, payload);
     const passed = results.filter((r) => r.ok).length;
     output.replaceChildren(
@@ -439,7 +453,7 @@ async function remove(scraper) {
 
 async function exportAll() {
   try {
-    const { text, filename } = await send(Command.ExportArchive);
+    const { text, filename } = await send(Command.ExportArchive, { withWheels: $('export-wheels').checked });
     download(text, filename, 'application/json');
     notify(`Exported to ${filename}.`);
   } catch (error) {
@@ -468,9 +482,9 @@ function askConflicts(conflicts) {
   });
 }
 
-async function importArchive(file) {
+async function importArchive(file, { text = null } = {}) {
   try {
-    const text = await file.text();
+    text ??= await file.text();
     let reply = await send(Command.ImportArchive, { text });
     if (reply.conflicts) {
       const choices = await askConflicts(reply.conflicts);
@@ -485,6 +499,13 @@ async function importArchive(file) {
   } catch (error) {
     await load();
     notify(error.message, { error: true });
+    if (error.type === 'NeedsIndexAccess') {
+      // The packages are fetched from the index the person set; access to it is asked from this click.
+      const retry = async () => {
+        if (await askIndexAccess()) importArchive(file, { text });
+      };
+      $('notice').append(' ', el('button', { type: 'button', id: 'allow-index', textContent: 'Allow the package index and import', onclick: retry }));
+    }
   }
 }
 
@@ -522,7 +543,7 @@ function main() {
   $('export-one').onclick = exportCurrent;
   $('close-editor').onclick = closeEditor;
   $('duplicate').onclick = () => {
-    const name = /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())[1];
+    const name = nameInEditor();
     duplicate(scrapers.find((s) => s.name === name));
   };
   $('replace-confirm').onclick = () => pendingSave && commitSave(pendingSave.source, true).catch((error) => notify(error.message, { error: true }));
@@ -563,7 +584,18 @@ function main() {
     if (dirty()) event.preventDefault();
   });
   initHistory().catch((error) => notify(error.message, { error: true }));
+  // "Save as scraper" (picking, or the popup's Lists view) hands its file here, unsaved.
+  receiveDrafts(openDraft).catch((error) => notify(error.message, { error: true }));
   return load();
+}
+
+function openDraft(draft) {
+  if (!confirmDiscard()) {
+    notify('The scraper written from your picks was not opened: your unsaved changes are kept. Save as scraper again to open it.', { error: true });
+    return;
+  }
+  openEditor({ source: draft.source, title: draft.title });
+  notify(`Written from what you picked on ${draft.url}. Run tests, then Save to install it.`);
 }
 
 main().catch((error) => notify(error.message, { error: true }));

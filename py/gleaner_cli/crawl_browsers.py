@@ -10,7 +10,7 @@ driven by Playwright from this process; Firefox by the Node driver's bridge
 
 import contextlib
 
-from .scrape import AUTOMATION_BUILD, CliError
+from .scrape import AUTOMATION_BUILD, CliError, install_in_browser
 
 PARSE_URL_LIST = "async (text) => (await import('/extension/common/crawl-scope.js')).parseUrlList(text)"
 
@@ -30,12 +30,17 @@ class ChromiumSession:
 
 
 @contextlib.contextmanager
-def extension_session(browser_name, user_scrapers):
+def extension_session(browser_name, plugins, index_url=None):
     """The extension running in `browser_name` ("chromium" or "firefox"), with
-    these user scrapers installed, for as long as the block runs."""
+    these user plugins installed, for as long as the block runs. Plugins that
+    pin packages are installed as the options page installs them (the
+    extension fetches their packages from `index_url`); Chromium only."""
+    user_scrapers = [{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]
     if browser_name == "firefox":
         from .firefox import FirefoxBridge, FirefoxError
 
+        if any(p.pins for p in plugins):
+            raise CliError("a plugin that pins packages crawls in Chromium only for now (use --browser chromium)")
         try:
             with FirefoxBridge(user_scrapers=user_scrapers or None) as bridge:
                 yield bridge
@@ -45,7 +50,9 @@ def extension_session(browser_name, user_scrapers):
     from .browser import ExtensionBrowser
 
     with ExtensionBrowser(AUTOMATION_BUILD) as browser:
-        if user_scrapers:
+        if any(p.pins for p in plugins):
+            install_in_browser(browser, plugins, index_url)
+        elif user_scrapers:
             browser.set_user_scrapers(user_scrapers)
         page = browser.context.new_page()
         page.goto(browser.url("extension/options/options.html"))
