@@ -370,8 +370,10 @@ async function scrapeJob(firefox, job, tab, reuse, { scraper, format }) {
   const seconds = (performance.now() - loaded) / 1000;
   let exported = null;
   const [only] = scraper;
-  if (scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
-    const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: format || 'json' });
+  // The popup's exports: one scraper's file, or every scraper's workbook (All as XLSX).
+  const workbook = scraper.length === 0 && format === 'xlsx' && run.results.some((r) => r.records.length);
+  if ((scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) || workbook) {
+    const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: workbook ? null : only, format: format || 'json' });
     if (!reply.ok) return { url: job.url, error: reply.error.message, popup };
     exported = { text: reply.result.text, base64: reply.result.base64 };
   }
