@@ -39,7 +39,8 @@ REQUIRES = []
 UNLIKELY = re.compile(
     r"-ad-|ai2html|banner|breadcrumb|combx|comment|community|cookie|cover-wrap|disqus|extra|footer|gdpr|header|legends|"
     r"menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|"
-    r"pagination|pager|popup|yom-remote|newsletter|subscribe|share|sharing|promo|outbrain|taboola|toolbar|signup",
+    r"pagination|pager|popup|yom-remote|newsletter|subscribe|share|sharing|promo|outbrain|taboola|toolbar|signup|"
+    r"(?:^|[\s_-])cta(?:$|[\s_-])",
     re.I,
 )
 MAYBE = re.compile(r"and|article|body|column|content|main|shadow|story|entry|post|text", re.I)
@@ -71,6 +72,9 @@ TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»«·•/]\s+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AUTHOR_ITEMPROP = re.compile(r"\bauthor\b")
 BYLINE_CLASS = re.compile(r"byline|author", re.I)
+# Class names that the common CSS frameworks and themes hide (Bootstrap, WordPress, HTML5
+# Boilerplate): whole names only, as "hidden-xs" hides on small screens alone.
+HIDDEN_CLASSES = frozenset("hidden hide d-none invisible sr-only visually-hidden screen-reader-text element-invisible".split())
 SKIPPED_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "dialog", "figure", "figcaption", "select", "button"}
 PARAGRAPH_TAGS = ("p", "pre", "td", "blockquote")
 CANDIDATE_TAGS = frozenset(PARAGRAPH_TAGS + ("div", "section"))
@@ -218,7 +222,20 @@ def _is_unlikely(tag):
         return True
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true" or "display:none" in (tag.get("style") or "").replace(" ", ""):
         return True
-    return bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+    if not HIDDEN_CLASSES.isdisjoint(tag.get("class") or ()):
+        return True
+    return (bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+            and not _is_embedded_post(tag))
+
+
+def _is_embedded_post(tag):
+    """A quoted post the story embeds (a tweet, an Instagram post: a <blockquote> in a wrapper
+    whose class says social or share): part of the story, whatever the wrapper's name."""
+    # The quote is the wrapper's child or grandchild: no search through a large container's tree.
+    children = [child for child in tag.contents if child.name]
+    quote = next((child for child in children if child.name == "blockquote"), None) or next(
+        (grandchild for child in children for grandchild in child.contents if grandchild.name == "blockquote"), None)
+    return quote is not None and len(inline_text(quote)) >= 0.8 * len(inline_text(tag))
 
 
 # re.IGNORECASE makes these long alternations some ten times slower; see _search().
@@ -259,7 +276,7 @@ def _is_furniture(tag, sizes, body):
     if length > SHORT_BLOCK or not length:
         return False
     # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
-    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)):
+    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)) and not _is_embedded_post(tag):
         return True
     if length <= 100 and tag.name not in ("span", "li", "td"):
         text = inline_text(tag)
@@ -516,6 +533,31 @@ TESTS = [
                 "byline": None,
                 "published": None,
                 "text": "After months of drought, rain fell across the region on Friday.\n\nFarmers welcomed it.",
+            }
+        ],
+    },
+    {
+        "name": "a tweet the story embeds stays in its text; the share buttons, a call to action and text the page hides do not",
+        "url": "https://news.example/rain",
+        "html": """<html><head><title>Rain returns</title></head><body><article>
+            <h1>Rain returns</h1>
+            <span class="hidden">admin 2024-03-01 10:33 Rain returns in the region</span>
+            <p>After months of drought, rain fell across the region on Friday, filling reservoirs, rivers and wells.</p>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>Rain at last, the first in four months!</p>
+              &mdash; Ann Lee (@annlee) March 1, 2024</blockquote></div>
+            <p>Farmers welcomed the change, though many said it came too late for this year's harvest.</p>
+            <div class="social-share"><a href="#">Share</a> <a href="#">Tweet</a></div>
+            <div class="box cta"><p>Our reporting is free for everyone who reads it, and it costs us dearly to make.</p>
+              <p>Give today, however little, and keep it free for the readers who need it most.</p></div>
+            </article></body></html>""",
+        "records": [
+            {
+                "title": "Rain returns",
+                "byline": None,
+                "published": None,
+                "text": "After months of drought, rain fell across the region on Friday, filling reservoirs, rivers and wells."
+                "\n\nRain at last, the first in four months!\n\n\u2014 Ann Lee (@annlee) March 1, 2024\n\n"
+                "Farmers welcomed the change, though many said it came too late for this year's harvest.",
             }
         ],
     },

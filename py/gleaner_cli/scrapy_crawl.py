@@ -30,14 +30,12 @@ def parse_args(argv):
     parser.add_argument("--redis-items", action="store_true", help="with --redis: push records to the Redis list NAME:items instead of a file")
     parser.add_argument("--crawl-name", metavar="NAME", help="with --redis: the crawl's key prefix (default: gleaner-PLUGIN); a new name starts a new crawl")
     parser.add_argument("--idle", type=float, default=10.0, metavar="S", help="with --redis: close after the shared queue stayed empty this long (default 10)")
-    parser.add_argument("--render", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--render", action="store_true", help="load each page in the system's Chromium (scrapy-playwright), so the plugin reads the DOM the page's scripts made")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="any Scrapy setting (repeatable), e.g. -s ROBOTSTXT_OBEY=False")
     parser.add_argument("--log-level", default="INFO", help="Scrapy's LOG_LEVEL (default INFO)")
     args = parser.parse_args(argv)
     if args.redis_items and not args.redis:
         parser.error("--redis-items needs --redis URL")
-    if args.render:
-        parser.error("--render (JS-rendered pages under Scrapy) is not available yet")
     return args
 
 
@@ -96,6 +94,13 @@ def crawl_settings(args, plugin_name):
     }
     if args.max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = args.max_pages
+    if args.render:
+        from gleaner.scrapy.render import RenderUnavailable, render_settings
+
+        try:
+            settings.update(render_settings())
+        except RenderUnavailable as exc:
+            raise CliError(str(exc)) from None
     if args.redis:
         from gleaner.scrapy.distributed import redis_settings
 
@@ -135,7 +140,7 @@ def run_crawl(args, urls, settings, overrides):
     else:
         from gleaner.scrapy import GleanerSpider as spider_class
     spider_class = type(spider_class.__name__, (spider_class,), {"custom_settings": None})  # the settings above rule
-    kwargs = {"plugin": args.plugin, "start": urls, "page_column": args.page_column, "any_site": args.any_site}
+    kwargs = {"plugin": args.plugin, "start": urls, "page_column": args.page_column, "any_site": args.any_site, "render": args.render}
     if args.redis:
         kwargs["name"] = settings["SCHEDULER_QUEUE_KEY"].rsplit(":", 1)[0]
     process = CrawlerProcess(scrapy_settings)

@@ -51,6 +51,11 @@ def expected_records(base, count):
     return records
 
 
+def rating(sku):
+    """The rating a product page's own script writes into the page (no HTML carries it)."""
+    return f"Rated {1 + int(sku[4:]) % 5}/5"
+
+
 def page_paths(count):
     """Every page path a full crawl fetches (robots.txt aside)."""
     return [f"/list/{n}" for n in range(1, list_pages(count) + 1)] + [f"/product/{p['sku']}" for p in products(count)]
@@ -67,12 +72,17 @@ def render_list(count, number):
     return f"<!doctype html><html><head><meta charset='utf-8'><title>List {number}</title></head><body><ul>{cards}</ul>{more}</body></html>"
 
 
-def render_product(product):
+def render_product(product, scripted=False):
     tags = "".join(f"<li class='tag'>{t}</li>" for t in product["tags"])
+    # The rating is computed by the page's script: only a live DOM has it.
+    script = (
+        f"<p class='rating'></p><script>document.querySelector('.rating').textContent = "
+        f"'Rated ' + (1 + {int(product['sku'][4:])} % 5) + '/5';</script>"
+    ) if scripted else ""
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(product['name'])}</title></head><body>"
         f"<h1>{html.escape(product['name'])}</h1><dl><dt>SKU</dt><dd class='sku'>{product['sku']}</dd>"
-        f"<dt>In stock</dt><dd class='stock'>{product['stock']}</dd></dl><ul class='tags'>{tags}</ul></body></html>"
+        f"<dt>In stock</dt><dd class='stock'>{product['stock']}</dd></dl><ul class='tags'>{tags}</ul>{script}</body></html>"
     )
 
 
@@ -83,11 +93,12 @@ class Hits(Counter):
 
 
 @contextmanager
-def serve_shop(count, latency=0.1, fail=(), broken=()):
+def serve_shop(count, latency=0.1, fail=(), broken=(), scripted=False):
     """Serve a shop of ``count`` products; yields (base URL, hits Counter).
 
     Paths in ``fail`` answer 500; product paths in ``broken`` lack their SKU
-    (the test plugin fails on them)."""
+    (the test plugin fails on them); ``scripted`` product pages have a rating
+    that their own script writes (``rating(sku)``)."""
     by_sku = {p["sku"]: p for p in products(count)}
     hits = Hits()
     lock = threading.Lock()
@@ -107,7 +118,7 @@ def serve_shop(count, latency=0.1, fail=(), broken=()):
             if self.path.startswith("/list/") and self.path[6:].isdigit() and 1 <= int(self.path[6:]) <= list_pages(count):
                 body = render_list(count, int(self.path[6:]))
             elif self.path.startswith("/product/") and self.path[9:] in by_sku:
-                body = render_product(by_sku[self.path[9:]])
+                body = render_product(by_sku[self.path[9:]], scripted)
                 if self.path in broken:
                     body = body.replace("class='sku'", "class='no-sku'")
             if body is None:

@@ -27,10 +27,15 @@ def scrape(page):
 
 
 def product(page):
-    yield {
+    record = {
         **page.data,
         "url": page.url,
         "sku": page.soup.select_one(".sku").get_text(),
         "stock": int(page.soup.select_one(".stock").get_text()),
         "tags": [tag.get_text() for tag in page.soup.select("li.tag")],
     }
+    # Written by the page's script: there in a live DOM (the browser, --render), empty in the raw HTML.
+    rating = page.soup.select_one(".rating")
+    if rating and rating.get_text():
+        record["rating"] = rating.get_text()
+    yield record

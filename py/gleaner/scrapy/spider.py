@@ -22,6 +22,7 @@ from gleaner import CONTRACT_VERSION
 from gleaner.errors import GleanerError
 from gleaner.page import make_page
 from gleaner.plugins import load_plugin, validate_user_source
+from gleaner.scrapy.render import RENDER_META
 from gleaner.runner import kept_records_sentence, make_result, run_limited, run_plugin, time_limit_seconds, timeout_error
 
 # Scrapy's conventions, on by default; each can be changed with -s NAME=VALUE
@@ -122,18 +123,25 @@ def failure_reason(failure):
     return f"{kind}: {failure.getErrorMessage()}"
 
 
+def switched_on(value):
+    """A spider argument's truth: -a NAME=1 (or true, yes, on); the command line passes Python booleans."""
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
 class GleanerSpider(scrapy.Spider):
     """Runs the plugin file ``plugin`` from ``start`` (a URL; several separated by spaces).
 
     Spider arguments (``-a NAME=VALUE``): ``plugin``, ``start``,
     ``page_column`` (1: each record gets ``_page``, its page's URL),
-    ``any_site`` (1: follow links to other sites too; default: START's sites only).
+    ``any_site`` (1: follow links to other sites too; default: START's sites only),
+    ``render`` (1: pages load in Chromium through scrapy-playwright, whose
+    settings gleaner.scrapy.render.render_settings() gives).
     """
 
     name = "gleaner"
     custom_settings = GLEANER_SETTINGS
 
-    def __init__(self, plugin=None, start=None, page_column=False, any_site=False, *args, **kwargs):
+    def __init__(self, plugin=None, start=None, page_column=False, any_site=False, render=False, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not plugin:
             raise PluginRefused("give the plugin file: -a plugin=FILE")
@@ -142,8 +150,9 @@ class GleanerSpider(scrapy.Spider):
         if not starts:
             raise PluginRefused("give the first page: -a start=URL")
         self.start_urls = starts
-        self.page_column = str(page_column).lower() in ("1", "true", "yes", "on")
-        if not str(any_site).lower() in ("1", "true", "yes", "on"):
+        self.page_column = switched_on(page_column)
+        self.render = switched_on(render)
+        if not switched_on(any_site):
             # Scrapy's OffsiteMiddleware keeps the crawl on START's sites, as the browser crawl does.
             self.allowed_domains = sorted({urlsplit(url).hostname for url in starts if urlsplit(url).hostname})
 
@@ -157,7 +166,8 @@ class GleanerSpider(scrapy.Spider):
 
     def page_request(self, url, callback, data):
         """The Scrapy request for one follow: the plugin's callback by name and its data, as cb_kwargs (JSON, so Redis can carry it)."""
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, cb_kwargs={"entry": callback, "data": data})
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, cb_kwargs={"entry": callback, "data": data},
+                              meta=dict(RENDER_META) if self.render else None)
 
     def parse_page(self, response, entry="scrape", data=None):
         """One fetched page through the plugin's entry point ``entry``: follows become requests, records items."""
