@@ -434,7 +434,7 @@ def main(argv=None):
 
     if argv[:1] and argv[0] in COMMANDS:
         return cli_main(argv)  # the same CLI as the installed "gleaner" command
-    parser = argparse.ArgumentParser(description="Build Gleaner into dist/.", epilog="Run 'python build.py scrape --help' and 'python build.py crawl --help' for the CLI.")
+    parser = argparse.ArgumentParser(description="Build Gleaner into dist/.", epilog="Run 'python build.py scrape --help', 'crawl --help', 'generate --help' or 'test --help' for the CLI.")
     parser.add_argument("--wheels-dir", help="a folder holding Pyodide's lxml wheel to bundle (checked against Pyodide's lock)")
     args = parser.parse_args(argv)
     build(args.wheels_dir)

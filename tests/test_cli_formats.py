@@ -19,7 +19,7 @@ def test_xlsx_has_a_sheet_per_scraper(tmp_path):
     done = scrape("--format", "xlsx", "-o", str(out))
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["article", "links", "metadata", "pagination", "tables"]
+    assert book.sheetnames == ["article", "links", "lists", "metadata", "pagination", "tables"]
     assert [list(row) for row in book["tables"].iter_rows(values_only=True)] == [
         ["table", "caption", "Crop", "Price", "Note", "Fruit", "Crates"],
         [0, "Grain", "Wheat", "212.5", "'=rising", None, None],

@@ -14,7 +14,7 @@ from gleaner.host import load_builtins, run_plugin
 from gleaner.page import make_page
 
 BUILTINS = load_builtins(ROOT / "scrapers")
-MY_SCRAPERS = ("feed", "tables", "article", "metadata", "pagination")
+MY_SCRAPERS = ("feed", "tables", "article", "metadata", "pagination", "lists")
 TIME_BOUND = 60  # seconds per file and scraper; the slowest takes about 2 s natively
 FILES = json.loads((CORPUS / "index.json").read_text(encoding="utf-8"))["files"]
 

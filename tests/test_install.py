@@ -45,6 +45,14 @@ def test_pip_install_gives_a_gleaner_command_that_scrapes_natively(tmp_path):
                            cwd=elsewhere, capture_output=True, text=True, check=True)
     assert str(venv) in where.stdout  # the installed copy, not the clone
 
+    # It writes a scraper for a page's list, with the installed built-ins, and runs the file's TESTS.
+    written = tmp_path / "shoes.py"
+    done = subprocess.run([str(venv / "bin" / "gleaner"), "generate", str(ROOT / "tests" / "pages" / "lists" / "shop-page1.html"),
+                           "--url", "https://shop.example/shoes", "-o", str(written)], cwd=elsewhere, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([str(venv / "bin" / "gleaner"), "test", str(written)], cwd=elsewhere, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("ok    shop-example-shoes:"), done.stdout + done.stderr
+
     # The same command crawls under Scrapy (this Python's Scrapy stands in for the "scrapy" extra).
     from scrapy_site.shop import expected_records, serve_shop
 

@@ -168,6 +168,31 @@ class Host:
 
         return json.dumps(run_tests(plugin, self.scrapers_dir), ensure_ascii=False)
 
+    def list_specs_json(self, page_id):
+        """The lists found on the page set last, main list first: ``{"ok", "lists": [{"index", "items", "spec"}]}``
+        (gleaner/lists.py; ``spec`` is what write_scraper_json takes; no list gives an empty one)."""
+        from .lists import list_specs, next_page_url
+
+        return self._about_page(page_id, lambda page: {"ok": True, "lists": list_specs(page, next_page_url(self.builtins, page))})
+
+    def write_scraper_json(self, page_id, spec_json):
+        """A plugin file's source for a picked list on the page set last (gleaner/scraper_writer.py):
+        ``{"ok": true, "source"}``, or ``{"ok": false, "error"}`` whose message is a sentence."""
+        from .scraper_writer import write_scraper
+
+        return self._about_page(page_id, lambda page: {"ok": True, "source": write_scraper(json.loads(spec_json), page.html)})
+
+    def _about_page(self, page_id, answer):
+        """answer(page) as JSON, for the page the caller names; errors as {"ok": false, "error"}."""
+        try:
+            if self.page is None or page_id != self.page_id:
+                raise WrongPage(f"Python holds page {self.page_id!r}, not page {page_id!r}: set the page again")
+            return json.dumps(answer(self.page), ensure_ascii=False)
+        except json.JSONDecodeError as exc:
+            return json.dumps({"ok": False, "error": GleanerError(f"the spec is not JSON: {exc}").to_dict()})
+        except GleanerError as exc:
+            return json.dumps({"ok": False, "error": exc.to_dict()})
+
     def export_json(self, request_json):
         """{records | results, format, options} -> {text | base64, mediaType, extension}.
 

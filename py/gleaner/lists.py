@@ -1,0 +1,1137 @@
+"""Repeated records on a page: product grids, search results, thread lists, comments, tables of divs.
+
+How a list is found, in one walk of the page's tags and a little work per candidate:
+
+1. Every tag's text, link text, links and images are summed bottom-up in
+   one pass (no get_text per element).
+2. A candidate is the children of one element that share a tag name (two
+   or more; a list needs three in all). Their inner structure decides which belong: each child is
+   described by the paths of tags and class names below it, and children
+   far from the group's common structure (an ad, a promo, a heading) drop out.
+3. Candidates whose parents and items look alike (the rows of a grid, one
+   section's products after another's) become one list, as one CSS selector
+   would select them.
+4. Lists are ranked by their content (each item's text, capped, so one
+   long item does not outweigh many), how rich an item is (links, images,
+   texts), and where they sit: inside nav, header, footer, aside, or
+   elements named menu, sidebar, related, widget, ad... counts against a
+   list; inside main content for it. A list whose items each hold several
+   items of another good list is a container of lists, and yields to it
+   (unless those are parts of one record: then they yield).
+
+Each list knows an item selector for the whole document and, per field, a
+selector relative to the item and what to read from the element; the
+``lists`` built-in reads records through those selectors, and
+``spec_for_list`` hands them to gleaner/scraper_writer.py, so a written
+scraper gives the records the built-in gave.
+
+Selectors use tag and class names (never generated hash classes, numbers
+or state classes such as ``odd``/``active``), ids that are words, and
+where classes say nothing, attributes such as ``data-testid``; no
+positions, but for the number of cells of a table row when nothing else
+tells the rows apart. docs/lists.md has the rules and their numbers.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from bs4.element import NavigableString, Tag
+
+from .errors import GleanerError
+
+MIN_ITEMS = 3
+# Under one parent, two alike children may be a grid's row: they count once alike rows add up to MIN_ITEMS.
+MIN_PER_PARENT = 2
+MAX_LISTS = 8  # the built-in's output: the best lists only, it runs on every click
+# How far the walk that describes an item goes: enough to tell a product card from an ad.
+SHAPE_DEPTH = 3
+SHAPE_TAGS = 60
+FIELD_TAGS = 300  # tags of an item looked at for fields
+FIELD_ITEMS = 40  # items looked at for fields
+MAX_FIELDS = 10
+TEXT_CAP = 300  # characters an item's text counts for, at most
+SAMPLE_ITEMS = 12  # items a field selector is checked on
+# Item structure: an item whose shape shares less than this with the group's is not one of them.
+SHAPE_SIMILARITY = 0.45
+MEDOID_SAMPLE = 16
+LONE_SIMILARITY = 0.6  # a lone item beside a list (a grid's last row) must look more alike to join it
+FIELD_PRESENCE = 0.4  # share of items a field must appear in
+
+NEVER_ITEMS = {"script", "style", "noscript", "template", "head", "meta", "link", "title", "br", "hr", "wbr", "option",
+               "optgroup", "source", "track", "param", "input", "td", "th", "col", "colgroup", "area", "path", "g",
+               "defs", "use", "svg", "html", "body", "iframe", "p", "span", "b", "i", "em", "strong", "small", "label",
+               "button", "img", "picture", "dd", "dt", "caption", "thead", "tfoot", "tbody", "circle", "rect", "stop"}
+NEVER_PARENTS = {"select", "svg", "head", "picture", "video", "audio", "datalist", "map", "g", "defs", "p", "span"}
+NO_TEXT = {"script", "style", "noscript", "template"}
+TABLE_SECTIONS = {"tbody", "thead", "tfoot"}
+
+_WORD_SPLIT = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
+# Words in class names and ids of what is not main content.
+AWAY_WORDS = {
+    "nav", "navbar", "navigation", "menu", "menubar", "submenu", "megamenu", "footer", "header", "masthead",
+    "breadcrumb", "breadcrumbs", "sidebar", "aside", "widget", "widgets", "related", "recommended", "recommendations",
+    "popular", "trending", "share", "sharing", "social", "ad", "ads", "advert", "adverts", "advertisement", "sponsor",
+    "sponsored", "promo", "promotion", "banner", "toolbar", "dropdown", "pagination", "pager", "tagcloud", "cookie",
+    "copyright", "topbar", "secondary", "offcanvas", "drawer", "modal", "popup", "newsletter", "login", "language",
+    "languages", "lang", "flyout", "skip", "jump", "toc", "blogroll", "archives", "subnav",
+}
+AWAY_STEMS = ("foot", "menu", "navbar", "navig", "sidebar", "widget", "breadcrumb", "advert", "sponsor", "subnav")
+# Carousels and sliders: often teasers of what the page lists anyway, sometimes the list itself.
+ASIDE_WORDS = {"carousel", "slider", "slides", "slideshow", "swiper", "ticker", "marquee", "owl"}
+# An element holding more than this share of the page's tags is a layout wrapper, not a region.
+WRAPPER_SHARE = 0.4
+AWAY_TAGS = {"nav", "header", "footer", "aside"}
+AWAY_ROLES = {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search"}
+MAIN_WORDS = {"main", "content", "results", "search-results", "primary", "products", "listing", "list", "posts",
+              "threads", "topics", "forum", "items", "catalog", "grid", "feed", "stream", "articles", "entries"}
+# Class tokens that change with state or position, never a selector's anchor.
+STATE_CLASSES = {"odd", "even", "alt", "first", "last", "active", "selected", "current", "hover", "focus", "open",
+                 "closed", "show", "hidden", "hide", "visible", "in", "fade", "new", "unread", "read", "sticky",
+                 "disabled", "expanded", "collapsed", "clearfix", "cf", "group", "row-odd", "row-even", "is-active",
+                 "lazy", "lazyload", "lazyloaded", "loaded", "js", "no-js", "selected-item", "focused"}
+# Words that say nothing as a column name.
+BLAND_WORDS = {"col", "cols", "row", "rows", "item", "items", "wrap", "wrapper", "inner", "outer", "container", "box",
+               "block", "content", "text", "span", "div", "left", "right", "pull", "float", "hidden", "visible",
+               "flex", "grid", "cell", "clearfix", "list", "entry", "post", "card", "body", "main", "small", "large",
+               "big", "first", "last", "odd", "even", "xs", "sm", "md", "lg", "xl", "top", "bottom", "center",
+               "align", "the", "and", "info", "detail", "details", "holder", "area", "section", "element", "el",
+               "component", "module", "widget", "unit", "line", "group", "part", "field", "value", "data", "has",
+               "is", "js", "col-", "of", "to", "with", "for", "a", "link", "links", "image", "img", "thumb", "wrapper",
+               "product", "result", "thread", "topic", "article", "story", "tile", "media", "layout", "font",
+               "color", "bold", "strong", "normal", "light", "dark", "bg", "hd", "bd", "ft", "mt", "mb", "ml", "mr",
+               "pt", "pb", "pl", "pr", "px", "py", "mx", "my", "d", "w", "h", "p", "m", "fa", "icon", "ui", "td", "tr",
+               "default", "html", "base", "primary", "secondary", "muted", "inline", "block", "xs", "std", "new",
+               "button", "btn", "popup", "popupctrl", "ctrl", "toggle", "trigger", "hover", "windowbg", "understate"}
+# Three-letter words that do name a column.
+SHORT_NAMES = {"tag", "tags", "day", "age", "sku", "fee", "tax", "qty", "cat", "vat", "map", "bio"}
+# Generated class names: CSS-in-JS prefixes, CSS modules' hash suffixes, random-looking tokens.
+_GENERATED = re.compile(
+    r"^(?:css|sc|jsx|emotion|styled|svelte|astro|tw|chakra|mui|makeStyles|jss)-|__[A-Za-z0-9_-]{4,}$|"
+    r"^_?[a-zA-Z]{0,3}[0-9][a-zA-Z0-9]*$|[0-9]"
+)
+_HEX = re.compile(r"^[0-9a-f]{6,}$|[0-9a-f]{8,}")
+_GOOD_ID = re.compile(r"^[A-Za-z][A-Za-z_-]{1,40}$")
+_PRICE = re.compile(
+    r"^(?:[^\d]{0,12}?)(?:[$€£¥₹₽₩₺₪฿₫]|\b(?:USD|EUR|GBP|JPY|CHF|SEK|NOK|DKK|PLN|CZK|RUB|INR|AUD|CAD|BRL|MXN|CLP|"
+    r"ARS|TRY|ZAR|Kč|zł|kr|Rs\.?|R\$|руб\.?|р\.|грн)\b)\s?\d[\d.,\s\u00a0']*\d?|"
+    r"^\d[\d.,\s\u00a0']*\s?(?:[$€£¥₹₽₩₺₪฿₫]|(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|PLN|CZK|RUB|zł|Kč|kr|руб\.?|р\.|грн|"
+    r"лв|Ft|lei)\b)",
+    re.I,
+)
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+           r"september|october|november|december|janv|févr|mars|avr|mai|juin|juil|août|sept|déc|januar|februar|"
+           r"märz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+           r"noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+           r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря")
+_DATE = re.compile(
+    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:{_MONTHS})\.?,?\s+\d{{2,4}}\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|"
+    r"\d{4}年\d{1,2}月\d{1,2}日|\b(?:today|yesterday|heute|gestern|hier|aujourd'hui|ayer|hoy|ieri|oggi|сегодня|вчера)\b|"
+    r"\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
+    re.I,
+)
+_PLACEHOLDER_IMAGE = re.compile(r"^data:|blank|spacer|placeholder|transparent|pixel|lazy|loading|grey\.gif|1x1", re.I)
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset")
+
+
+def class_words(token):
+    return [w.lower() for w in _WORD_SPLIT.split(token) if w]
+
+
+def is_generated(token):
+    """A class name or id a build tool made up (hashes, CSS modules, CSS-in-JS) or that holds a number."""
+    if _GENERATED.search(token) or _HEX.search(token.lower()):
+        return True
+    # Obfuscated names such as "kCrYT" or "BNeawe": camel-case pieces too short to be words.
+    pieces = [p for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", token) if p]
+    upper = sum(1 for c in token if c.isupper())
+    if upper >= 2 and any(len(p) < 3 and not p.islower() for p in pieces):
+        return True
+    return upper >= 3 and len(token) <= 8 and not token.isupper()
+
+
+_GOOD_CLASSES = {}  # tuple of class names -> the usable ones: pages repeat the same few hundred combinations
+
+
+def good_classes(tag):
+    """The tag's class names usable in a selector, in the page's order."""
+    classes = tag.get("class")
+    if not classes:
+        return ()
+    key = tuple(classes)
+    good = _GOOD_CLASSES.get(key)
+    if good is None:
+        if len(_GOOD_CLASSES) > 100_000:
+            _GOOD_CLASSES.clear()
+        good = _GOOD_CLASSES[key] = tuple(
+            c for c in classes if c.lower() not in STATE_CLASSES and not is_generated(c) and _css_ident(c))
+    return good
+
+
+def _css_ident(token):
+    return re.fullmatch(r"-?[A-Za-z_][A-Za-z0-9_-]*", token) is not None
+
+
+def step(tag):
+    """A selector step for one tag: its name and first usable class."""
+    classes = good_classes(tag)
+    return f"{tag.name}.{classes[0]}" if classes else tag.name
+
+
+class NoList(GleanerError):
+    """The page has no repeated structure: nothing to list, nothing to write a scraper for."""
+
+
+class FoundList:
+    """One list on the page: its items (document order), how it ranks, and how to read its fields."""
+
+    def __init__(self, items, score, shape):
+        self.items = items
+        self.score = score
+        self.shape = shape  # item paths common to the list
+        self.fields = None  # [(name, selector, attr)] once described
+        self.why = ""
+
+    def __repr__(self):
+        return f"FoundList({len(self.items)} items, score {self.score:.0f}, {self.items[0].name})"
+
+
+class _Stats:
+    """Per-tag sums from one bottom-up pass: text, link text, links, images, tags below."""
+
+    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text", "children", "only_child", "steps")
+
+    def __init__(self, tags):
+        count = len(tags)
+        self.position = {id(tag): index for index, tag in enumerate(tags)}
+        self.text = [0] * count
+        self.link_text = [0] * count
+        self.links = [0] * count
+        self.images = [0] * count
+        self.size = [0] * count
+        self.own_text = [False] * count
+        self.children = [None] * count  # element children, for tags with two or more
+        self.only_child = [None] * count  # the element child of a tag with one
+        self.steps = [step(tag) for tag in tags]
+        position = self.position
+        text, link_text, links, images, size, own_text = (self.text, self.link_text, self.links, self.images,
+                                                          self.size, self.own_text)
+        for index in range(count - 1, -1, -1):
+            tag = tags[index]
+            name = tag.name
+            chars = linked = link_count = image_count = below = 0
+            own = False
+            elements = []
+            for child in tag.contents:
+                if type(child) is NavigableString:
+                    length = len(child.strip()) if name not in NO_TEXT else 0
+                    if length:
+                        chars += length
+                        own = True
+                elif isinstance(child, Tag):
+                    at = position.get(id(child))
+                    if at is None:
+                        continue
+                    elements.append(child)
+                    chars += text[at]
+                    linked += link_text[at]
+                    link_count += links[at]
+                    image_count += images[at]
+                    below += size[at] + 1
+            if name == "a" and tag.get("href") is not None:
+                link_count += 1
+                linked = chars
+            elif name == "img":
+                image_count += 1
+            text[index], link_text[index], links[index], images[index] = chars, linked, link_count, image_count
+            size[index], own_text[index] = below, own
+            if len(elements) > 1:
+                self.children[index] = elements
+            elif elements:
+                self.only_child[index] = elements[0]
+
+    def of(self, tag):
+        return self.position[id(tag)]
+
+
+def find_lists(soup):
+    """The lists on a parsed page, best first."""
+    tags = soup.find_all(True)
+    if not tags:
+        return []
+    stats = _Stats(tags)
+    total = len(tags)
+    away = _AwayMemo(stats, total)
+    groups = {}  # signature -> [parents' items...], merged across parents that look alike
+    for parent in tags:
+        if parent.name in NEVER_PARENTS:
+            continue
+        children = stats.children[stats.position[id(parent)]]
+        if children is None or len(children) < MIN_PER_PARENT:
+            continue
+        by_name = {}
+        for child in children:
+            at = stats.position[id(child)]
+            if child.name not in NEVER_ITEMS and (stats.text[at] or stats.images[at]):  # an empty slot is no record
+                by_name.setdefault(child.name, []).append(child)
+        for name, same in by_name.items():
+            if len(same) < MIN_PER_PARENT:
+                continue
+            if not any(stats.links[stats.position[id(c)]] or stats.images[stats.position[id(c)]] for c in same):
+                continue  # no link, no image: text blocks (paragraphs, cells of prose), not records
+            rest = [(child, _shape(child, stats)) for child in same]
+            while len(rest) >= MIN_PER_PARENT:
+                kept, rest, shape = _alike(rest)
+                if not kept:
+                    break
+                if len(kept) < MIN_PER_PARENT:
+                    continue
+                # Alike parents with alike items: one list, as one selector would see it.
+                clusters = groups.setdefault((_parent_signature(parent), _item_signature(kept)), [])
+                for cluster in clusters:
+                    if _similarity(cluster[0][1], shape) >= SHAPE_SIMILARITY:
+                        cluster.append((kept, shape))
+                        break
+                else:
+                    clusters.append([(kept, shape)])
+    found = []
+    for parts in (cluster for clusters in groups.values() for cluster in clusters):
+        items = [item for kept, _ in parts for item in kept]
+        if len(items) < MIN_ITEMS:
+            continue
+        items = _with_lone_items(items, parts[0][1], stats)
+        shape = parts[0][1]
+        scored = _score(items, shape, stats, total, away)
+        if scored is not None:
+            found.append(scored)
+    _yield_to_finer_lists(found, stats)
+    found.sort(key=lambda found_list: (-found_list.score, stats.of(found_list.items[0])))
+    return found
+
+
+def _with_lone_items(items, shape, stats):
+    """The items of a list spread over alike parents (a grid's rows), with the one item a last row may hold
+    (a lone item counts when it has a link or an image: a header row has neither)."""
+    parents = {id(item.parent): item.parent for item in items}
+    seen = {id(item) for item in items}
+    name, parent_step = items[0].name, step(items[0].parent)
+    added = []
+    for parent in list(parents.values()):
+        grand = parent.parent
+        for uncle in stats.children[stats.position[id(grand)]] or () if grand is not None else ():
+            if id(uncle) in parents or step(uncle) != parent_step:
+                continue
+            parents[id(uncle)] = uncle
+            for child in stats.children[stats.position[id(uncle)]] or [c for c in uncle.contents if isinstance(c, Tag)]:
+                at = stats.position[id(child)]
+                if child.name == name and id(child) not in seen and (stats.links[at] or stats.images[at]) \
+                        and _similarity(_shape(child, stats), shape) >= LONE_SIMILARITY:
+                    seen.add(id(child))
+                    added.append(child)
+    if not added:
+        return items
+    return sorted(items + added, key=stats.of)
+
+
+def _alike(children):
+    """(items, the rest as (child, shape) pairs, common shape): of (child, shape) pairs, the children most like
+    the group's most typical one.
+
+    The typical child (the one most like the others, among a sample) picks
+    its kin; the paths most of them share then decide, so one odd item does
+    not set the pattern.
+    """
+    shapes = [shape for _, shape in children]
+    step_size = max(1, len(children) // MEDOID_SAMPLE)
+    sample = shapes[::step_size][:MEDOID_SAMPLE]
+    medoid = max(sample, key=lambda shape: sum(_similarity(shape, other) for other in sample))
+    near = [shape for shape in shapes if _similarity(shape, medoid) >= SHAPE_SIMILARITY]
+    counts = {}
+    for shape in near:
+        for path in shape:
+            counts[path] = counts.get(path, 0) + 1
+    common = {path for path, count in counts.items() if count >= len(near) / 2}
+    kept, rest = [], []
+    for child, shape in children:
+        if _similarity(shape, common) >= SHAPE_SIMILARITY:
+            kept.append(child)
+        else:
+            rest.append((child, shape))
+    return kept, rest, common
+
+
+def _similarity(one, other):
+    union = len(one | other)
+    return len(one & other) / union if union else 1.0
+
+
+def _shape(item, stats):
+    """The item's structure: the set of paths (tag and first class) below it, a few levels deep."""
+    steps, position, children = stats.steps, stats.position, stats.children
+    at = position[id(item)]
+    paths = {"@" + steps[at]}
+    stack = [(at, "", 0)]
+    seen = 0
+    while stack and seen < SHAPE_TAGS:
+        at, prefix, depth = stack.pop()
+        if depth >= SHAPE_DEPTH:
+            continue
+        below = children[at]
+        if below is None:
+            below = stats.only_child[at]
+            if below is None:
+                continue
+            below = (below,)
+        for child in below:
+            if child.name not in NO_TEXT:
+                child_at = position[id(child)]
+                path = f"{prefix}/{steps[child_at]}"
+                paths.add(path)
+                seen += 1
+                stack.append((child_at, path, depth + 1))
+    return paths
+
+
+def _parent_signature(parent):
+    return step(parent) + "<" + (step(parent.parent) if parent.parent is not None and parent.parent.name else "")
+
+
+def _item_signature(items):
+    common = None
+    for item in items:
+        classes = set(good_classes(item))
+        common = classes if common is None else common & classes
+    return items[0].name + "".join(f".{c}" for c in sorted(common or ()))
+
+
+class _AwayMemo:
+    """Whether an element sits in navigation, header, footer, sidebar or an ad ("away"), in a carousel ("aside"),
+    or in main content (memoised). A wrapper that holds most of the page's text is none of these, whatever
+    its name says ("right-sidebar" columns, "gutterAd" layouts)."""
+
+    def __init__(self, stats, page_tags):
+        self.memo = {}
+        self.stats = stats
+        self.wrapper_size = WRAPPER_SHARE * page_tags
+
+    def __call__(self, tag):
+        key = id(tag)
+        if key in self.memo:
+            return self.memo[key]
+        if tag is None or tag.name in (None, "[document]", "html", "body"):
+            return (False, False, False)
+        parent_away, parent_aside, parent_main = self(tag.parent) if tag.parent is not None else (False, False, False)
+        words = set()
+        for value in (tag.get("id"), tag.get("class")):
+            for token in value if isinstance(value, list) else [value] if isinstance(value, str) else []:
+                words.update(class_words(token))
+                words.add(token.lower())
+        role = tag.get("role") if isinstance(tag.get("role"), str) else ""
+        index = self.stats.position.get(id(tag))
+        wrapper = index is not None and self.stats.size[index] > self.wrapper_size
+        away = aside = False
+        if not wrapper:
+            away = tag.name in AWAY_TAGS or role.lower() in AWAY_ROLES or bool(words & AWAY_WORDS) or any(
+                word.startswith(AWAY_STEMS) for word in words)
+            aside = bool(words & ASIDE_WORDS)
+        main = parent_main or tag.name in ("main", "article") or role == "main" or bool(words & MAIN_WORDS)
+        self.memo[key] = (parent_away or away, parent_aside or aside, main)
+        return self.memo[key]
+
+
+def _score(items, shape, stats, total, away):
+    indexes = [stats.of(item) for item in items]
+    texts = [stats.text[i] for i in indexes]
+    all_text = sum(texts)
+    with_link_or_image = sum(1 for i in indexes if stats.links[i] or stats.images[i])
+    if with_link_or_image < max(MIN_ITEMS, len(items) / 2) or all_text < 20:
+        return None
+    mass = sum(min(t, TEXT_CAP) for t in texts)
+    richness = min(len([p for p in shape if not p.startswith("@")]), 8) / 8
+    score = mass * (0.35 + 0.65 * richness) + 10 * len(items)
+    link_share = sum(stats.link_text[i] for i in indexes) / all_text
+    links = sum(stats.links[i] for i in indexes) or 1
+    images = sum(1 for i in indexes if stats.images[i])
+    why = []
+    if link_share > 0.8 and images < len(items) / 2 and (
+            all_text / len(items) < 30 or all_text / links < 30 and _dominant_link_share(items, stats) < 0.5):
+        # A menu: short links, one an item or many in a row, none of them the item's title.
+        score *= 0.3
+        why.append("menu-like")
+    is_away, is_aside, is_main = away(items[0].parent)
+    if is_away:
+        score *= 0.12
+        why.append("away")
+    elif is_main:
+        score *= 1.4
+        why.append("main")
+    if is_aside:
+        score *= 0.25
+        why.append("carousel")
+    where = indexes[0] / total
+    if where > 0.85:
+        score *= 0.7
+        why.append("late")
+    found = FoundList(items, score, shape)
+    found.why = " ".join(why)
+    return found
+
+
+def _dominant_link_share(items, stats):
+    """The median share of an item's text its longest link holds: high for a title link, low for a row of menu links."""
+    shares = []
+    for item in items[:SAMPLE_ITEMS]:
+        text = stats.text[stats.of(item)]
+        longest = max((stats.text[stats.of(a)] for a in item.find_all("a", limit=40)), default=0)
+        shares.append(longest / text if text else 0)
+    shares.sort()
+    return shares[len(shares) // 2]
+
+
+def _yield_to_finer_lists(found, stats):
+    """A list whose items each hold two or more items of another good list is a container (grid rows,
+    sections): it yields. Unless those inner items are parts of one record rather than records: a title
+    row, a text row and a "read more" row of one table differ in what they hold (links, images), where a
+    grid row's products are alike. Then the parts yield."""
+    owner = {}
+    for number, found_list in enumerate(found):
+        for item in found_list.items:
+            owner[id(item)] = number
+    for number, finer in enumerate(found):
+        holders = {}
+        for item in finer.items:
+            parent = item.parent
+            for _ in range(6):
+                if parent is None:
+                    break
+                other = owner.get(id(parent))
+                if other is not None and other != number:
+                    holders.setdefault(other, {}).setdefault(id(parent), []).append(item)
+                    break
+                parent = parent.parent
+        for other, per_item in holders.items():
+            coarse = found[other]
+            if len(per_item) >= len(coarse.items) * 0.6 and sum(map(len, per_item.values())) >= 2 * len(per_item) \
+                    and finer.score >= 0.4 * coarse.score:
+                mixed = sum(1 for inner in per_item.values() if len({_holds(stats, item) for item in inner}) > 1)
+                if mixed > len(per_item) / 2:
+                    finer.score *= 0.3
+                    finer.why += " parts"
+                else:
+                    coarse.score *= 0.3
+                    coarse.why += " container"
+
+
+def _holds(stats, tag):
+    at = stats.position[id(tag)]
+    return bool(stats.links[at]), bool(stats.images[at])
+
+
+# --- fields -------------------------------------------------------------------
+
+
+def describe(found_list):
+    """Fill in found_list.fields: [(name, selector relative to the item, attr)], named from the items' structure."""
+    if found_list.fields is not None:
+        return found_list.fields
+    items = found_list.items[:FIELD_ITEMS]  # the fields are the same for all: a sample decides them
+    slots = {}  # path -> {"order", "items": {item number: first tag}, "link", "image", "text"}
+    for number, item in enumerate(items):
+        for path, tag, order in _walk(item):
+            slot = slots.get(path)
+            if slot is None:
+                slot = slots[path] = {"path": path, "order": order, "items": {}}
+            if number not in slot["items"]:
+                slot["items"][number] = tag
+    needed = max(2, FIELD_PRESENCE * len(items))
+    present = [slot for slot in slots.values() if len(slot["items"]) >= needed]
+    present.sort(key=lambda slot: slot["order"])
+    fields = []
+    taken = set()
+
+    def add(name, slot_or_none, attr):
+        if slot_or_none is None:
+            selector = ""
+        else:
+            selector = _slot_selector(slot_or_none, items)
+            if selector is None:
+                return False
+        base = name
+        count = 2
+        while name in taken:
+            name, count = f"{base}_{count}", count + 1
+        taken.add(name)
+        fields.append((name, selector, attr))
+        return True
+
+    links = [s for s in present if s["path"][-1].split(".")[0] == "a" and _has_href(s)]
+    main_link = max(links, key=_link_rank) if links else None
+    if main_link is not None and not _link_rank(main_link)[1]:
+        main_link = None  # "#" and javascript: links lead nowhere a record could point to
+    if items[0].name == "a" and items[0].get("href") is not None:
+        add("title", None, "text")
+        add("url", None, "href")
+        main_path = ()
+    elif main_link is not None:
+        if _text_total(main_link) > 0 and _link_rank(main_link)[2]:  # "Details" on every item is no title
+            add(_main_link_name(main_link), main_link, "text")
+        add("url", main_link, "href")
+        main_path = main_link["path"]
+    else:
+        main_path = None
+    images = [s for s in present if s["path"][-1].split(".")[0] == "img"]
+    if images:
+        image = images[0]
+        add("image", image, _image_attribute(image))
+    for slot in present:
+        if len(fields) >= MAX_FIELDS:
+            break
+        path = slot["path"]
+        tag_name = path[-1].split(".")[0]
+        if tag_name == "img" or main_path is not None and path[: len(main_path)] == main_path:
+            continue
+        values = [_own_text(tag) for tag in list(slot["items"].values())[:SAMPLE_ITEMS * 2]]
+        values = [v for v in values if v]
+        if len(values) < needed / 2 or len(set(values)) < 2:
+            continue  # no text of its own, or a label every item repeats ("Reply", "Add to cart")
+        full = [_collapsed(tag) for tag in list(slot["items"].values())[:SAMPLE_ITEMS * 2]]
+        name = _field_name(slot, full)
+        add(name, slot, "text")
+    found_list.fields = fields
+    return fields
+
+
+def _walk(item):
+    """(path from the item, tag, order) for the tags below it in document order (as select_one meets
+    them), up to FIELD_TAGS."""
+    out = []
+    stack = [(iter(item.contents), ())]
+    while stack and len(out) < FIELD_TAGS:
+        children, prefix = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        if not isinstance(child, Tag) or child.name in NO_TEXT:
+            continue
+        path = prefix + (step(child),)
+        out.append((path, child, len(out)))
+        stack.append((iter(child.contents), path))
+    return out
+
+
+def _link_rank(slot):
+    """The main link of an item: present in most items, going somewhere, saying something that changes
+    from item to item ("Reply" and "Read more" do not), and the most of it."""
+    tags = list(slot["items"].values())[:SAMPLE_ITEMS]
+    real = sum(1 for tag in tags if not (tag.get("href") or "").strip().lower().startswith(("#", "javascript:")))
+    texts = {_collapsed(tag) for tag in tags}
+    return (len(slot["items"]), real >= len(tags) / 2, len(texts) > 1 or len(tags) == 1, _text_total(slot))
+
+
+def _main_link_name(slot):
+    """``title``, unless the link's class names say what it is (``author``, ``name``)."""
+    words = _name_words(next(iter(slot["items"].values())))
+    return words[-1] if words else "title"
+
+
+def _name_words(tag):
+    """The words of a tag's class names that could name a column (not "col", "wrap", "item"..., nor
+    three-letter abbreviations other than a few common ones)."""
+    return [w for token in good_classes(tag) for w in class_words(token)
+            if w.isalpha() and (len(w) > 3 or w in SHORT_NAMES) and w not in BLAND_WORDS]
+
+
+def _has_href(slot):
+    return any(tag.get("href") for tag in slot["items"].values())
+
+
+def _text_total(slot):
+    return sum(len(_collapsed(tag)) for tag in list(slot["items"].values())[:SAMPLE_ITEMS])
+
+
+def _own_text(tag):
+    return " ".join(" ".join(s.split()) for s in tag.contents if type(s) is NavigableString and s.strip())
+
+
+def _collapsed(tag):
+    return " ".join(tag.get_text(" ").split())
+
+
+def _image_attribute(slot):
+    tags = list(slot["items"].values())[:SAMPLE_ITEMS]
+    real = sum(1 for tag in tags if tag.get("src") and not _PLACEHOLDER_IMAGE.search(tag["src"]))
+    if real >= len(tags) / 2:
+        return "src"
+    for attribute in LAZY_SOURCES:
+        if sum(1 for tag in tags if tag.get(attribute)) >= len(tags) / 2:
+            return attribute
+    return "src"
+
+
+def _field_name(slot, values):
+    """price, date, or a word from the element's class names, else its tag's kind of text."""
+    values = [v for v in values if v]
+    tag = next(iter(slot["items"].values()))
+    words = _name_words(tag)
+    if not words and len(slot["path"]) > 1 and tag.parent is not None:
+        words = _name_words(tag.parent)  # <div class="starter">by <a>...</a></div>
+    if values and sum(1 for v in values if _PRICE.search(v)) >= 0.6 * len(values) and len(values[0]) < 40:
+        return "price"
+    if tag.name == "time" or values and sum(1 for v in values if _DATE.search(v)) >= 0.6 * len(values) \
+            and len(values[0]) < 60:
+        return "date"
+    if words:
+        return words[-1]
+    if tag.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return "heading"
+    if tag.name == "a":
+        return "link_text"
+    return "text"
+
+
+def _slot_selector(slot, items):
+    """The shortest selector from the item that finds the slot's first tag in every item that has one (and, but
+    for one in ten, nothing in the others)."""
+    path = slot["path"]
+    candidates = [join_steps(path[start:]) for start in range(len(path) - 1, -1, -1)]
+    candidates.append(join_steps((":scope",) + path))
+    sample = range(min(len(items), SAMPLE_ITEMS))
+    for selector in candidates:
+        found = [(_select_one(items[number], selector), slot["items"].get(number)) for number in sample]
+        # Every item that has the slot must get it; one that lacks it may get a near stand-in now and then.
+        if all(got is want for got, want in found if want is not None) and \
+                sum(1 for got, want in found if want is None and got is not None) <= max(1, len(found) // 10):
+            return selector
+    return None
+
+
+def join_steps(steps):
+    """Steps joined as children (" > "), except that a table row is any descendant of what holds it and
+    table sections are left out: html.parser adds no <tbody>, browsers do, and the selector must work on both."""
+    out = ""
+    for part in steps:
+        name = part.split(".")[0]
+        if name in TABLE_SECTIONS:
+            continue
+        if not out:
+            out = part
+        elif name == "tr":
+            out += " " + part
+        else:
+            out += " > " + part
+    return out
+
+
+def _select_one(item, selector):
+    """item.select_one(selector) for the selectors this module writes, without soupsieve's cost (see _Chain)."""
+    return _Chain.of(selector).first(item)
+
+
+class _Chain:
+    """A selector of the form this module writes (``tag.class`` steps joined by " > ", or by " " before a
+    table row, maybe led by ``:scope``), matched the way soupsieve matches it.
+
+    The built-in reads every field of every item of several lists on each
+    click; soupsieve would spend most of a second on that on a large page.
+    The written scraper uses soupsieve itself, and gives the same records:
+    tests/test_builtin_lists.py runs both on the same pages.
+    """
+
+    _cache = {}
+
+    def __init__(self, selector):
+        tokens = re.split(r"\s*(>)\s*|\s+", selector.strip())
+        self.steps = []  # (name or None for :scope, class or None, combinator to the step before: ">" or " ")
+        combinator = " "
+        for token in tokens:
+            if token is None or token == "":
+                continue
+            if token == ">":
+                combinator = ">"
+                continue
+            if token == ":scope":
+                self.steps.append((None, None, combinator))
+            else:
+                name, _, cls = token.partition(".")
+                self.steps.append((name, cls or None, combinator))
+            combinator = " "
+        self.last = self.steps[-1][0]
+
+    @classmethod
+    def of(cls, selector):
+        chain = cls._cache.get(selector)
+        if chain is None:
+            chain = cls._cache[selector] = cls(selector)
+        return chain
+
+    def first(self, item):
+        for tag in item.descendants:
+            if isinstance(tag, Tag) and tag.name == self.last and self.matches(tag, item):
+                return tag
+        return None
+
+    def matches(self, tag, item, index=None):
+        index = len(self.steps) - 1 if index is None else index
+        name, cls, combinator = self.steps[index]
+        if name is None:
+            if tag is not item:
+                return False
+        elif tag.name != name or cls is not None and cls not in (tag.get("class") or ()):
+            return False
+        if index == 0:
+            return True
+        parent = tag.parent
+        if combinator == ">":
+            return parent is not None and parent.name != "[document]" and self.matches(parent, item, index - 1)
+        while parent is not None and parent.name != "[document]":
+            if self.matches(parent, item, index - 1):
+                return True
+            parent = parent.parent
+        return False
+
+
+def read_field(page, item, selector, attr, element=False):
+    """A field's value as the written scraper reads it: text collapsed or an attribute (URLs absolute); None when missing.
+
+    ``element``: the tag the selector finds in the item, when the caller found it already.
+    """
+    if element is False:
+        element = _select_one(item, selector) if selector else item
+    if element is None:
+        return None
+    if attr == "text":
+        return " ".join(element.get_text(" ").split()) or None
+    value = element.get(attr)
+    if isinstance(value, list):
+        return " ".join(value)
+    from .scraper_writer import URL_ATTRIBUTES
+
+    if URL_ATTRIBUTES.match(attr):
+        return page.absolute(value) if value and value.strip() else None
+    return value
+
+
+def page_records(page, limit=MAX_LISTS):
+    """Every record of the page's best ``limit`` lists, ``list`` first: what the built-in yields.
+
+    Python's cycle collector is paused meanwhile: this makes many small
+    objects, and each collection would walk the whole parsed page (hundreds
+    of thousands of objects), which costs more than the work itself in the
+    browser's Python. Nothing made here holds a cycle.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return [{"list": number, **record}
+                for number, found in enumerate(lists_of(page)[:limit]) for record in records(page, found)]
+    finally:
+        if paused:
+            gc.enable()
+
+
+def records(page, found_list):
+    """The list's records, each field read through its selector (one walk of each item for all of them)."""
+    fields = describe(found_list)
+    chains = {}
+    for _, selector, _ in fields:
+        if selector and selector not in chains:
+            chains[selector] = _Chain.of(selector)
+    for item in found_list.items:
+        found = _first_matches(item, chains)
+        yield {name: read_field(page, item, selector, attr, found.get(selector) if selector else item)
+               for name, selector, attr in fields}
+
+
+def _first_matches(item, chains):
+    """{selector: the first tag below the item it matches}, as select_one would give each, in one walk."""
+    waiting = dict(chains)
+    found = {}
+    if not waiting:
+        return found
+    for tag in item.descendants:
+        if not isinstance(tag, Tag):
+            continue
+        for selector, chain in list(waiting.items()):
+            if tag.name == chain.last and chain.matches(tag, item):
+                found[selector] = tag
+                del waiting[selector]
+        if not waiting:
+            break
+    return found
+
+
+# --- selectors for the whole document ------------------------------------------
+
+
+def item_selector(soup, found_list):
+    """A document selector that finds exactly the list's items, or the closest one that can be made."""
+    import soupsieve
+
+    items = found_list.items
+    wanted = {id(item) for item in items}
+    candidates_by_name = [tag for tag in soup.find_all(items[0].name)]
+    common = None
+    for item in items:
+        classes = good_classes(item)
+        common = [c for c in classes if common is None or c in common]
+    last = items[0].name + (f".{common[0]}" if common else _attribute_anchor(items))
+
+    def exact(selector):
+        compiled = soupsieve.compile(selector)
+        chosen = [tag for tag in candidates_by_name if compiled.match(tag)]
+        return {id(tag) for tag in chosen} == wanted, chosen
+
+    parents = _shared_ancestry(items)
+    steps = [last]
+    selector = last
+    ok, chosen = exact(selector)
+    for ancestor in parents:
+        if ok:
+            break
+        if ancestor.name in TABLE_SECTIONS:
+            continue
+        anchor = _anchor(ancestor)
+        steps.insert(0, anchor)
+        selector = join_steps(steps)
+        ok, chosen = exact(selector)
+        if anchor.startswith("#"):
+            break
+    if not ok:
+        extra = [tag for tag in chosen if id(tag) not in wanted]
+        refined = _exclude(selector, items, extra)
+        if refined and exact(refined)[0]:
+            return refined
+    return selector
+
+
+# Attributes that name what an element is, the same on every item: anchors where class names are generated.
+ANCHOR_ATTRIBUTES = ("itemtype", "itemprop", "data-testid", "data-test-id", "data-test", "data-qa", "data-component",
+                     "data-type", "data-role", "role")
+_ANCHOR_VALUE = re.compile(r"^[A-Za-z][\w:/.#-]{0,80}$")
+
+
+def _attribute_anchor(items):
+    """``[data-testid="result"]`` for an attribute every item carries with one value that is no number or hash."""
+    for attribute in ANCHOR_ATTRIBUTES:
+        value = items[0].get(attribute)
+        if not isinstance(value, str) or not _ANCHOR_VALUE.match(value) or re.search(r"\d{3}", value):
+            continue
+        if all(item.get(attribute) == value for item in items):
+            return f'[{attribute}="{value}"]'
+    return ""
+
+
+def _shared_ancestry(items):
+    """Ancestors from the items' parent up, one step per level: the first item's, as the signature merged alike parents."""
+    out = []
+    parent = items[0].parent
+    while parent is not None and parent.name not in (None, "[document]", "html"):
+        out.append(parent)
+        parent = parent.parent
+    return out
+
+
+def _anchor(tag):
+    identifier = tag.get("id")
+    if isinstance(identifier, str) and _GOOD_ID.match(identifier) and not is_generated(identifier):
+        return f"#{identifier}"
+    return step(tag)
+
+
+def _exclude(selector, items, extra):
+    """The selector narrowed so it leaves out ``extra`` and keeps every item, or None.
+
+    Conditions are tried one by one, each keeping all items, the one that
+    leaves out most of what remains first (three at most): a class only the
+    others have (``:not(.ad)``), a child or a descendant every item has and
+    they lack (``:has(> h2)``, ``:has(a.title)``), or as many cells as a row
+    of the list has (``:has(> td:nth-of-type(5))``).
+    """
+    import soupsieve
+
+    conditions = []
+    item_classes = set()
+    for item in items:
+        item_classes.update(item.get("class") or [])
+    seen = set()
+    for tag in extra:
+        for token in good_classes(tag):
+            if token not in item_classes and token not in seen:
+                seen.add(token)
+                conditions.append(f":not(.{token})")
+    children = _common(items, lambda item: {step(c) for c in item.children if isinstance(c, Tag)})
+    conditions += [f":has(> {child})" for child in children]
+    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item)})
+    # Named descendants first (a.forum), bare tag names (font) last: sorted() puts no order on meaning.
+    conditions += [f":has({tag_step})" for tag_step in below if "." in tag_step]
+    conditions += [f":has({tag_step})" for tag_step in below if "." not in tag_step]
+    cells = min(sum(1 for c in item.children if isinstance(c, Tag) and c.name == "td") for item in items)
+    if items[0].name == "tr" and cells >= 2:
+        conditions.append(f":has(> td:nth-of-type({cells}))")  # soupsieve takes no "td + td" inside :has()
+    kept = list(extra)
+    chosen = ""
+    for _ in range(3):
+        best = None
+        for condition in conditions:
+            try:
+                compiled = soupsieve.compile(f"{items[0].name}{condition}")
+            except Exception:  # noqa: BLE001
+                continue
+            if not all(compiled.match(item) for item in items):
+                continue
+            left = [tag for tag in kept if compiled.match(tag)]
+            if best is None or len(left) < len(best[1]):
+                best = (condition, left)
+        if best is None or len(best[1]) == len(kept):
+            return None
+        chosen += best[0]
+        kept = best[1]
+        if not kept:
+            return selector + chosen
+    return None
+
+
+def _common(items, steps_of):
+    """The steps every item has, in a stable order."""
+    common = None
+    for item in items:
+        steps = steps_of(item)
+        common = steps if common is None else common & steps
+    return sorted(common or ())
+
+
+# --- specs for the writer -----------------------------------------------------
+
+
+def lists_of(page):
+    """The page's lists, best first, described (cached on the page object for the host's repeated questions)."""
+    cached = page.__dict__.get("_gleaner_lists")
+    if cached is None:
+        cached = find_lists(page.soup)
+        page.__dict__["_gleaner_lists"] = cached
+    return cached
+
+
+def spec_for_list(page, index, next_url=None):
+    """The scraper spec (gleaner/scraper_writer.py) for list ``index`` of the page.
+
+    ``next_url`` is the page's next page (the pagination built-in's first
+    ``next``); without it, a ``rel="next"`` link stands in.
+    """
+    from .scraper_writer import default_name, matches_for
+
+    found = lists_of(page)
+    if not 0 <= index < len(found):
+        if not found:
+            raise NoList(f"no list found on {page.url}: the page has no repeated structure of {MIN_ITEMS} or more items")
+        raise GleanerError(f"the page has {len(found)} lists (0 to {len(found) - 1}); there is no list {index}")
+    found_list = found[index]
+    fields = describe(found_list)
+    host = urlsplit(page.url).hostname or "this page"
+    name = default_name(page.url) + (f"-list{index}" if index else "")
+    return {
+        "name": name,
+        "title": f"List on {host}" + (f" ({index})" if index else ""),
+        "url": page.url,
+        "matches": matches_for(page.url),
+        "item_selector": item_selector(page.soup, found_list),
+        "fields": [{"name": n, "selector": s, "attr": a} for n, s, a in fields],
+        "next_selector": next_selector(page, next_url),
+    }
+
+
+def list_specs(page, next_url=None, limit=MAX_LISTS):
+    """[{"index", "items", "spec"}] for the page's lists, best first."""
+    found = lists_of(page)[:limit]
+    return [{"index": index, "items": len(found_list.items), "spec": spec_for_list(page, index, next_url)}
+            for index, found_list in enumerate(found)]
+
+
+def next_page_url(builtins, page):
+    """The page's next page as the pagination built-in finds it (its first ``next``), or None."""
+    from .runner import run_plugin
+
+    pagination = builtins.get("pagination")
+    if pagination is None:
+        return None
+    result = run_plugin(pagination, page)
+    return next((r["url"] for r in result["records"] if r.get("kind") == "next"), None) if result["ok"] else None
+
+
+# Words and arrows a next-page link says (a short list: pagination.py knows more; this only names the link it found).
+_NEXT_WORDS = re.compile(
+    r"^(?:next|next page|next »|more|older|older posts|suivant|suivante|weiter|nächste|nächste seite|siguiente|"
+    r"avanti|successiva|próxima|proxima|volgende|następna|dalej|следующая|далее|наступна|次へ|次|下一页|下一頁|다음|"
+    r"sonraki|nästa|næste|neste|seuraava|další|következő|[»›→>]|>>|»»|›|next\s*[»›→>])$",
+    re.I,
+)
+
+
+def next_selector(page, next_url=None):
+    """A selector for the next page's link, that names it by what it says (rel, a "next" class, its words,
+    an arrow) so that it finds the next page's link on the next page too; None when there is none."""
+    soup = page.soup
+    links = [a for a in soup.find_all("a") if a.get("href")]
+    if next_url:
+        wanted = next_url.partition("#")[0]
+        leading = [a for a in links if page.absolute(a["href"]).partition("#")[0] == wanted]
+    else:
+        leading = [a for a in links if "next" in [r.lower() for r in a.get("rel") or []]]
+    directions = [a for a in leading if _says_next(a)]
+    for link in directions:
+        for selector in _link_selectors(link):
+            try:
+                found = soup.select_one(selector)
+            except Exception:  # noqa: BLE001  (a class name soupsieve refuses: try the next way)
+                continue
+            if found is not None and found in directions:
+                return selector
+    return None
+
+
+def _says_next(link):
+    if [r for r in link.get("rel") or [] if r.lower() == "next"]:
+        return True
+    names = " ".join(link.get("class") or []) + " " + " ".join((link.parent.get("class") or []) if link.parent else [])
+    if re.search(r"next", names, re.I) and not re.search(r"prev", names, re.I):
+        return True
+    words = [" ".join(link.get_text(" ").split()), link.get("title") or "", link.get("aria-label") or ""]
+    words += [img.get("alt") or "" for img in link.find_all("img")]
+    return any(_NEXT_WORDS.match(word.strip().split(" - ")[0].strip()) for word in words if isinstance(word, str))
+
+
+def _link_selectors(link):
+    """Ways to name a next link, most robust first: rel, a "next" class, its words, with its container's names."""
+    if [r for r in link.get("rel") or [] if r.lower() == "next"]:
+        yield 'a[rel~="next"]'
+    for token in good_classes(link):
+        if "next" in token.lower():
+            yield f"a.{token}"
+    parent = link.parent
+    if parent is not None:
+        for token in good_classes(parent):
+            if "next" in token.lower() and "prev" not in token.lower():
+                yield f"{parent.name}.{token} > a"
+    containers = [""]
+    for ancestor in list(link.parents)[:4]:
+        if ancestor.name in (None, "[document]", "html", "body"):
+            break
+        anchor = _anchor(ancestor)
+        if anchor != ancestor.name:
+            containers.insert(len(containers) - 1, anchor)
+    for attribute in ("title", "aria-label"):
+        value = (link.get(attribute) or "").strip() if isinstance(link.get(attribute), str) else ""
+        if value and _NEXT_WORDS.match(value) and '"' not in value:
+            yield f'a[{attribute}="{value}"]'
+    for img in link.find_all("img"):
+        alt = (img.get("alt") or "").strip()
+        if alt and _NEXT_WORDS.match(alt) and '"' not in alt:
+            for container in containers:
+                yield f'{container} a:has(> img[alt="{alt}"])'.strip()
+    text = " ".join(link.get_text(" ").split())
+    if text and _NEXT_WORDS.match(text) and '"' not in text and "\\" not in text:
+        for container in containers:
+            yield f'{container} a:-soup-contains("{text}")'.strip()
