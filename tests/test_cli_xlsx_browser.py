@@ -71,7 +71,7 @@ def test_every_scraper_in_one_workbook_made_by_the_browser(built, tmp_path, monk
     # The browser's own workbook (All as XLSX), written out as it came.
     assert exported is not None and out.read_bytes() == exported
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == [r["scraper"] for r in results] == ["article", "links", "metadata", "pagination", "tables"]
+    assert book.sheetnames == [r["scraper"] for r in results] == ["article", "links", "lists", "metadata", "pagination", "tables"]
     for result in results:
         assert result["ok"], result
         if result["records"]:
