@@ -75,6 +75,15 @@ WHEELS = {
         "imports": ["et_xmlfile"],
         "depends": [],
     },
+    # Version pins, wheel names and markers for the packages a scraper
+    # requires from an index (gleaner.packages); imported at install only.
+    "packaging": {
+        "version": "26.2",
+        "file_name": "packaging-26.2-py3-none-any.whl",
+        "sha256": "5fc45236b9446107ff2415ce77c807cee2862cb6fac22b8a73826d0693b0980e",
+        "imports": ["packaging"],
+        "depends": [],
+    },
     "xmltodict": {
         "version": "1.0.4",
         "file_name": "xmltodict-1.0.4-py3-none-any.whl",
@@ -257,6 +266,13 @@ def write_lock(pyodide_lock, wheels, lxml):
     return (json.dumps(lock, indent=2, sort_keys=True) + "\n").encode()
 
 
+def pyodide_packages(pyodide_lock):
+    """The names of the packages Pyodide has builds of, for the sentence that refuses a
+    compiled package a scraper requires (gleaner.packages): this build ships only some."""
+    listing = {"generated": GENERATED, "pyodide": PYODIDE_VERSION, "packages": sorted(pyodide_lock["packages"])}
+    return (json.dumps(listing, indent=1) + "\n").encode()
+
+
 def is_native_only(path):
     """gleaner/scrapy/ runs Gleaner plugins under Scrapy, natively; the browser has no Scrapy."""
     return path.is_relative_to(ROOT / "py" / "gleaner" / "scrapy")
@@ -407,6 +423,7 @@ def build(wheels_dir=None):
     if lxml:
         files[f"python/{lxml[0]['file_name']}"] = lxml[1]
     files["python/pyodide-lock.json"] = write_lock(pyodide_lock, wheels, lxml)
+    files["python/pyodide-packages.json"] = pyodide_packages(pyodide_lock)
     files["python/gleaner.zip"] = app
     files["python/scrapers.json"] = scraper_index()
     files["python/build-info.json"] = build_info(files)

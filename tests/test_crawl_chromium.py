@@ -14,7 +14,7 @@ import time
 import pytest
 
 from crawl_site import PLUGIN, serve_crawl_site
-from user_grant import answer_prompt, virtual_display
+from user_grant import answer_prompt, display, shipped_browser  # noqa: F401  (display: a fixture)
 
 # This module's browser and tests run in a thread of their own (see conftest.pytest_pyfunc_call).
 PLAYWRIGHT_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -27,22 +27,11 @@ def crawl_site():
 
 
 @pytest.fixture(scope="module")
-def display():
-    with virtual_display() as name:
-        yield name
-
-
-@pytest.fixture(scope="module")
 def shipped(extension_dir, display, tmp_path_factory):
     """The shipped build in Chromium on the virtual display, with the test plugin installed."""
     from gleaner.plugins import load_plugin
-    from gleaner_cli.browser import ExtensionBrowser
 
-    shipped_dir = extension_dir.parent / "chrome"
-    manifest = json.loads((shipped_dir / "manifest.json").read_text())
-    assert "host_permissions" not in manifest and manifest["optional_host_permissions"] == ["http://*/*", "https://*/*"]
-    profile = tmp_path_factory.mktemp("crawl-profile")
-    browser = ExtensionBrowser(shipped_dir, profile_dir=profile, display=display)
+    browser = shipped_browser(extension_dir, display, tmp_path_factory.mktemp("crawl-profile"))
     PLAYWRIGHT_THREAD.submit(browser.__enter__).result()
     source = PLUGIN.read_text()
     scrapers = [{"source": source, "metadata": load_plugin(source, PLUGIN.name).metadata(), "enabled": True}]

@@ -46,7 +46,8 @@ def validate(host, source, previous=None):
         (GOOD.replace('VERSION = "1.0.0"\n', ""), "VERSION is missing (every scraper needs NAME, VERSION, MATCHES and def scrape(page))", None, None),
         (GOOD.replace('NAME = "headings"', 'NAME = "links"'), "NAME 'links' is taken by a built-in scraper; choose another name", 1, 1),
         (GOOD.replace('"*://*/*"', '"https://*.*.example.org/*"'), "MATCHES: 'https://*.*.example.org/*': '*' in the host must be alone or lead as '*.'", 3, 1),
-        (GOOD.replace('MATCHES = ["*://*/*"]', 'MATCHES = ["*://*/*"]\nREQUIRES = ["no-such-package"]'), "this build does not bundle no-such-package, which 'headings' requires", 4, 1),
+        (GOOD.replace('MATCHES = ["*://*/*"]', 'MATCHES = ["*://*/*"]\nREQUIRES = ["no-such-package"]'), "this build does not bundle no-such-package, which 'headings' requires; "
+         'pin an exact version from the package index, as in REQUIRES = ["no-such-package==1.2.3"]', 4, 1),
         (GOOD.replace('{"html": "<h1>A</h1>", "records": [{"text": "Z"}]}', '{"name": "smoke", "html": "<h1>A</h1>"}'),
          'test case \'smoke\' checks nothing: give it "records" (the exact list), "count" or "expect", '
          "or it would pass whatever the scraper returns", 13, 5),

@@ -39,6 +39,13 @@ def virtual_display():
         server.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def display():
+    """A virtual display for the module's browser (import this fixture into a test module to use it)."""
+    with virtual_display() as name:
+        yield name
+
+
 def answer_prompt(display, click, *, allow):
     """Run `click` (which makes the extension ask), then answer the prompt it opens.
 
@@ -50,3 +57,16 @@ def answer_prompt(display, click, *, allow):
     time.sleep(PROMPT_OPENS_SECONDS)
     keys = ["Tab", "Return"] if allow else ["Escape"]
     subprocess.run(["xdotool", "key", "--delay", "150", *keys], check=True, env={**os.environ, "DISPLAY": display})
+
+
+def shipped_browser(extension_dir, display, profile_dir):
+    """An ExtensionBrowser (not yet entered) of the shipped build, dist/chrome, on the display:
+    no host access at install, optional host access only, granted at the prompt."""
+    import json
+
+    from gleaner_cli.browser import ExtensionBrowser
+
+    shipped_dir = extension_dir.parent / "chrome"
+    manifest = json.loads((shipped_dir / "manifest.json").read_text())
+    assert "host_permissions" not in manifest and manifest["optional_host_permissions"] == ["http://*/*", "https://*/*"]
+    return ExtensionBrowser(shipped_dir, profile_dir=profile_dir, display=display)

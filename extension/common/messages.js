@@ -36,11 +36,14 @@ export const Command = Object.freeze({
   WarmUp: 'WarmUp',
 
   // The options page: managing scrapers (see service-worker/scraper-store.js).
-  // {} -> { scrapers: [{ ...metadata, builtin, enabled, offSites, lastRun, source? }], host: { packages }? }
+  // {} -> { scrapers: [{ ...metadata, builtin, enabled, offSites, lastRun, source?, packages? }], packageCache: { count, bytes } }
+  // packages: a user scraper's lock, [{ name, version, filename, sha256, size, licence, ... }] (docs/packages.md)
   ListScrapers: 'ListScrapers',
   // { source } -> { ok, metadata, installed: { version, source, diff } | null } | { ok: false, error: { message, line, column } }
   ValidateScraper: 'ValidateScraper',
-  // { source, originalName?, replace? } -> the saved scraper; refuses an invalid source and saves nothing
+  // { source, originalName?, replace? } -> the saved scraper; refuses an invalid source and saves nothing.
+  // A scraper that pins packages has them resolved, fetched from the package index and verified first
+  // (the sender asks chrome.permissions for the index's site from the person's click).
   SaveScraper: 'SaveScraper',
   // { name } -> { entry, index, offSites }: what RestoreScraper needs to undo it
   DeleteScraper: 'DeleteScraper',
@@ -56,7 +59,8 @@ export const Command = Object.freeze({
   RunScraperTests: 'RunScraperTests',
   // { source, tabId? | page: { url, html | xml } } -> { result, page: { url, title } }
   TryScraper: 'TryScraper',
-  // {} -> { text, filename }: every user scraper and setting as one JSON archive
+  // { withWheels? } -> { text, filename }: every user scraper and setting as one JSON archive
+  // (each scraper's package lock with it; withWheels: the wheels' bytes too)
   ExportArchive: 'ExportArchive',
   // { text, choices?: { [name]: 'replace' | 'keep-both' | 'skip' } } -> { conflicts } | { imported, skipped }
   ImportArchive: 'ImportArchive',
@@ -113,8 +117,12 @@ export const HostCommand = Object.freeze({
   Export: 'HostExport',
   // { source, previous? } -> { ok, metadata, diff? } | { ok: false, error: { message, line, column } }
   Validate: 'HostValidate',
-  // { name, source? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
+  // { name, source?, packages? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
   RunTests: 'HostRunTests',
+  // { start: { requires, indexUrl, limitBytes, pyodideShips } } | { state, responses }
+  //   -> { ok, state, requests } | { ok, lock } | { ok: false, error }: one step of resolving a
+  // scraper's pinned packages (gleaner.packages); the service worker fetches what it asks for.
+  ResolvePackages: 'HostResolvePackages',
 });
 
 // The formats gleaner.exporters registers (tsv: what "Copy as table" copies).
@@ -147,6 +155,9 @@ export const WorkerOp = Object.freeze({
   Export: 'export',
   Validate: 'validate',
   RunTests: 'runTests',
+  ResolvePackages: 'resolvePackages',
+  // { wheels: [{ sha256, bytes }] }: unpack each under /packages/<sha256>/ (a plugin's packages, before its run)
+  LoadWheels: 'loadWheels',
 });
 
 export function ok(result) {

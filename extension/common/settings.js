@@ -8,6 +8,15 @@
 
 const positive = (max = Infinity) => (value) => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max;
 const boolean = (value) => typeof value === 'boolean';
+const webAddress = (value) => {
+  if (typeof value !== 'string' || value.length > 2048) return false;
+  try {
+    const { protocol, username, password } = new URL(value);
+    return (protocol === 'http:' || protocol === 'https:') && !username && !password;
+  } catch {
+    return false;
+  }
+};
 
 // The longest time limit a scraper may have, its own TIMEOUT included, so a
 // plugin cannot ask for all the time in the world.
@@ -23,6 +32,11 @@ export const SETTINGS = Object.freeze({
   historyLimitMB: { default: 50, valid: positive(), means: 'a number of MB above 0' },
   // Python stays booted this long after its last use, then gives its memory back.
   keepWarmMinutes: { default: 5, valid: positive(), means: 'a number of minutes above 0' },
+  // Where the packages a scraper pins in REQUIRES are installed from, at its
+  // install only (a PEP 503/691 simple index: PyPI's, a company's, a local one).
+  packageIndexUrl: { default: 'https://pypi.org/simple/', valid: webAddress, means: 'an http(s) address of a package index' },
+  // All the wheels one scraper installs together may not exceed this.
+  packageLimitMB: { default: 20, valid: positive(1024), means: 'a number of MB above 0, at most 1024' },
 });
 
 export const SETTING_KEYS = Object.freeze(Object.keys(SETTINGS));

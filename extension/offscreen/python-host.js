@@ -6,6 +6,7 @@ import { HostCommand, WorkerOp, UserError } from '../common/messages.js';
 import { SETTINGS } from '../common/settings.js';
 import { scraperResult, failedResult } from '../common/scraper-result.js';
 import { loadSnapshot, saveSnapshot } from './snapshot-store.js';
+import { getWheels, sha256Hex } from '../common/wheel-store.js';
 
 // Pyodide hangs without a word when the CSP lacks 'wasm-unsafe-eval' (or a
 // file is missing), so a boot that takes this long is reported, not awaited.
@@ -25,6 +26,8 @@ const CALL_TIMEOUT_MS = 30_000;
 const pageTimeoutMs = (chars) => CALL_TIMEOUT_MS + Math.ceil(chars / 1_000_000) * 2_000;
 const SIGINT = 2;
 const TESTS_TIMEOUT_MS = 60_000;
+// One step of resolving packages reads a wheel's metadata from its bytes.
+const RESOLVE_TIMEOUT_MS = 60_000;
 // An export of the largest run a scraper may give (16 MB of records) as
 // XLSX takes openpyxl tens of seconds in Pyodide.
 const EXPORT_TIMEOUT_MS = 120_000;
@@ -45,6 +48,8 @@ class PythonWorker {
     this.nextId = 1;
     this.onProgress = onProgress;
     this.booted = false;
+    // The wheels (by sha256) unpacked in this worker's file system; a new worker starts with none.
+    this.wheels = new Set();
     this.worker.onmessage = ({ data }) => {
       if (data?.progress) {
         this.onProgress(data.progress);
@@ -224,8 +229,15 @@ export class PythonHost {
   // first; a plugin that swallows it (or never returns to Python) loses the
   // worker. Returns the scraper's result, never throws for the plugin's sake.
   async runScraper(scraper, timeoutMs, pageId) {
+    if (scraper.packages?.length) {
+      try {
+        await this.loadWheels(scraper.packages);
+      } catch (error) {
+        return failedResult(scraper, { type: 'MissingPackage', message: error.message, user: true });
+      }
+    }
     const worker = this.worker;
-    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback: scraper.callback });
+    const reply = worker.send(WorkerOp.RunScraper, { name: scraper.name, source: scraper.source, pageId, callback: scraper.callback, packages: scraper.packages });
     const { interruptGraceMs, timeoutMessage, keptRecordsMessage } = this.timeLimits ?? {};
     const stopped = (how, records = [], follows = []) => failedResult(scraper, {
       type: 'Timeout',
@@ -250,6 +262,27 @@ export class PythonHost {
     }
     this.replace();
     return stopped('Python was restarted.');
+  }
+
+  // A plugin's wheels into the worker before its run: read from IndexedDB
+  // (the worker has none), checked against their hash once more, and moved
+  // to the worker, which unpacks each into a folder only that plugin's runs
+  // put on sys.path. Each worker gets them once.
+  async loadWheels(hashes) {
+    await this.boot();
+    const worker = this.worker;
+    const missing = hashes.filter((hash) => !worker.wheels.has(hash));
+    if (!missing.length) return;
+    const records = await getWheels(missing);
+    const wheels = [];
+    for (const [i, record] of records.entries()) {
+      if (!record || (await sha256Hex(record.bytes)) !== missing[i]) {
+        throw new UserError(`A package this scraper requires (${record?.filename ?? missing[i].slice(0, 12)}) is missing from the browser's storage or damaged; install the scraper again to fetch its packages.`);
+      }
+      wheels.push({ sha256: missing[i], bytes: new Uint8Array(record.bytes) });
+    }
+    await worker.call(WorkerOp.LoadWheels, { wheels }, CALL_TIMEOUT_MS, wheels.map((w) => w.bytes.buffer));
+    for (const hash of missing) worker.wheels.add(hash);
   }
 
   // The worker itself failed during a scraper (a fatal Pyodide error, a
@@ -375,8 +408,11 @@ export class PythonHost {
       case HostCommand.Validate:
         return this.call(WorkerOp.Validate, payload);
       case HostCommand.RunTests:
+        if (payload.packages?.length) await this.loadWheels(payload.packages);
         // A scraper's TESTS may hold several pages: more time than one call.
         return this.call(WorkerOp.RunTests, payload, TESTS_TIMEOUT_MS);
+      case HostCommand.ResolvePackages:
+        return this.call(WorkerOp.ResolvePackages, payload, RESOLVE_TIMEOUT_MS);
       default:
         throw new UserError(`unknown host command ${name}`);
     }

@@ -16,6 +16,8 @@ import { unpackZip } from './zip-files.js';
 const PYODIDE_URL = new URL('../../pyodide/', import.meta.url).href;
 const PYTHON_URL = new URL('../../python/', import.meta.url).href;
 const APP_DIR = '/gleaner';
+// gleaner.host.PACKAGES_DIR: where plugins' wheels are unpacked, one folder per sha256.
+const PACKAGES_DIR = '/packages';
 
 let pyodide = null;
 let host = null;
@@ -167,10 +169,20 @@ const ops = {
   [WorkerOp.SetPage]: async ({ page: { html, tree, ...rest } }) => JSON.parse(host.set_page_json(JSON.stringify(rest), html ?? null, tree ?? null)),
   // pageId: the page this run is for (Python refuses another); callback: the
   // plugin's entry point a crawl names, scrape when absent.
-  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined)),
+  // packages: the sha256 of each wheel the plugin's lock names, unpacked by LoadWheels first.
+  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback, packages }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined, packages ?? undefined)),
   [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
   [WorkerOp.Validate]: async ({ source, previous }) => JSON.parse(host.validate_json(source, previous ?? undefined)),
-  [WorkerOp.RunTests]: async ({ name, source }) => JSON.parse(host.run_tests_json(name, source ?? undefined)),
+  [WorkerOp.RunTests]: async ({ name, source, packages }) => JSON.parse(host.run_tests_json(name, source ?? undefined, packages ?? undefined)),
+  [WorkerOp.ResolvePackages]: async (request) => JSON.parse(host.resolve_packages_json(JSON.stringify(request))),
+  // Bytes the host read from IndexedDB (this worker has none), each wheel into a folder of its own.
+  [WorkerOp.LoadWheels]: async ({ wheels }) => {
+    for (const { sha256, bytes } of wheels) {
+      const folder = `${PACKAGES_DIR}/${sha256}`;
+      if (!pyodide.FS.analyzePath(folder).exists) await unpackZip(pyodide.FS, bytes, folder);
+    }
+    return { loaded: wheels.length };
+  },
 };
 
 // Plugins can reach self.onmessage and self.postMessage through `js`; a

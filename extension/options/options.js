@@ -6,6 +6,7 @@ import { Target, Command, request } from '../common/messages.js';
 import { el } from '../common/ui.js';
 import { createEditor } from './editor.bundle.js';
 import { initHistory } from './history.js';
+import { askIndexAccess, describeCache, describeLock, pinsPackages } from './package-settings.js';
 
 const $ = (id) => document.getElementById(id);
 const SHOWN_ROWS = 100;
@@ -101,7 +102,9 @@ function scraperRow(scraper) {
       el('span', { className: 'muted', textContent: scraper.name }), ' ',
       el('span', { className: 'version', textContent: scraper.version }), ' ',
       scraper.builtin && el('span', { className: 'badge', textContent: 'built-in' })),
-    scraper.description && el('div', { className: 'muted small', textContent: scraper.description }));
+    scraper.description && el('div', { className: 'muted small', textContent: scraper.description }),
+    scraper.packages?.length && el('div', { className: 'packages small' }, 'Packages: ',
+      ...describeLock(scraper.packages).flatMap(({ text, detail }, i) => [i ? ', ' : '', el('span', { className: 'package', textContent: text }), el('span', { className: 'muted', textContent: ` (${detail})` })])));
   const actions = el('td', { className: 'row-actions' },
     el('button', { type: 'button', textContent: scraper.builtin ? 'View' : 'Edit', dataset: { action: 'edit' }, onclick: () => openScraper(scraper) }),
     scraper.builtin && el('button', { type: 'button', textContent: 'Duplicate', dataset: { action: 'duplicate' }, onclick: () => duplicate(scraper) }),
@@ -112,7 +115,9 @@ function scraperRow(scraper) {
 }
 
 async function load() {
-  ({ scrapers } = await send(Command.ListScrapers));
+  const listed = await send(Command.ListScrapers);
+  ({ scrapers } = listed);
+  $('package-cache').textContent = describeCache(listed.packageCache);
   const mine = scrapers.filter((s) => !s.builtin);
   const rows = scrapers.map(scraperRow);
   if (!mine.length) {
@@ -261,6 +266,9 @@ async function save() {
   if (!current || current.builtin) return;
   const source = editor.getText();
   try {
+    // Asked first, while the click still counts as the person's gesture; the
+    // service worker refuses the install with a sentence if it was refused.
+    if (pinsPackages(source)) await askIndexAccess();
     const reply = await validateNow();
     if (!reply.ok) {
       notify('Not saved: fix the marked problem first.', { error: true });
@@ -291,7 +299,8 @@ async function commitSave(source, replace) {
   setEditorState();
   // The list first: when the notice says saved, the list shows it.
   await load();
-  notify(`Saved ${saved.name} ${saved.version}.`);
+  const installed = saved.packages?.length ? ` with ${saved.packages.map((w) => `${w.name} ${w.version}`).join(', ')}` : '';
+  notify(`Saved ${saved.name} ${saved.version}${installed}.`);
 }
 
 function diffLines(diff) {
@@ -439,7 +448,7 @@ async function remove(scraper) {
 
 async function exportAll() {
   try {
-    const { text, filename } = await send(Command.ExportArchive);
+    const { text, filename } = await send(Command.ExportArchive, { withWheels: $('export-wheels').checked });
     download(text, filename, 'application/json');
     notify(`Exported to ${filename}.`);
   } catch (error) {
@@ -468,9 +477,9 @@ function askConflicts(conflicts) {
   });
 }
 
-async function importArchive(file) {
+async function importArchive(file, { text = null } = {}) {
   try {
-    const text = await file.text();
+    text ??= await file.text();
     let reply = await send(Command.ImportArchive, { text });
     if (reply.conflicts) {
       const choices = await askConflicts(reply.conflicts);
@@ -485,6 +494,13 @@ async function importArchive(file) {
   } catch (error) {
     await load();
     notify(error.message, { error: true });
+    if (error.type === 'NeedsIndexAccess') {
+      // The packages are fetched from the index the person set; access to it is asked from this click.
+      const retry = async () => {
+        if (await askIndexAccess()) importArchive(file, { text });
+      };
+      $('notice').append(' ', el('button', { type: 'button', id: 'allow-index', textContent: 'Allow the package index and import', onclick: retry }));
+    }
   }
 }
 

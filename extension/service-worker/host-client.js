@@ -87,7 +87,8 @@ export function createHostClient({ onProgress }) {
     run: (page, scrapers) => (offscreen ? runInParts(send, page, scrapers) : send(HostCommand.Run, { page, scrapers })),
     exportRecords: (request) => send(HostCommand.Export, request),
     validate: (source, previous) => send(HostCommand.Validate, { source, previous }),
-    runTests: (name, source) => send(HostCommand.RunTests, { name, source }),
+    runTests: (name, source, packages) => send(HostCommand.RunTests, { name, source, packages }),
+    resolvePackages: (request) => send(HostCommand.ResolvePackages, request),
   };
 }
 

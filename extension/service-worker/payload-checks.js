@@ -41,7 +41,7 @@ export const SHAPES = Object.freeze({
   [Command.TestUrl]: { url: text(8192) },
   [Command.RunScraperTests]: { name, source: optional(text(MAX_SOURCE_CHARS)) },
   [Command.TryScraper]: { source: text(MAX_SOURCE_CHARS), tabId: optional(tabId), page: optional(object) },
-  [Command.ExportArchive]: {},
+  [Command.ExportArchive]: { withWheels: optional(bool) },
   [Command.ImportArchive]: { text: text(MAX_ARCHIVE_CHARS), choices: optional(object) },
   [Command.ListRuns]: {},
   [Command.GetRun]: { runId },

@@ -8,6 +8,8 @@ import { applicableScrapers, scrapersOffForSite, summarize, validOrThrow } from 
 import { captureTab, unreadableReason } from './tab-capture.js';
 import { scrapePage, runScrapers } from './scrape-page.js';
 import { keepRun, lastRunForPage } from './last-run.js';
+import { packagesForTrial } from './package-installer.js';
+import * as store from './scraper-store.js';
 
 registerCommands('scrape-commands', {
   async [Command.DescribeTab]({ tabId }) {
@@ -46,7 +48,8 @@ registerCommands('scrape-commands', {
     if (input.kind !== metadata.input) {
       throw new UserError(`This scraper reads ${metadata.input === 'feed' ? 'feeds' : 'HTML pages'}, and that is ${input.kind === 'feed' ? 'a feed' : 'an HTML page'}.`);
     }
-    const { results } = await runScrapers(input, [{ ...metadata, source }]);
+    const packages = packagesForTrial(await store.read(), metadata);
+    const { results } = await runScrapers(input, [{ ...metadata, source, packages }]);
     return { result: results[0], page: { url: input.url, title: input.title } };
   },
 });

@@ -19,6 +19,8 @@ async function hostScrapers(scrapers, callback) {
     source: s.source,
     timeoutMs: Math.round(Math.min(s.timeout > 0 ? s.timeout : fallback, MAX_TIMEOUT_SECONDS) * 1000),
     ...(callback ? { callback } : {}),
+    // The wheels its lock names (a scraper that pins packages): loaded for its runs only.
+    ...(s.packages?.length ? { packages: s.packages.map((wheel) => wheel.sha256) } : {}),
   }));
 }
 

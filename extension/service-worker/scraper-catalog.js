@@ -18,7 +18,7 @@ export function builtinScrapers() {
 export async function allScrapers(state) {
   return [
     ...(await builtinScrapers()).map((s) => ({ ...s, builtin: true, enabled: store.isEnabled(state, s.name, true) })),
-    ...state.scrapers.map((s) => ({ ...s.metadata, builtin: false, enabled: s.enabled !== false, source: s.source })),
+    ...state.scrapers.map((s) => ({ ...s.metadata, builtin: false, enabled: s.enabled !== false, source: s.source, packages: s.packages ?? [] })),
   ];
 }
 

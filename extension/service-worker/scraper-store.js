@@ -2,9 +2,10 @@
 // "unlimitedStorage" permission, so a large scraper collection never meets
 // the 10 MB quota). Layout, each under its own key:
 //
-//   scrapers: [{ source, metadata, enabled, installedAt, updatedAt }]
+//   scrapers: [{ source, metadata, enabled, installedAt, updatedAt, packages? }]
 //             the user's scrapers in install order; metadata is what
-//             gleaner.plugins read from the source when it was validated
+//             gleaner.plugins read from the source when it was validated;
+//             packages, the lock of what it pins (service-worker/package-installer.js)
 //   settings: { builtins: { [name]: { enabled } }, offSites: { [name]: [hostname] } }
 //             built-ins switched off, and the sites each scraper is off for
 //   lastRuns: { [name]: { at, url, ok, count, error } }
@@ -95,6 +96,8 @@ export function archiveText(state, builtinNames, settings) {
       installedAt: s.installedAt ?? null,
       updatedAt: s.updatedAt ?? null,
       source: s.source,
+      // The packages it pins, resolved: every wheel by name, version, file and sha256 (no bytes).
+      ...(s.packages?.length ? { packages: s.packages.map(lockEntry) } : {}),
     })),
     builtins: Object.fromEntries(builtinNames.map((name) => [name, {
       enabled: state.settings.builtins[name]?.enabled !== false,
@@ -103,6 +106,11 @@ export function archiveText(state, builtinNames, settings) {
     settings: Object.fromEntries(SETTING_KEYS.map((key) => [key, settings[key]])),
   };
   return `${JSON.stringify(archive, null, 2)}\n`;
+}
+
+// What an archive keeps of a lock's wheel, in a fixed order.
+function lockEntry({ name, version, filename, url, sha256, size, licence, requires, topLevel }) {
+  return { name, version, filename, url, sha256, size, licence, requires, topLevel };
 }
 
 export function parseArchive(text) {

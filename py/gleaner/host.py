@@ -13,11 +13,27 @@ from pathlib import Path
 from . import CONTRACT_VERSION
 from .errors import GleanerError, WrongPage
 from .exporters import exporter
+from .packages import PackageScope, folder_top_level, resolve_step, run_ready_message, start_resolution
 from .page import Page
 from .plugins import load_plugin, package_available, source_diff, validate_user_source
 from .runner import MAX_OUTPUT_CHARS, OutputTooLarge, make_result, page_allowance_seconds, run_plugin, time_limit_rules  # noqa: F401  (the host's API)
 
 OPTIONAL_PACKAGES = ("bs4", "xmltodict", "lxml")
+# Where the browser worker unpacks the wheels of plugins' packages, one folder per sha256.
+PACKAGES_DIR = "/packages"
+
+
+def wheel_folders(folder):
+    """An unpacked wheel's import roots: its folder, and the purelib/platlib folders
+    of its .data directory, which an installer would have moved to the top."""
+    return [folder, *(str(path) for kind in ("purelib", "platlib") for path in sorted(Path(folder).glob(f"*.data/{kind}")))]
+
+
+def bundled_versions():
+    """{distribution: version} of what this Python has installed: in the browser, exactly the build's wheels."""
+    import importlib.metadata
+
+    return {dist.metadata["Name"]: dist.version for dist in importlib.metadata.distributions() if dist.metadata["Name"]}
 
 
 def load_builtins(directory):
@@ -40,6 +56,8 @@ class Host:
         self._user = {}  # digest -> Plugin, so an unchanged user scraper is compiled once
         self.page = None
         self.page_id = None  # the id the browser gave self.page; every run names the page it means
+        self._scopes = {}  # (plugin digest, wheel folders) -> PackageScope, so a plugin's packages are imported once
+        self.packages_dir = PACKAGES_DIR
 
     def plugin(self, name, source=None):
         if source is None:
@@ -65,6 +83,8 @@ class Host:
         for plugin in self.builtins.values():
             plugin.module  # noqa: B018
         Page("https://example.invalid/", "<!DOCTYPE html><title>t</title><p class='a b'>x &amp; y</p>").soup  # noqa: B018
+        # A scraper that pins a package is checked with `packaging` each time it is saved or run.
+        load_plugin('NAME = "w"\nVERSION = "1"\nMATCHES = ["*://*/*"]\nREQUIRES = ["w==1"]\ndef scrape(page):\n    pass\n', "warm-up.py")
         parse_xml("<rss version='2.0'><channel><title>t &amp; u</title><item><title>i</title></item></channel></rss>")
 
     def applicable(self, url, kind="html", user_plugins=()):
@@ -123,11 +143,12 @@ class Host:
             "allowanceMs": page_allowance_seconds(len(self.page.html)) * 1000,
         })
 
-    def run_json(self, name, source=None, page_id=None, callback=None):
+    def run_json(self, name, source=None, page_id=None, callback=None, packages=None):
         """Run scraper ``name`` (a built-in, or the user's ``source``) on the
         page set last, through its function ``callback`` (``scrape`` when
         None). With ``page_id``, the run is refused unless that is the page
-        Python holds: no run reads another run's page."""
+        Python holds: no run reads another run's page. ``packages``: the
+        sha256 of each wheel the plugin's lock names (see package_scope)."""
         if page_id is not None and page_id != self.page_id:
             refused = WrongPage(
                 f"this run is for page {page_id!r}, but Python holds page {self.page_id!r}; "
@@ -138,9 +159,48 @@ class Host:
             if self.page is None:
                 raise GleanerError("no page was set before this run")
             plugin = self.plugin(name, source)
+            scope = self.package_scope(plugin, packages)
         except GleanerError as exc:
             return json.dumps(make_result(name, name, error=exc.to_dict()))
-        return json.dumps(run_plugin(plugin, self.page, callback), ensure_ascii=False)
+        return json.dumps(run_plugin(plugin, self.page, callback, scope), ensure_ascii=False)
+
+    def package_scope(self, plugin, packages=None):
+        """The PackageScope of a plugin that pins packages: its wheels, unpacked by the worker
+        under PACKAGES_DIR/<sha256>/, importable during its runs only. None for a plugin without pins."""
+        if not plugin.pins:
+            return None
+        if not packages:
+            from .errors import MissingPackage
+
+            raise MissingPackage(run_ready_message(plugin.title or plugin.name, plugin.pins))
+        folders = tuple(folder for sha256 in packages for folder in wheel_folders(f"{self.packages_dir}/{sha256}"))
+        key = (plugin.digest, folders)
+        if key not in self._scopes:
+            self._scopes[key] = PackageScope(folders, {name for folder in folders for name in folder_top_level(folder)})
+        return self._scopes[key]
+
+    def resolve_packages_json(self, request_json):
+        """One step of resolving a scraper's pins (gleaner.packages.resolve_step), for the service worker that fetches.
+
+        ``{"start": {requires, indexUrl, limitBytes, pyodideShips}}`` or
+        ``{"state", "responses"}`` -> ``{"ok", "state", "requests"}``, or
+        ``{"ok", "lock"}`` when done, or ``{"ok": false, "error"}``.
+        """
+        request = json.loads(request_json)
+        try:
+            if "start" in request:
+                start = request["start"]
+                state = start_resolution(start["requires"], start["indexUrl"], limit_bytes=start["limitBytes"],
+                                         bundled=bundled_versions(), pyodide_ships=start.get("pyodideShips", ()))
+                responses = []
+            else:
+                state, responses = request["state"], request["responses"]
+            state, requests, lock = resolve_step(state, responses)
+        except GleanerError as exc:
+            return json.dumps({"ok": False, "error": exc.to_dict()})
+        if lock is not None:
+            return json.dumps({"ok": True, "lock": lock})
+        return json.dumps({"ok": True, "state": state, "requests": requests})
 
     def validate_json(self, source, previous=None):
         """Check a user's scraper before it is saved: {ok, metadata, diff} or {ok: false, error}.
@@ -158,15 +218,19 @@ class Host:
             reply["diff"] = source_diff(previous, source)
         return json.dumps(reply)
 
-    def run_tests_json(self, name, source=None):
+    def run_tests_json(self, name, source=None, packages=None):
         """Run a scraper's own TESTS here, as pytest does natively; fixture paths resolve against scrapers/."""
         try:
             plugin = self.plugin(name, source)
+            scope = self.package_scope(plugin, packages)
         except GleanerError as exc:
             return json.dumps([{"name": "loading the scraper", "ok": False, "problems": [exc.message], "error": exc.to_dict()}])
+        import contextlib
+
         from .testing import run_tests
 
-        return json.dumps(run_tests(plugin, self.scrapers_dir), ensure_ascii=False)
+        with scope or contextlib.nullcontext():
+            return json.dumps(run_tests(plugin, self.scrapers_dir), ensure_ascii=False)
 
     def list_specs_json(self, page_id):
         """The lists found on the page set last, main list first: ``{"ok", "lists": [{"index", "items", "spec"}]}``

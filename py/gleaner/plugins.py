@@ -29,7 +29,7 @@ METADATA = {
     "TITLE": (False, lambda v: isinstance(v, str), "a string"),
     "DESCRIPTION": (False, lambda v: isinstance(v, str), "a string"),
     "INPUT": (False, lambda v: v in INPUT_KINDS, '"html" or "feed"'),
-    "REQUIRES": (False, lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of package names"),
+    "REQUIRES": (False, lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of package names and exact pins"),
     "TIMEOUT": (False, lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a positive number of seconds"),
 }
 
@@ -88,9 +88,18 @@ class Plugin:
             self._module = module
         return self._module
 
+    @property
+    def pins(self):
+        """The packages it requires from an index, as [(name, version)] (gleaner.packages installs them)."""
+        from .packages import pins_of
+
+        return pins_of(self.requires)
+
     def check_requirements(self):
+        from .packages import parse_pin
+
         for package in self.requires:
-            if not package_available(package):
+            if not parse_pin(package) and not package_available(package):
                 raise MissingPackage(f"scraper {self.name!r} requires {package}, and this build does not bundle {package}")
 
     def entry_point(self, name=None):
@@ -192,15 +201,33 @@ def load_plugin(source, filename=None, *, builtin=False, check_packages=True):
         builtin=builtin,
         crawls=crawls,
     )
+    check_requires(plugin, lines.get("REQUIRES"), check_packages)
+    return plugin
+
+
+# A REQUIRES entry that is neither a bare name nor an exact pin ("x>=1", "x[extra]==1").
+REQUIREMENT_SYNTAX = re.compile(r"[<>=!~\[\];@ ]")
+
+
+def check_requires(plugin, line, check_packages=True):
+    """Bare names must be bundled; anything else must be an exact pin (installed from the index at install)."""
+    from .packages import how_to_pin, parse_pin
+
+    for entry in plugin.requires:
+        if parse_pin(entry):
+            continue
+        if REQUIREMENT_SYNTAX.search(entry.strip()):
+            name = re.split(REQUIREMENT_SYNTAX, entry.strip())[0] or entry
+            raise PluginInvalid(f"REQUIRES {entry!r}: {how_to_pin(name).split(': ', 1)[1]} (an exact == pin, nothing else)", line=line, column=1)
     if check_packages:
-        missing = [p for p in plugin.requires if not package_available(p)]
+        missing = [p for p in plugin.requires if not parse_pin(p) and not package_available(p)]
         if missing:
             raise MissingPackage(
-                f"this build does not bundle {', '.join(missing)}, which {name!r} requires",
-                line=lines.get("REQUIRES"),
+                f"this build does not bundle {', '.join(missing)}, which {plugin.name!r} requires; "
+                f"{how_to_pin(missing[0]).split(': ', 1)[1]}",
+                line=line,
                 column=1,
             )
-    return plugin
 
 
 def check_follows(tree):

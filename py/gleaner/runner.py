@@ -8,6 +8,7 @@ time limit and its allowance for large pages, the output checks and cap, the
 timeout message, and the shape of a result.
 """
 
+import contextlib
 import json
 import time
 
@@ -130,27 +131,31 @@ def iter_output(plugin, page, callback=None, sink=None):
         yield sink.add(value)
 
 
-def run_plugin(plugin, page, callback=None):
+def run_plugin(plugin, page, callback=None, scope=None):
     """Run one entry point and return its result; a plugin's exception never escapes.
 
     Records and follows yielded before a failure are kept. KeyboardInterrupt
     is how the browser host stops a plugin that overran its time (Pyodide's
     interrupt buffer) and how a person stops the CLI: the plugin is reported
-    as interrupted with its output so far.
+    as interrupted with its output so far. ``scope`` (a
+    gleaner.packages.PackageScope) makes the plugin's own packages
+    importable for this run only.
     """
     started = time.perf_counter()
     sink = RunSink(plugin)
     error = None
     try:
-        for _ in iter_output(plugin, page, callback, sink):
-            pass
+        with scope or contextlib.nullcontext():
+            for _ in iter_output(plugin, page, callback, sink):
+                pass
     except (Exception, KeyboardInterrupt) as exc:  # the plugin is someone else's code: report, never crash
-        error = describe_exception(exc, plugin.filename)
+        explained = scope.explain(exc, plugin.title or plugin.name) if scope else None
+        error = explained.to_dict() if explained else describe_exception(exc, plugin.filename)
     ms = round((time.perf_counter() - started) * 1000, 1)
     return make_result(plugin.name, plugin.title, sink.records, sink.follows, ms, error)
 
 
-def run_limited(plugin, page, seconds=None, callback=None):
+def run_limited(plugin, page, seconds=None, callback=None, scope=None):
     """run_plugin under a time limit, natively: in a forked child, as the browser host runs it in its worker.
 
     ``seconds`` defaults to the plugin's time limit on this page. Past it the
@@ -164,14 +169,14 @@ def run_limited(plugin, page, seconds=None, callback=None):
     if seconds is None:
         seconds = time_limit_seconds(plugin, len(page.html))
     if "fork" not in multiprocessing.get_all_start_methods():
-        return run_plugin(plugin, page, callback)
+        return run_plugin(plugin, page, callback, scope)
     import os
     import signal
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     started = time.perf_counter()
-    child = context.Process(target=_run_child, args=(plugin, page, callback, send), daemon=True)
+    child = context.Process(target=_run_child, args=(plugin, page, callback, send, scope), daemon=True)
     child.start()
     send.close()
     result = how = None
@@ -201,7 +206,7 @@ def run_limited(plugin, page, seconds=None, callback=None):
     return result
 
 
-def _run_child(plugin, page, callback, channel):
+def _run_child(plugin, page, callback, channel, scope=None):
     import signal
 
     # SIGINT must stop the plugin with KeyboardInterrupt even when the parent
@@ -213,5 +218,5 @@ def _run_child(plugin, page, callback, channel):
         resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
     except (ImportError, ValueError, OSError):
         pass  # no such limit on this system: the time limit still holds
-    channel.send(run_plugin(plugin, page, callback))
+    channel.send(run_plugin(plugin, page, callback, scope))
     channel.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import scrape
-from .scrape import AUTOMATION_BUILD, CliError, load_user_plugins
+from .scrape import AUTOMATION_BUILD, CliError, install_in_browser, load_user_plugins
 
 # Who runs the crawl: the extension in a browser (here), or one plugin file
 # under Scrapy, on one machine or many workers sharing a Redis
@@ -29,6 +29,7 @@ def parse_args(argv):
     parser.add_argument("start", nargs="?", help="the first page: an http(s) URL, or a local .html file (its folder is served on 127.0.0.1)")
     parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="keep this scraper's records (repeatable); default: those that apply to START")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the crawl (repeatable)")
+    parser.add_argument("--index-url", metavar="URL", help="the package index a --plugin's pinned REQUIRES are installed from (default: PyPI's)")
     parser.add_argument("--max-pages", type=int, metavar="N", help="visit at most N pages (default 50, at most 10000)")
     parser.add_argument("--next-pages", type=int, metavar="N", help="also scrape the next N pages the pagination built-in finds")
     parser.add_argument("--delay", type=float, metavar="S", help="seconds between two page loads on one site (default 1)")
@@ -88,7 +89,9 @@ def run(args):
     list_text = read_url_list(args.url_list) if args.url_list else None
     plugins = load_user_plugins(args.plugin, available_imports={name for pkg in lock["packages"].values() for name in pkg["imports"]})
     with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
-        if plugins:
+        if any(p.pins for p in plugins):
+            install_in_browser(browser, plugins, args.index_url)
+        elif plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
         page = browser.context.new_page()
         page.goto(browser.url("extension/options/options.html"))

@@ -288,6 +288,17 @@ export class ExtensionFirefox {
     }, elementId, String(timeoutMs));
   }
 
+  // Install scrapers as the options page's Save does: their pinned packages
+  // are fetched from the package index (indexUrl, when given, becomes the setting).
+  async installScrapers(scrapers, indexUrl = null) {
+    const page = await this.controlPage();
+    if (indexUrl) await this.evaluate((url) => chrome.storage.local.set({ packageIndexUrl: url }), indexUrl);
+    for (const { source, metadata } of scrapers) {
+      const reply = await this.send(page, 'SaveScraper', { source });
+      if (!reply.ok) throw new Error(`${metadata.name}: ${reply.error.message}`);
+    }
+  }
+
   // Is the event page alive right now? runtime.getContexts does not wake it.
   async backgroundAlive() {
     return this.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['BACKGROUND'] })).length > 0);
@@ -388,6 +399,7 @@ async function scrapeCommand(args) {
   try {
     const launchSeconds = (performance.now() - launched) / 1000;
     if (args.userScrapers) await firefox.setUserScrapers(JSON.parse(fs.readFileSync(args.userScrapers, 'utf8')));
+    if (args.installScrapers) await firefox.installScrapers(JSON.parse(fs.readFileSync(args.installScrapers, 'utf8')), args.indexUrl);
     return { launchSeconds, jobs: await scrapeJobs(firefox, jobs, args) };
   } finally {
     await firefox.close();
@@ -397,7 +409,7 @@ async function scrapeCommand(args) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [command, ...rest] = process.argv.slice(2);
   if (command !== 'scrape') {
-    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE (--jobs FILE.json | --url URL) [--scraper NAME] [--format json|jsonl|csv|xlsx] [--user-scrapers FILE]');
+    console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE (--jobs FILE.json | --url URL) [--scraper NAME] [--format json|jsonl|csv|xlsx] [--user-scrapers FILE | --install-scrapers FILE [--index-url URL]]');
     process.exit(2);
   }
   scrapeCommand(parseArgs(rest)).then(

@@ -23,8 +23,11 @@ def automation_package(root=ROOT):
     return root / "dist" / "automation" / f"gleaner-firefox-automation-{version}.zip"
 
 
-def run_jobs(jobs, *, package=None, scrapers=(), fmt="json", user_scrapers=None, timeout=None):
+def run_jobs(jobs, *, package=None, scrapers=(), fmt="json", user_scrapers=None, timeout=None, install=False, index_url=None):
     """Each job ({url, file?, contentType?, pages?, pageScripts?}, see the driver) scraped in turn.
+
+    With ``install``, the user scrapers are installed as the options page
+    does (their pinned packages fetched from ``index_url``), not written to storage.
 
     Returns the driver's reply: {launchSeconds, jobs: [one answer per job]}.
     """
@@ -38,7 +41,9 @@ def run_jobs(jobs, *, package=None, scrapers=(), fmt="json", user_scrapers=None,
         if user_scrapers:
             path = Path(scratch) / "user-scrapers.json"
             path.write_text(json.dumps(user_scrapers))
-            command += ["--user-scrapers", str(path)]
+            command += ["--install-scrapers" if install else "--user-scrapers", str(path)]
+        if index_url:
+            command += ["--index-url", index_url]
         path = Path(scratch) / "jobs.json"
         path.write_text(json.dumps(jobs))
         completed = subprocess.run(command + ["--jobs", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=timeout)

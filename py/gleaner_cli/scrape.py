@@ -49,12 +49,17 @@ def parse_args(argv):
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the run (repeatable)")
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
+    parser.add_argument("--index-url", metavar="URL",
+                        help="the package index (PEP 503/691 simple API) a --plugin's pinned REQUIRES are installed from "
+                             "(default: PyPI's); it is asked only while the plugin is installed")
     parser.add_argument("--browser", choices=("chromium", "firefox"), default="chromium",
                         help="the browser that runs the extension (firefox: headless firefox-esr, the event page's Pyodide)")
     parser.add_argument("--url", metavar="URL",
                         help="the http(s) address a saved file came from: the page's URL in the browser (which shows the file "
                              "there, offline) and natively, so both give the same records")
     args = parser.parse_args(argv)
+    if args.index_url is not None and not args.index_url.startswith(("http://", "https://")):
+        parser.error(f"--index-url takes an http(s) address, not {args.index_url!r}")
     if args.url is not None:
         if not args.url.startswith(("http://", "https://")):
             parser.error(f"--url takes an http(s) address, not {args.url!r}")
@@ -81,6 +86,7 @@ def resolve_target(args):
 def load_user_plugins(paths, available_imports=None):
     """Check each file with the same contract the options page enforces."""
     from gleaner.errors import GleanerError
+    from gleaner.packages import parse_pin
     from gleaner.plugins import IMPORT_NAMES, load_plugin
 
     plugins = []
@@ -95,7 +101,8 @@ def load_user_plugins(paths, available_imports=None):
             where = f":{exc.line}" + (f":{exc.column}" if exc.column else "") if exc.line else ""
             raise CliError(f"{path}{where}: {exc.message}") from None
         if available_imports is not None:
-            missing = [p for p in plugin.requires if IMPORT_NAMES.get(p.lower(), p.replace("-", "_")) not in available_imports]
+            bundled = [p for p in plugin.requires if not parse_pin(p)]
+            missing = [p for p in bundled if IMPORT_NAMES.get(p.lower(), p.replace("-", "_")) not in available_imports]
             if missing:
                 raise CliError(f"{path}: this build does not bundle {', '.join(missing)}, which {plugin.name!r} requires")
         plugins.append(plugin)
@@ -146,12 +153,31 @@ def run_native(args):
     data, url, content_type = fetch_native(args)
     page = make_page(data, url, content_type)
     plugins = list(load_builtins(builtin_scrapers_dir()).values()) + load_user_plugins(args.plugin)
+    scopes = package_scopes(plugins, args.index_url)
     # A local file has a file:// URL, which the generic built-ins do not match; run them anyway.
     kind = page.kind
     chosen = [p for p in plugins if p.input == kind and (p.applies_to(url, kind) or url.startswith("file:"))]
     if kind == "html":
         page.soup  # noqa: B018  (parsed once, before the children fork, and not on any scraper's clock)
-    return [run_limited(p, page, time_limit_seconds(p, len(page.html))) for p in chosen]
+    return [run_limited(p, page, time_limit_seconds(p, len(page.html)), scope=scopes.get(p.name)) for p in chosen]
+
+
+def package_scopes(plugins, index_url):
+    """{plugin name: PackageScope} for the plugins that pin packages, installed with pip first (see native_packages)."""
+    from gleaner.errors import GleanerError
+    from gleaner.packages import PackageScope
+
+    from .native_packages import install
+
+    scopes = {}
+    for plugin in plugins:
+        if plugin.pins:
+            try:
+                folder, lock = install(plugin, index_url)
+            except GleanerError as exc:
+                raise CliError(f"{plugin.name}: {exc.message}") from None
+            scopes[plugin.name] = PackageScope([folder], [name for wheel in lock for name in wheel["topLevel"]])
+    return scopes
 
 
 def run_in_browser(args):
@@ -175,11 +201,29 @@ def run_in_browser(args):
     if args.browser == "firefox":
         return run_in_firefox(args, plugins, url, path if served else None)
     with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
-        if plugins:
+        if any(p.pins for p in plugins):
+            install_in_browser(browser, plugins, args.index_url)
+        elif plugins:
             browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
         if served:
             stack.enter_context(browser.serve_pages({url.split("#")[0]: (path.read_bytes(), content_type_of(path))}))
         return scrape_url(browser, url, args)
+
+
+def install_in_browser(browser, plugins, index_url):
+    """Install the plugins as the options page does, so the extension fetches and checks their
+    packages from the index (the automation build holds host access; a person's build asks)."""
+    page = browser.context.new_page()
+    try:
+        page.goto(browser.url("extension/options/options.html"))
+        if index_url:
+            page.evaluate("(url) => chrome.storage.local.set({ packageIndexUrl: url })", index_url)
+        for plugin in plugins:
+            reply = browser.send(page, "SaveScraper", {"source": plugin.source})
+            if not reply["ok"]:
+                raise CliError(f"{plugin.name}: {reply['error']['message']}")
+    finally:
+        page.close()
 
 
 def run_in_firefox(args, plugins, url, path):
@@ -195,7 +239,9 @@ def run_in_firefox(args, plugins, url, path):
         job.update(file=str(path), contentType=content_type_of(path))
     user_scrapers = [{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins]
     try:
-        [reply] = run_jobs([job], scrapers=args.scraper, fmt=args.format, user_scrapers=user_scrapers)["jobs"]
+        installs = any(p.pins for p in plugins)
+        [reply] = run_jobs([job], scrapers=args.scraper, fmt=args.format, user_scrapers=user_scrapers,
+                           install=installs, index_url=args.index_url)["jobs"]
     except FirefoxError as exc:
         raise CliError(str(exc)) from None
     if "error" in reply:
