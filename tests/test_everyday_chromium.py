@@ -209,9 +209,10 @@ def test_the_keyboard_reaches_every_control_in_order_with_a_visible_focus(chromi
     options = chromium.context.new_page()
     options.goto(chromium.url("extension/options/options.html"))
     try:
-        labels = [label for label, _ in focus_walk(options)][:5]
-        # The file pickers are buttons now, so the keyboard reaches them.
-        assert labels == ["new", "install", "export-all", "import", "test-url"]
+        labels = [label for label, _ in focus_walk(options)][:6]
+        # The file pickers are buttons now, so the keyboard reaches them, and
+        # the archive's "with package wheels" box sits beside Export all.
+        assert labels == ["new", "install", "export-all", "export-wheels", "import", "test-url"]
     finally:
         options.close()
 
