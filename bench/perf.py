@@ -7,10 +7,14 @@ From the repository root::
     python bench/perf.py             # 5 runs of each measurement
     python bench/perf.py --runs 7
     python bench/perf.py --no-firefox
+    python bench/perf.py --warm-only --pages 1m,5m   # only warm clicks on these pages
 
 Prints one table (median and min-max per row) and, last, one machine-readable line:
 
     BENCH cold_first_ms=... cold_later_ms=... warm_200k_ms=... py_ratio=... warm_mem_mb=... chrome_zip_mb=...
+          warm_1m_ms=... warm_5m_s=... warm_20m_s=... ms_per_1k_elements_min=... ms_per_1k_elements_max=...
+
+(one line; with --warm-only, only the warm fields).
 
 What each row measures:
 
@@ -27,8 +31,18 @@ What each row measures:
   (see without_install_boot), so the click starts Python from the snapshot
   in a browser that has not run it yet.
 - warm: *Scrape again* in the open popup on a tab already scraped, until the
-  records show again, for a small page, a ~200 KB page and the largest
-  corpus page (1.4 MB).
+  records show again, for a small page, a ~200 KB page, a 1 MB Wikipedia
+  article, the largest corpus page (1.4 MB), and two pages the bench writes
+  (synthetic_page): 5 MB and 20 MB of one long table, a row and a link per
+  ~150 bytes (33k and 130k rows). The big pages get --big-runs runs.
+- cost per element: each page's median click divided by its elements (from
+  the DOM walk) per thousand, from the 200 KB page up; the BENCH line has
+  the smallest and the largest (flat when the cost is linear in the page).
+- where a click goes, per page (medians): the capture in the tab, the page's
+  transfer to Python, the tree, each scraper (its records' checks
+  included), the host's handling of the results (serialising them, the
+  worker's reply, the size check), keeping the run (session storage and
+  history), drawing the popup, and the rest (messages between contexts).
 - Python: the same work in the browser's Python and in native CPython: the
   tree built from the tab's DOM walk (capture.js's, the same events on both
   sides) plus the built-in scrapers on it. The browser side is the host's
@@ -78,12 +92,21 @@ WORK = Path(tempfile.mkdtemp(prefix="gleaner-bench-"))
 EXTENSION = WORK / "chrome-automation"
 NATIVE = WORK / "native"
 CORPUS_HTML = ROOT / "tests" / "corpus" / "html"
+SYNTHETIC = WORK / "pages"
 PAGES = {
     "small": ROOT / "demo" / "demo-page.html",
     "200k": CORPUS_HTML / "news-ctvnews-20-tables.html",  # 206 KB
+    "1m": CORPUS_HTML / "wiki-wikipedia-2.html",  # 1.0 MB, 3,346 links
     "1.4M": CORPUS_HTML / "news-cnn-asian-markets.html",  # the corpus's largest page
+    "5m": SYNTHETIC / "table-5m.html",  # written by synthetic_page
+    "20m": SYNTHETIC / "table-20m.html",
 }
-TARGETS = {"cold_first_ms": 2000, "cold_later_ms": 800, "warm_200k_ms": 250, "py_ratio": 1.3, "warm_mem_mb": 120, "chrome_zip_mb": 8}
+SYNTHETIC_SIZES = {"5m": 5_000_000, "20m": 20_000_000}
+# Pages above this many characters are not parsed natively from the HTML
+# (html.parser takes about a minute on 20 MB): only the tree from the walk.
+NATIVE_PARSE_LIMIT = 2_000_000
+TARGETS = {"cold_first_ms": 2000, "cold_later_ms": 800, "warm_200k_ms": 150, "py_ratio": 1.3, "warm_mem_mb": 120, "chrome_zip_mb": 8,
+           "warm_1m_ms": 600, "warm_5m_s": 5, "warm_20m_s": 20}
 # What "cold later" leaves out of the bench's copy of the extension.
 INSTALL_LISTENER = "chrome.runtime.onInstalled.addListener("
 # For the idle-release measurement only (the user's default is 5 minutes):
@@ -107,7 +130,7 @@ SCRAPE_AGAIN = """() => new Promise((resolve) => {
     const state = document.body.dataset.state;
     if (state === 'done' || state === 'error') {
       observer.disconnect();
-      resolve({ ms: performance.now() - started, state });
+      resolve({ ms: performance.now() - started, state, timings: JSON.parse(document.body.dataset.timings || '{}') });
     }
   });
   observer.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
@@ -212,16 +235,45 @@ def cold_later_click(base, profile, i, boots):
         return ms
 
 
-def warm_runs(browser, base, runs, after_page=lambda name: None):
-    """Per page: scrape again in an open popup, `runs` times; each run's Python time; and, right
-    after each, the same Python work natively, so both sides see the same machine load."""
-    warm, python, native, splits = {}, {}, {}, {}
-    for name in PAGES:
+def synthetic_page(path, size):
+    """About ``size`` characters of one long data table, a link in every row
+    (the kind of page an export, a catalogue or a log viewer shows): ~150
+    bytes a row, so 5 MB holds 33k rows and 33k links."""
+    row = ('<tr class="row"><td>{i}</td><td><a href="/item/{i}">Item number {i}</a></td>'
+           "<td>{price}.50</td><td>Description of item {i}, with some text</td></tr>\n")
+    head = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Big table</title></head><body>'
+            "<h1>Items</h1><p>A long list of items, one per row, each with a link.</p>"
+            "<table><thead><tr><th>#</th><th>Item</th><th>Price</th><th>Notes</th></tr></thead><tbody>\n")
+    tail = "</tbody></table></body></html>\n"
+    parts, total, i = [head], len(head) + len(tail), 0
+    while total < size:
+        parts.append(row.format(i=i, price=i % 997))
+        total += len(parts[-1])
+        i += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(parts) + tail, encoding="utf-8")
+
+
+def count_elements(tree_json):
+    """The elements in a DOM walk (capture.js's events): one start event each."""
+    return sum(1 for event in json.loads(tree_json) if type(event) is list and type(event[0]) is str)
+
+
+def warm_runs(browser, base, runs, after_page=lambda name: None, pages=PAGES, big_runs=3):
+    """Per page: scrape again in an open popup, `runs` times (`big_runs` on the synthetic pages); each
+    run's Python time and stages; and, right after each, the same Python work natively, so both
+    sides see the same machine load."""
+    warm, python, native, splits, elements = {}, {}, {}, {}, {}
+    for name in pages:
         page, tab_id = browser.open_tab(page_url(base, name))
+        # A page of many megabytes is still laying itself out after its load
+        # (seconds, on a loaded machine): the first click waits for a frame.
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
         popup, _ = click(browser, tab_id)
         captured = popup.evaluate(CAPTURE, tab_id)
+        elements[name] = count_elements(captured["tree"])
         times, python[name], native[name] = [], [], []
-        for i in range(runs):
+        for i in range(big_runs if name in SYNTHETIC_SIZES else runs):
             outcome = popup.evaluate(SCRAPE_AGAIN)
             if outcome["state"] != "done":
                 raise SystemExit(f"scrape again on {name} ended in {outcome['state']}")
@@ -232,42 +284,66 @@ def warm_runs(browser, base, runs, after_page=lambda name: None):
                 raise SystemExit(f"the host built the {name} page's tree from {parsed.get('soup')!r}, not the DOM walk")
             scrapers = {r["scraper"]: r["ms"] for r in run["results"] if "ms" in r}
             python[name].append({"tree": parsed["pythonMs"], "scrapers": sum(scrapers.values())})
-            splits.setdefault(name, []).append({**run.get("timings", {}), "parseMs": parsed.get("parseMs", 0),
-                                                "pythonMs": parsed["pythonMs"], "totalMs": outcome["ms"]})
+            splits.setdefault(name, []).append({**outcome["timings"], "parseMs": parsed.get("parseMs", 0),
+                                                "pythonMs": parsed["pythonMs"], "totalMs": outcome["ms"], "scrapers": scrapers,
+                                                "workerReplaced": parsed.get("workerReplaced", False)})
             native[name].append(native_ms(captured, sorted(scrapers), warm_up=i == 0))
         warm[name] = times
         popup.close()
         page.close()
         after_page(name)
-    return warm, python, native, splits
+    return warm, python, native, splits, elements
 
 
 def native_ms(captured, scrapers, warm_up=True):
     """The same built-in plugins natively, timed as in the browser: the tree from the same DOM
-    walk, then the scrapers ("tree", "scrapers"); and the tree parsed from the HTML ("parse").
+    walk, then the scrapers ("tree", "scrapers", and each in "each"); and the tree parsed from
+    the HTML ("parse", left out above NATIVE_PARSE_LIMIT).
 
     The host and scrapers come from the built extension's python/gleaner.zip
     (unpacked by main), so both sides run the same code even while the
-    sources change.
+    sources change. The host's own calls, as the worker makes them; "results"
+    is the time they take beyond the scrapers' (serialising the results).
     """
-    from gleaner.host import load_builtins, run_plugin
-    from gleaner.page import make_page
-
-    builtins = load_builtins(NATIVE / "scrapers")
+    host = native_host()
+    meta = {"url": captured["url"], "title": captured["title"], "kind": "html"}
     if warm_up:
         # Untimed first run: the browser's worker imported bs4 at boot too.
-        page = make_page(captured["html"], captured["url"], "text/html", title=captured["title"], tree=captured["tree"])
+        host.set_page_json(json.dumps({**meta, "id": "warm-up"}), captured["html"], captured["tree"])
         for name in scrapers:
-            run_plugin(builtins[name], page)
-    started = time.perf_counter()
-    page = make_page(captured["html"], captured["url"], "text/html", title=captured["title"], tree=captured["tree"])
-    page.soup  # noqa: B018 -- as the host does when the page arrives
-    tree_ms = (time.perf_counter() - started) * 1000
-    assert page.soup_source == "dom"
-    scrapers_ms = sum(run_plugin(builtins[name], page)["ms"] for name in scrapers)
-    started = time.perf_counter()
-    make_page(captured["html"], captured["url"], "text/html", title=captured["title"]).soup  # noqa: B018
-    return {"tree": tree_ms, "scrapers": scrapers_ms, "parse": (time.perf_counter() - started) * 1000}
+            host.run_json(name)
+    # As in the browser: the host's own account of the page's Python time and each scraper's.
+    reply = json.loads(host.set_page_json(json.dumps({**meta, "id": "timed"}), captured["html"], captured["tree"]))
+    assert reply["soup"] == "dom"
+    each, results_ms = {}, 0
+    for name in scrapers:
+        started = time.perf_counter()
+        each[name] = json.loads(host.run_json(name, None, "timed"))["ms"]
+        results_ms += (time.perf_counter() - started) * 1000 - each[name]
+    timed = {"tree": reply["pythonMs"], "scrapers": sum(each.values()), "each": each, "results": results_ms}
+    if len(captured["html"]) <= NATIVE_PARSE_LIMIT:
+        started = time.perf_counter()
+        make_page_native(captured).soup  # noqa: B018
+        timed["parse"] = (time.perf_counter() - started) * 1000
+    return timed
+
+
+def native_host():
+    global NATIVE_HOST
+    if NATIVE_HOST is None:
+        from gleaner.host import Host
+
+        NATIVE_HOST = Host(NATIVE / "scrapers")
+    return NATIVE_HOST
+
+
+NATIVE_HOST = None
+
+
+def make_page_native(captured):
+    from gleaner.page import make_page
+
+    return make_page(captured["html"], captured["url"], "text/html", title=captured["title"])
 
 
 def browser_processes(profile_dir):
@@ -358,125 +434,191 @@ def package_sizes():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (at least 5 for the README)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (at least 5 for the docs)")
+    parser.add_argument("--big-runs", type=int, default=3, help="runs on the synthetic 5 MB and 20 MB pages")
     parser.add_argument("--no-firefox", action="store_true", help="leave out the Firefox rows")
+    parser.add_argument("--warm-only", action="store_true", help="only the warm clicks (no cold starts, memory, Firefox)")
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"warm pages, of {', '.join(PAGES)} (default all)")
+    parser.add_argument("--extension", type=Path, default=BUILT, help="the automation build to measure (default dist/chrome-automation): "
+                        "another checkout's, to compare two versions under the same load")
     args = parser.parse_args(argv)
-    if not (BUILT / "python" / "build-info.json").exists():
-        raise SystemExit("dist/chrome-automation is missing or stale: run 'python build.py' first")
-    shutil.copytree(BUILT, EXTENSION)
+    pages = {name: PAGES[name] for name in args.pages.split(",")}
+    if not args.warm_only and not {"200k", "1.4M", "20m"} <= set(pages):
+        raise SystemExit("the memory readings need the 200k, 1.4M and 20m pages: add them, or pass --warm-only")
+    if not (args.extension / "python" / "build-info.json").exists():
+        raise SystemExit(f"{args.extension} is missing or stale: run 'python build.py' first")
+    shutil.copytree(args.extension, EXTENSION)
     with zipfile.ZipFile(EXTENSION / "python" / "gleaner.zip") as archive:
         archive.extractall(NATIVE)
     sys.path.insert(0, str(NATIVE))
+    for name, size in SYNTHETIC_SIZES.items():
+        if name in pages:
+            synthetic_page(PAGES[name], size)
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     load_at_start = os.getloadavg()[0]
     folders = {path.parent for path in PAGES.values()}
     servers = [serve_directory(folder) for folder in folders]
     base = {folder: server.__enter__() for folder, server in zip(folders, servers)}
+    memory = firefox = None
     try:
-        log("cold starts…")
-        cold_first, cold_later, boots = cold_runs(base, args.runs, log)
-        log("warm scrapes and memory…")
+        if not args.warm_only:
+            log("cold starts…")
+            cold_first, cold_later, boots = cold_runs(base, args.runs, log)
+        log("warm scrapes" + ("" if args.warm_only else " and memory") + "…")
         with tempfile.TemporaryDirectory(prefix="gleaner-bench-") as profile:
             with ExtensionBrowser(EXTENSION, profile_dir=profile) as browser:
-                # The same open tab (one small page) in all three readings.
-                browser.service_worker.evaluate(f"() => chrome.storage.local.set({{ keepWarmMinutes: {IDLE_MINUTES} }})")
-                browser.open_tab(page_url(base, "small"))
-                # The install started Python (to make its snapshot): let it
-                # finish, then stop it, so "before" is the browser without Python.
-                if not wait_for_snapshot(browser.service_worker):
-                    log("note: no memory snapshot was stored after the install")
-                close_offscreen(browser)
-                mem_before = settle_pss(profile, seconds=8, pick=statistics.median)
-                readings = {}
-
-                def read_memory(name):
-                    # Warm memory after a typical page; Python's heap never
-                    # shrinks, so the largest page's reading is kept apart.
-                    if name in ("200k", "1.4M"):
-                        right_after = settle_pss(profile, seconds=1, readings=2)
-                        settled = settle_pss(profile, seconds=SETTLE_S - 3)
-                        readings[name] = (right_after, settled, offscreen_open(browser))
-
-                warm, python, native, splits = warm_runs(browser, base, args.runs, read_memory)
-                last_command = time.monotonic()
-                (mem_clicks, mem_warm, warm_open), (mem_largest_clicks, mem_largest, _) = readings["200k"], readings["1.4M"]
-                if not warm_open:
-                    log("note: the offscreen document closed before the warm reading; raise IDLE_MINUTES")
-                time.sleep(max(0, last_command + IDLE_MINUTES * 60 + 2 - time.monotonic()))
-                mem_idle = settle_pss(profile)
-                released = not offscreen_open(browser)
-        firefox = None if args.no_firefox else (log("Firefox…") or firefox_runs(base, args.runs, log))
+                if args.warm_only:
+                    warm, python, native, splits, elements = warm_runs(browser, base, args.runs, pages=pages, big_runs=args.big_runs)
+                else:
+                    warm, python, native, splits, elements, memory = warm_runs_with_memory(browser, base, profile, args, pages, log)
+        if not args.warm_only and not args.no_firefox:
+            log("Firefox…")
+            firefox = firefox_runs(base, args.runs, log)
     finally:
         for server in servers:
             server.__exit__(None, None, None)
 
     med = lambda runs, *keys: statistics.median(sum(run[key] for key in keys) for run in runs)  # noqa: E731
-    ratios = {name: (med(python[name], "tree", "scrapers"), med(native[name], "tree", "scrapers")) for name in PAGES}
-    chrome_mb, firefox_mb = package_sizes()
+    ratios = {name: (med(python[name], "tree", "scrapers"), med(native[name], "tree", "scrapers")) for name in pages}
 
-    print(f"Gleaner performance, headless Chromium, {args.runs} runs each (median, min–max, ms); "
-          f"load average when it started {load_at_start:.1f} on {os.cpu_count()} cores")
+    print(f"Gleaner performance, headless Chromium, {args.runs} runs each ({args.big_runs} on the 5 MB and 20 MB pages; "
+          f"median, min–max, ms); load average when it started {load_at_start:.1f} on {os.cpu_count()} cores, "
+          f"at the end {os.getloadavg()[0]:.1f}")
     print(f"{'measurement':<42}{'median':>8}  {'min–max':<13}")
-    print(f"{'cold first ever (fresh profile): click → records':<42}{spread(cold_first)}")
-    print(f"{'cold later start (browser restarted)':<42}{spread(cold_later)}")
-    for name in PAGES:
+    if not args.warm_only:
+        print(f"{'cold first ever (fresh profile): click → records':<42}{spread(cold_first)}")
+        print(f"{'cold later start (browser restarted)':<42}{spread(cold_later)}")
+    for name in pages:
         size = PAGES[name].stat().st_size / 1000
         print(f"{f'warm, {name} page ({size:.0f} KB): scrape again':<42}{spread(warm[name])}")
     print()
+    per_element = {name: statistics.median(warm[name]) / (elements[name] / 1000) for name in pages if name != "small"}
+    print("cost per element: the median click (ms) per 1,000 elements of the page")
+    for name, cost in per_element.items():
+        print(f"  {name + ' page':<12}{elements[name]:>9,} elements  {cost:7.1f} ms per 1,000")
+    print()
     print("Python's work per run, browser (Pyodide) against native CPython, the same work on both sides:")
     print("the tree from the same DOM walk, then the built-in scrapers (ms, median)")
-    print(f"{'':<14}{'tree':>14}  {'scrapers':>14}  {'together':>14}  ratio")
-    for name in PAGES:
-        cells = [f"{med(python[name], *keys):6.0f} /{med(native[name], *keys):6.0f}" for keys in (("tree",), ("scrapers",), ("tree", "scrapers"))]
-        print(f"  {name + ' page':<12}{cells[0]:>14}  {cells[1]:>14}  {cells[2]:>14}  {ratios[name][0] / ratios[name][1]:.2f}×")
+    print(f"{'':<14}{'tree':>16}  {'scrapers':>16}  {'together':>16}  ratio")
+    for name in pages:
+        cells = [f"{med(python[name], *keys):7.0f} /{med(native[name], *keys):7.0f}" for keys in (("tree",), ("scrapers",), ("tree", "scrapers"))]
+        print(f"  {name + ' page':<12}{cells[0]:>16}  {cells[1]:>16}  {cells[2]:>16}  {ratios[name][0] / ratios[name][1]:.2f}×")
     print()
+    parsed_natively = [name for name in pages if all("parse" in run for run in native[name])]
     print("native CPython, the tree from the DOM walk against parsing the HTML (ms, median)")
-    for name in PAGES:
+    for name in parsed_natively:
         tree_ms, parse_ms = med(native[name], "tree"), med(native[name], "parse")
         print(f"  {name + ' page':<12} from the walk {tree_ms:5.0f}  parsed {parse_ms:5.0f}  ({tree_ms / parse_ms:.2f} of a parse)")
     print()
     print("the whole warm click in the browser against native CPython parsing the HTML and running the same")
     print("scrapers (ms, median; the click also holds the capture, the page's trip and the popup)")
-    for name in PAGES:
+    for name in parsed_natively:
         click_ms, alone = statistics.median(warm[name]), med(native[name], "parse", "scrapers")
-        print(f"  {name + ' page':<12} click {click_ms:5.0f}  native {alone:5.0f}  ratio {click_ms / alone:.2f}×")
+        print(f"  {name + ' page':<12} click {click_ms:6.0f}  native {alone:6.0f}  ratio {click_ms / alone:.2f}×")
     print()
-    print("where a warm click goes (ms, median): capture in the tab; the Python host's run (page transfer,")
-    print("tree, scrapers), of which the page and its tree (and of that, Python's own time); the rest")
-    print("(messages, storage, drawing the popup)")
-    for name in PAGES:
-        median = {key: statistics.median(split.get(key, 0) for split in splits[name]) for key in ("captureMs", "hostMs", "parseMs", "pythonMs", "totalMs")}
-        rest = median["totalMs"] - median["captureMs"] - median["hostMs"]
-        print(f"  {name + ' page':<12} capture {median['captureMs']:4.0f}  host {median['hostMs']:4.0f} (page + tree {median['parseMs']:4.0f}, "
-              f"in Python {median['pythonMs']:4.0f})  rest {rest:4.0f}")
-    print()
-    for label, runs in (("first ever", boots["first"]), ("later", boots["later"])):
-        how = ", ".join(sorted({str(boot.get("snapshot", "none")) for boot in runs}))
-        errors = {boot["snapshotError"] for boot in runs if boot.get("snapshotError")}
-        print(f"boot stages, {label} (ms, median; snapshot {how}): {json.dumps(median_stages(runs))}")
-        for error in errors:
-            print(f"  snapshot refused: {error}")
+    print_stages(pages, splits, native)
+    if not args.warm_only:
+        for label, runs in (("first ever", boots["first"]), ("later", boots["later"])):
+            how = ", ".join(sorted({str(boot.get("snapshot", "none")) for boot in runs}))
+            errors = {boot["snapshotError"] for boot in runs if boot.get("snapshotError")}
+            print(f"boot stages, {label} (ms, median; snapshot {how}): {json.dumps(median_stages(runs))}")
+            for error in errors:
+                print(f"  snapshot refused: {error}")
     if firefox:
         print()
         print(f"Firefox (headless firefox-esr, small page, {args.runs} fresh profiles; median, min–max, ms)")
         for key, label in (("cold", "cold first ever: click → records"), ("warm", "warm: scrape again"),
                            ("unloaded", "after the idle event page unloaded")):
             print(f"{label:<42}{spread(firefox[key]['runsMs'])}")
-    print()
-    added = lambda mb: f"+{mb - mem_before:.0f}"  # noqa: E731
-    print(f"memory (PSS of all browser processes, MB; before Python {mem_before:.0f}), added: after the small and 200 KB pages "
-          f"{added(mem_clicks)} right after the clicks, {added(mem_warm)} warm {SETTLE_S} s later; after the 1.4 MB page "
-          f"{added(mem_largest_clicks)}, {added(mem_largest)}; {IDLE_MINUTES * 60:.0f} s idle later {added(mem_idle)} "
-          f"(offscreen document {'closed' if released else 'still open'})")
-    print(f"packages: Chrome zip {chrome_mb:.1f} MB" + (f", Firefox {firefox_mb:.1f} MB" if firefox_mb else ", Firefox: not built"))
+    if memory:
+        print()
+        before = memory["before"]
+        added = lambda key: f"+{memory[key] - before:.0f}"  # noqa: E731
+        print(f"memory (PSS of all browser processes, MB; before Python {before:.0f}), added: after the small and 200 KB pages "
+              f"{added('clicks')} right after the clicks, {added('warm')} warm {SETTLE_S} s later; after the 1.4 MB page "
+              f"{added('largest_clicks')}, {added('largest')}; after the 20 MB page {added('huge_clicks')}, {added('huge')} "
+              f"(the Python worker {'replaced' if all(split['workerReplaced'] for split in splits['20m']) else 'kept'} after it); {IDLE_MINUTES * 60:.0f} s idle later "
+              f"{added('idle')} (offscreen document {'closed' if memory['released'] else 'still open'})")
+    fields = {}
+    if not args.warm_only:
+        chrome_mb, firefox_mb = package_sizes()
+        print(f"packages: Chrome zip {chrome_mb:.1f} MB" + (f", Firefox {firefox_mb:.1f} MB" if firefox_mb else ", Firefox: not built"))
+        fields.update(cold_first_ms=f"{statistics.median(cold_first):.0f}", cold_later_ms=f"{statistics.median(cold_later):.0f}")
+    if "200k" in pages:
+        fields["warm_200k_ms"] = f"{statistics.median(warm['200k']):.0f}"
+        fields["py_ratio"] = f"{ratios['200k'][0] / ratios['200k'][1]:.2f}"
+    if memory:
+        fields.update(warm_mem_mb=f"{memory['warm'] - memory['before']:.0f}", chrome_zip_mb=f"{chrome_mb:.1f}")
+    if "1m" in pages:
+        fields["warm_1m_ms"] = f"{statistics.median(warm['1m']):.0f}"
+    for name in ("5m", "20m"):
+        if name in pages:
+            fields[f"warm_{name}_s"] = f"{statistics.median(warm[name]) / 1000:.1f}"
+    if per_element:
+        fields.update(ms_per_1k_elements_min=f"{min(per_element.values()):.1f}", ms_per_1k_elements_max=f"{max(per_element.values()):.1f}")
     print("targets: " + ", ".join(f"{k} ≤ {v}" for k, v in TARGETS.items()))
-    py_ratio = ratios["200k"][0] / ratios["200k"][1]
-    print(
-        f"BENCH cold_first_ms={statistics.median(cold_first):.0f} cold_later_ms={statistics.median(cold_later):.0f} "
-        f"warm_200k_ms={statistics.median(warm['200k']):.0f} py_ratio={py_ratio:.2f} "
-        f"warm_mem_mb={mem_warm - mem_before:.0f} chrome_zip_mb={chrome_mb:.1f}"
-    )
+    print("BENCH " + " ".join(f"{key}={value}" for key, value in fields.items()))
     return 0
+
+
+def warm_runs_with_memory(browser, base, profile, args, pages, log):
+    """warm_runs with the memory readings around them: before Python, warm after the 200 KB and
+    1.4 MB pages, after the 20 MB page, and after the idle release."""
+    # The same open tab (one small page) in all the readings.
+    browser.service_worker.evaluate(f"() => chrome.storage.local.set({{ keepWarmMinutes: {IDLE_MINUTES} }})")
+    browser.open_tab(page_url(base, "small"))
+    # The install started Python (to make its snapshot): let it
+    # finish, then stop it, so "before" is the browser without Python.
+    if not wait_for_snapshot(browser.service_worker):
+        log("note: no memory snapshot was stored after the install")
+    close_offscreen(browser)
+    memory = {"before": settle_pss(profile, seconds=8, pick=statistics.median)}
+    readings = {}
+
+    def read_memory(name):
+        # Warm memory after a typical page, after the largest corpus page, and after a 20 MB one.
+        if name in ("200k", "1.4M", "20m"):
+            right_after = settle_pss(profile, seconds=1, readings=2)
+            settled = settle_pss(profile, seconds=SETTLE_S - 3)
+            readings[name] = (right_after, settled, offscreen_open(browser))
+
+    warm, python, native, splits, elements = warm_runs(browser, base, args.runs, read_memory, pages, args.big_runs)
+    last_command = time.monotonic()
+    (memory["clicks"], memory["warm"], warm_open) = readings["200k"]
+    (memory["largest_clicks"], memory["largest"], _) = readings["1.4M"]
+    (memory["huge_clicks"], memory["huge"], _) = readings["20m"]
+    if not warm_open:
+        log("note: the offscreen document closed before the warm reading; raise IDLE_MINUTES")
+    time.sleep(max(0, last_command + IDLE_MINUTES * 60 + 2 - time.monotonic()))
+    memory["idle"] = settle_pss(profile)
+    memory["released"] = not offscreen_open(browser)
+    return warm, python, native, splits, elements, memory
+
+
+def print_stages(pages, splits, native):
+    """Where a warm click goes, stage by stage (medians, ms), and the same Python stages natively."""
+    names = sorted({scraper for name in pages for split in splits[name] for scraper in split["scrapers"]})
+    header = ["capture", "transfer", "tree", *names, "results", "store", "draw", "rest", "total"]
+    print("where a warm click goes (ms, median): capture in the tab; the page's transfer to Python; the tree;")
+    print("each scraper (its records' checks included); results: serialising them and carrying them back to")
+    print("the host; store: keeping the run (session storage, history); draw: the popup's table; rest: messages")
+    print(f"  {'':<12}" + "".join(f"{label:>11}" for label in header))
+    for name in pages:
+        rows = []
+        for split in splits[name]:
+            scrapers = split["scrapers"]
+            row = {"capture": split.get("captureMs", 0), "transfer": split["parseMs"] - split["pythonMs"], "tree": split["pythonMs"]}
+            row.update({scraper: scrapers.get(scraper, 0) for scraper in names})
+            row["results"] = split.get("hostMs", 0) - split["parseMs"] - sum(scrapers.values())
+            row["store"], row["draw"], row["total"] = split.get("storeMs", 0), split.get("drawMs", 0), split["totalMs"]
+            row["rest"] = row["total"] - row["capture"] - split.get("hostMs", 0) - row["store"] - row["draw"]
+            rows.append(row)
+        print(f"  {name + ' page':<12}" + "".join(f"{statistics.median(row[label] for row in rows):11.0f}" for label in header))
+        each = {scraper: statistics.median(run["each"].get(scraper, 0) for run in native[name]) for scraper in names}
+        cells = {"tree": statistics.median(run["tree"] for run in native[name]), **each,
+                 "results": statistics.median(run["results"] for run in native[name])}
+        print(f"  {'  native':<12}" + "".join(f"{cells[label]:11.0f}" if label in cells else f"{'':>11}" for label in header))
+    print()
 
 
 def firefox_runs(base, runs, log):

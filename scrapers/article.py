@@ -26,7 +26,7 @@ import re
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
 from gleaner import json_ld
 from gleaner.soup import make_soup
-from gleaner.tag_search import attribute_matches, first
+from gleaner.tag_search import attribute_matches, first, index
 
 NAME = "article"
 TITLE = "Article text"
@@ -93,14 +93,14 @@ def scrape(page):
         # Class names can mislead (a layout row called "pageRow" reads as a pager):
         # as Readability does, try again without them and keep the longer text.
         text = max(text, _main_text(body, sizes, paragraphs, strict=False), key=len)
-    tags = soup.find_all(True)  # every element, in document order; see first()
-    described = json_ld.blocks(tags)
+    tags = index(soup)  # every element, by name and by attribute; see first()
+    described = json_ld.blocks(tags.named("script"))
     hint = _json_ld_body(described)
     if hint and len(text) < len(hint) // 2:
         text = hint  # the page states its article but the markup hides it (scripted pages)
     if not text:
         return
-    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
+    metas = [tag for tag in tags.named("meta") if tag.get("content") is not None]
     article = json_ld.main_item(described)
     yield {
         "title": _title(tags, metas, article),
@@ -385,14 +385,14 @@ def _title(tags, metas, article):
     (og:site_name, application-name, the JSON-LD publisher), or where the
     JSON-LD headline or an <h1> is the title up to a separator.
     """
-    title_tag = first(tags, lambda tag: tag.name == "title")
+    title_tag = first(tags.named("title"), bool)
     page_title = " ".join(title_tag.get_text().split()) if title_tag else ""  # inline_text leaves <title> out
     # JSON-LD's headline is sometimes a description (Wikipedia's): trusted where the <title> agrees.
     headline = next((text for text in map(_json_ld_text, (article.get("headline"), article.get("name")))
                      if text and (not page_title or _words(text) & _words(page_title))), None)
     title = _meta(metas, "og:title", "twitter:title") or headline or page_title
     if not title:
-        heading = first(tags, lambda tag: tag.name == "h1")
+        heading = first(tags.named("h1"), bool)
         return (inline_text(heading) or None) if heading else None
     publisher = article.get("publisher")
     sites = [_meta(metas, "og:site_name"), _meta(metas, "application-name"),
@@ -405,7 +405,7 @@ def _title(tags, metas, article):
             if _same_site(parts[0], site):
                 return title[len(parts[0]):].lstrip(" |-–—:»«·•/")
     # "Headline - Site" where the page's JSON-LD headline or <h1> is the headline.
-    headings = [headline] + [inline_text(tag) for tag in tags if tag.name == "h1"]
+    headings = [headline] + [inline_text(tag) for tag in tags.named("h1")]
     for heading in filter(None, headings):
         if heading != title and title.startswith(heading) and TITLE_SEPARATOR.match(title[len(heading):]):
             return heading
@@ -437,9 +437,9 @@ def _byline(tags, metas, article):
     if meta and not meta.startswith("http"):
         return re.sub(r"^by\s+", "", meta, flags=re.I)
     tag = (
-        first(tags, lambda tag: attribute_matches(tag.get("rel"), "author".__eq__))
-        or first(tags, lambda tag: attribute_matches(tag.get("itemprop"), AUTHOR_ITEMPROP.search))
-        or first(tags, lambda tag: attribute_matches(tag.get("class"), BYLINE_CLASS.search))
+        first(tags.with_attribute("rel"), lambda tag: attribute_matches(tag.get("rel"), "author".__eq__))
+        or first(tags.with_attribute("itemprop"), lambda tag: attribute_matches(tag.get("itemprop"), AUTHOR_ITEMPROP.search))
+        or first(tags.with_attribute("class"), lambda tag: attribute_matches(tag.get("class"), BYLINE_CLASS.search))
     )
     if tag is not None:
         text = inline_text(tag)
@@ -453,10 +453,10 @@ def _published(tags, metas, article):
     def stated():
         yield _json_ld_text(article.get("datePublished"))
         yield _meta(metas, "article:published_time", "datePublished", "pubdate", "parsely-pub-date", "dc.date", "date")
-        tag = first(tags, lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
+        tag = first(tags.with_attribute("itemprop"), lambda tag: attribute_matches(tag.get("itemprop"), "datePublished".__eq__))
         if tag is not None:
             yield tag.get("content") or tag.get("datetime") or inline_text(tag)
-        tag = first(tags, lambda tag: tag.name == "time" and tag.get("datetime") is not None)
+        tag = first(tags.named("time"), lambda tag: tag.get("datetime") is not None)
         if tag is not None:
             yield tag["datetime"].strip()
 

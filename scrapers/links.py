@@ -2,6 +2,8 @@
 
 from bs4.element import NavigableString
 
+from gleaner.tag_search import index
+
 NAME = "links"
 TITLE = "Links"
 VERSION = "1.0.0"
@@ -16,9 +18,8 @@ SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
 
 def scrape(page):
     urls = {}  # href -> absolute URL: menus and footers repeat the same hrefs
-    # Not find_all("a", href=True): with an attribute to test, bs4 takes its
-    # generic matcher, several times slower than a name alone.
-    for anchor in page.soup.find_all("a"):
+    # The tree's index (gleaner/tag_search.py), not find_all("a"), which walks every node.
+    for anchor in index(page.soup).named("a"):
         if anchor.get("href") is None:
             continue
         href = anchor["href"].strip()

@@ -11,7 +11,7 @@ in the shape of the W3C "microdata to JSON" algorithm, and feeds the page's
 import re
 
 from gleaner import json_ld as json_ld_blocks
-from gleaner.tag_search import attribute_matches, first
+from gleaner.tag_search import attribute_matches, first, index
 
 NAME = "metadata"
 TITLE = "Page metadata"
@@ -28,18 +28,18 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 
 def scrape(page):
     soup = page.soup
-    tags = soup.find_all(True)  # every element, in document order; see first()
-    metas = [tag for tag in tags if tag.name == "meta" and tag.get("content") is not None]
-    links = [tag for tag in tags if tag.name == "link" and tag.get("href") is not None]
-    with_itemprop = [tag for tag in tags if tag.get("itemprop") is not None]
+    tags = index(soup)  # every element, by name and by attribute; see first()
+    metas = [tag for tag in tags.named("meta") if tag.get("content") is not None]
+    links = [tag for tag in tags.named("link") if tag.get("href") is not None]
+    with_itemprop = tags.with_attribute("itemprop")
     head_title = (soup.head.title if soup.head else None) or soup.title
     opengraph = _properties(metas, "og:")
     twitter = _properties(metas, "twitter:")
-    json_ld = json_ld_blocks.blocks(tags)
-    microdata = _microdata(tags, soup, page)
+    json_ld = json_ld_blocks.blocks(tags.named("script"))
+    microdata = _microdata(tags.with_attribute("itemscope"), soup, page)
     article = json_ld_blocks.main_item(json_ld)
     canonical = first(links, lambda link: attribute_matches(link.get("rel"), "canonical".__eq__))
-    root = first(tags, lambda tag: tag.name == "html")
+    root = first(tags.named("html"), bool)
     yield {
         "title": _collapse(head_title.get_text(" ") if head_title else page.title) or opengraph.get("title"),
         "description": _meta(metas, "description") or opengraph.get("description") or twitter.get("description"),
@@ -53,7 +53,7 @@ def scrape(page):
                            "dc.date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date")
         or _string(article.get("datePublished"))
         or _itemprop_text(with_itemprop, "datePublished")
-        or _time_pubdate(tags),
+        or _time_pubdate(tags.named("time")),
         "modified": _meta(metas, "article:modified_time", "og:updated_time", "dateModified", "last-modified",
                           "dcterms.modified")
         or _string(article.get("dateModified"))
@@ -120,8 +120,8 @@ def _itemprop_text(with_itemprop, name):
     return _collapse(tag.get("content") or tag.get("datetime") or tag.get_text(" "))
 
 
-def _time_pubdate(tags):
-    tag = first(tags, lambda tag: tag.name == "time" and tag.get("pubdate") is not None)
+def _time_pubdate(times):
+    tag = first(times, lambda tag: tag.get("pubdate") is not None)
     return _collapse(tag.get("datetime") or tag.get_text(" ")) if tag else None
 
 
@@ -143,11 +143,11 @@ URL_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "audio": "src", "
                   "img": "src", "source": "src", "track": "src", "video": "src", "object": "data"}
 
 
-def _microdata(tags, soup, page):
-    """Top-level items: every itemscope that is not already a property of another item."""
+def _microdata(scopes, soup, page):
+    """Top-level items: every itemscope (``scopes``, in document order) that is not already a property of another item."""
     seen = set()
     items = []
-    for element in (tag for tag in tags if tag.get("itemscope") is not None):
+    for element in scopes:
         if id(element) not in seen:
             items.append(_item(element, soup, page, seen, ()))
     return items

@@ -27,6 +27,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from bs4.element import NavigableString, Tag
 
+from gleaner.tag_search import index
+
 NAME = "pagination"
 TITLE = "Pagination"
 VERSION = "1.0.0"
@@ -132,15 +134,15 @@ FAR_ANCESTORS = 6  # how far up a calendar or carousel still counts against a li
 
 def scrape(page):
     current = _without_fragment(page.url)
-    tags = page.soup.find_all(True)  # every element, in document order
+    tags = index(page.soup)  # every element, by name and by attribute
     names = _Names()
-    links = [tag for tag in tags if tag.name in ("a", "area") and tag.get("href") is not None]
+    links = [tag for tag in tags.with_attribute("href") if tag.name in ("a", "area")]
     urls = {}  # href -> absolute URL, or None when a crawl cannot go there
     numbered = []  # (anchor, number, url) for links whose text is a page number
     found = {kind: {} for kind in DIRECTIONS}  # kind -> url -> [score, order, text]
     head_rel = {}  # URL without fragment or final slash -> the kind a <link rel> gives it
-    for tag in tags:
-        if tag.name == "link" and tag.get("href") and tag.get("rel"):
+    for tag in tags.named("link"):
+        if tag.get("href") and tag.get("rel"):
             kind = _rel_kind(tag.get("rel"))
             if kind:
                 head_rel.setdefault(_same_page_key(page.absolute(tag["href"])), kind)

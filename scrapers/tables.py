@@ -22,6 +22,8 @@ is skipped too.
 
 import re
 
+from gleaner.tag_search import index as tag_index
+
 NAME = "tables"
 TITLE = "Tables"
 VERSION = "1.0.0"
@@ -36,7 +38,7 @@ RESERVED = ("table", "caption")
 
 
 def scrape(page):
-    for index, table in enumerate(page.soup.find_all("table")):
+    for index, table in enumerate(tag_index(page.soup).named("table")):
         if (table.get("role") or "").strip().lower() in ("presentation", "none"):
             continue
         rows = _rows(table)

@@ -1,20 +1,29 @@
-"""python build.py crawl: the real extension in headless Chromium, from the command line."""
+"""python build.py crawl: the real extension in headless Chromium and Firefox, from the command line.
+
+The same command gives the same bytes in both browsers."""
 
 import subprocess
 import sys
+
+import pytest
 
 from conftest import ROOT
 from crawl_site import PLUGIN, serve_crawl_site
 
 
-def test_url_list_crawl_from_the_command_line(extension_dir, tmp_path):
+BROWSERS = ("chromium", "firefox")
+
+
+@pytest.mark.parametrize("browser", BROWSERS)
+def test_url_list_crawl_from_the_command_line(extension_dir, tmp_path, browser):
     with serve_crawl_site() as base:
         url_list = tmp_path / "urls.csv"
         # A CSV with a url column; the hanging page is read at its 3 s timeout.
         url_list.write_text(f"note,url\nfirst,{base}/p1.html\nmissing,{base}/p4.html\nnever ends,{base}/hang.html\n")
         done = subprocess.run(
             [sys.executable, "build.py", "crawl", "--url-list", str(url_list), "--plugin", str(PLUGIN),
-             "--scraper", "crawl-test-furniture", "--delay", "0", "--timeout", "3", "--format", "csv", "--page-column"],
+             "--scraper", "crawl-test-furniture", "--delay", "0", "--timeout", "3", "--format", "csv", "--page-column",
+             "--browser", browser],
             cwd=ROOT, capture_output=True, timeout=300,
         )
     assert done.stdout.decode() == (
@@ -33,11 +42,12 @@ def test_crawl_refuses_a_missing_list(extension_dir, tmp_path):
     assert done.stderr.decode().strip() == f"error: {tmp_path / 'none.txt'}: No such file or directory"
 
 
-def test_next_pages_from_the_command_line_stop_at_the_page_limit(extension_dir):
+@pytest.mark.parametrize("browser", BROWSERS)
+def test_next_pages_from_the_command_line_stop_at_the_page_limit(extension_dir, browser):
     with serve_crawl_site() as base:
         done = subprocess.run(
             [sys.executable, "build.py", "crawl", f"{base}/products-1.html", "--next-pages", "1",
-             "--scraper", "pagination", "--delay", "0", "--format", "csv"],
+             "--scraper", "pagination", "--delay", "0", "--format", "csv", "--browser", browser],
             cwd=ROOT, capture_output=True, timeout=300,
         )
     assert done.stdout.decode() == (

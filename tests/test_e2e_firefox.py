@@ -265,3 +265,28 @@ def test_right_click_menu_items_reach_the_event_pages_handler(firefox_package, s
         {"table": 0, "caption": "Grain", "Crop": "Wheat", "Price": "212.5", "Note": "=rising"},
         {"table": 0, "caption": "Grain", "Crop": "Barley", "Price": "180", "Note": "steady"},
     ]
+
+
+def test_picking_and_the_lists_view_in_firefox(firefox_package, site):
+    """tests/firefox/picker-scenario.mjs: the Lists view, Save as scraper into the editor, Pick data and Esc."""
+    report = run_scenario("picker-scenario.mjs", {"extension": str(firefox_package), "site": site})
+    first = report["lists"]["first"]
+    assert first["status"] == "4 lists on this page."
+    assert first["heading"] == "List 1 of 4: 5 items"
+    assert first["columns"] == ["title", "url", "image", "author", "price"]
+    assert [row[0] for row in first["rows"]] == ["The Quiet Harbour", "Salt and Cedar", "A Map of Small Rivers", "Winter Orchard", "Letters from the Pass"]
+    assert first["rows"][4] == ["Letters from the Pass", f"{site}/picker/book/105.html", f"{site}/picker/covers/105.png", "Iris Kovač", "€ 9.90"]
+    assert report["lists"]["outlined"] == 1  # the outline's element is in the page
+    assert report["lists"]["second"]["heading"] == "List 2 of 4: 5 items"
+    assert report["lists"]["second"]["rows"][0] == ["Fiction", f"{site}/picker/fiction.html"]
+    assert report["saveStatus"] == "The scraper is open in the editor: check it there and save it to install it."
+    editor = report["editor"]
+    assert editor["title"] == f"New scraper from {site.split('//')[1]}" and editor["state"] == "unsaved changes"
+    assert 'ITEMS = "#content > section.listing > ul.results > li.book:not(.promo)"' in editor["text"]
+    assert 'NEXT_PAGE = "a.next"' in editor["text"]
+    assert report["outlineAfterPopupClosed"] == 0
+    assert report["pickStatus"] == "Picking on the page: point at an item of a list and click it. Esc leaves."
+    assert report["pickerShown"] == 1
+    # A click on a book's title picked it instead of following the link; Esc left no trace.
+    assert report["urlAfterClick"] == f"{site}/picker/books-1.html"
+    assert report["pickerAfterEsc"] == 0 and report["markupKept"] is True

@@ -195,14 +195,14 @@ def test_the_keyboard_reaches_every_control_in_order_with_a_visible_focus(chromi
     labels = [label for label, _ in walk]
     # Every focused control draws a 2px outline.
     assert {outline for _, outline in walk} == {"solid 2px"}, json.dumps(walk)
-    # Top to bottom: Scrape again, each scraper's switch for this site, the
+    # Top to bottom: Scrape again, Pick data, Lists, each scraper's switch for this site, the
     # workbook of them all, "Also scrape the next N pages", each scraper's exports (and its table, when it
     # scrolls), the footer.
     assert labels[0] == "scrape"
     first_export = labels.index("article:json:false") if "article:json:false" in labels else labels.index("links:json:false")
     chips = popup.evaluate("document.querySelectorAll('#applies .chip').length")
     assert chips >= len(run["results"])
-    assert labels[1:first_export] == ["site-toggle"] * chips + ["all:xlsx:false", "crawl-next", "crawl-next-count"], labels
+    assert labels[1:first_export] == ["pick", "lists-toggle"] + ["site-toggle"] * chips + ["all:xlsx:false", "crawl-next", "crawl-next-count"], labels
     assert labels.index("links:xlsx:false") < labels.index("links:tsv:true") < labels.index("tables:json:false")
     assert labels[-2:] == ["options", "shortcut"]
 
@@ -210,8 +210,7 @@ def test_the_keyboard_reaches_every_control_in_order_with_a_visible_focus(chromi
     options.goto(chromium.url("extension/options/options.html"))
     try:
         labels = [label for label, _ in focus_walk(options)][:6]
-        # The file pickers are buttons now, so the keyboard reaches them, and
-        # the archive's "with package wheels" box sits beside Export all.
+        # The file pickers are buttons now, so the keyboard reaches them.
         assert labels == ["new", "install", "export-all", "export-wheels", "import", "test-url"]
     finally:
         options.close()

@@ -15,16 +15,17 @@ EXTENSION = ROOT / "extension"
 
 @pytest.fixture(scope="module")
 def protocol():
-    script = "import('./extension/common/messages.js').then((m) => console.log(JSON.stringify({Target: m.Target, Command: m.Command, HostCommand: m.HostCommand, Event: m.Event, WorkerOp: m.WorkerOp, EXPORT_FORMATS: m.EXPORT_FORMATS})))"
+    script = "import('./extension/common/messages.js').then((m) => console.log(JSON.stringify({Target: m.Target, Command: m.Command, ContentCommand: m.ContentCommand, Port: m.Port, HostCommand: m.HostCommand, Event: m.Event, WorkerOp: m.WorkerOp, EXPORT_FORMATS: m.EXPORT_FORMATS})))"
     out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
 def test_names_are_unique_and_equal_their_keys(protocol):
-    names = [value for group in ("Command", "HostCommand", "Event") for value in protocol[group].values()]
+    names = [value for group in ("Command", "ContentCommand", "Port", "HostCommand", "Event") for value in protocol[group].values()]
     assert len(names) == len(set(names))
-    for key, value in protocol["Command"].items():
-        assert key == value
+    for group in ("Command", "ContentCommand", "Port"):
+        for key, value in protocol[group].items():
+            assert key == value
 
 
 # The service worker's entry file loaded as the browser loads it, with every
@@ -34,13 +35,19 @@ REGISTRY = """
 const stub = () => new Proxy(function () {}, { get: (target, key) => (key === 'then' ? undefined : stub()), apply: () => stub() });
 globalThis.chrome = stub();
 await import('./extension/service-worker/service-worker.js');
-const { registerCommands, registeredCommands, findCommand } = await import('./extension/service-worker/command-registry.js');
-const refused = (owner, handlers) => { try { registerCommands(owner, handlers); return null; } catch (error) { return error.message; } };
+const registry = await import('./extension/service-worker/command-registry.js');
+const refused = (owner, handlers, register = registry.registerCommands) => { try { register(owner, handlers); return null; } catch (error) { return error.message; } };
 console.log(JSON.stringify({
-  registered: registeredCommands(),
-  inherited: ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((name) => findCommand(name)),
+  registered: registry.registeredCommands(),
+  registeredForContent: registry.registeredContentCommands(),
+  inherited: ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((name) => registry.findCommand(name)),
   twice: refused('late-module', { ScrapeTab: async () => ({}) }),
   undeclared: refused('late-module', { ScrapeEverything: async () => ({}) }),
+  // A page's script reaches no extension page's command, and the reverse.
+  pageCommandForContent: refused('late-module', { ScrapeTab: async () => ({}) }, registry.registerContentCommands),
+  contentCommandForPages: refused('late-module', { SavePickedScraper: async () => ({}) }),
+  contentLookupOfPageCommand: registry.findContentCommand('ScrapeTab'),
+  pageLookupOfContentCommand: registry.findCommand('SavePickedScraper'),
 }));
 """
 
@@ -69,8 +76,18 @@ def test_every_command_is_registered_once_by_the_module_that_owns_it(protocol, r
 
 def test_the_registry_refuses_duplicates_unknown_names_and_inherited_ones(registry):
     assert registry["twice"] == "late-module registers ScrapeTab, already registered by scrape-commands"
-    assert registry["undeclared"] == "late-module registers ScrapeEverything, which common/messages.js does not declare"
+    assert registry["undeclared"] == "late-module registers ScrapeEverything, which common/messages.js does not declare as a Command"
     assert registry["inherited"] == [None, None, None, None]
+
+
+def test_content_scripts_commands_are_kept_apart(protocol, registry):
+    assert set(registry["registeredForContent"]) == set(protocol["ContentCommand"])
+    for name, owner in registry["registeredForContent"].items():
+        source = (EXTENSION / "service-worker" / f"{owner}.js").read_text()
+        assert f"registerContentCommands('{owner}'" in source and f"[ContentCommand.{name}]" in source
+    assert registry["pageCommandForContent"] == "late-module registers ScrapeTab, which common/messages.js does not declare as a ContentCommand"
+    assert registry["contentCommandForPages"] == "late-module registers SavePickedScraper, which common/messages.js does not declare as a Command"
+    assert registry["contentLookupOfPageCommand"] is None and registry["pageLookupOfContentCommand"] is None
 
 
 def test_every_host_command_is_handled_by_the_python_host(protocol):
@@ -92,7 +109,7 @@ def test_js_offers_exactly_the_export_formats_python_registers(protocol):
 
 
 def test_no_file_spells_a_message_name_as_a_bare_string(protocol):
-    names = {value for group in ("Command", "HostCommand", "Event") for value in protocol[group].values()}
+    names = {value for group in ("Command", "ContentCommand", "Port", "HostCommand", "Event") for value in protocol[group].values()}
     for path in EXTENSION.rglob("*.js"):
         if path.name == "messages.js" or path.name.endswith(".bundle.js"):
             continue

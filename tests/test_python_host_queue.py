@@ -26,11 +26,13 @@ def test_overlapping_runs_each_get_their_own_pages_records():
         ("page-4", [("one", True, from_page("d")), ("two", True, from_page("d"))]),
         ("page-5", [("one", True, from_page("e"))]),
     ]
-    # One run at a time, in the order they came, and every run message names its page.
+    # One run at a time, in the order they came, every run message names its
+    # page, and each run lets its page go before the next sets its own.
     assert [(m["op"], m["pageId"], m.get("scraper")) for m in report["seen"]] == [
         ("setPage", "page-1", None), ("runScraper", "page-1", "one"), ("runScraper", "page-1", "two"), ("runScraper", "page-1", "three"),
-        ("setPage", "page-2", None), ("runScraper", "page-2", "one"),
-        ("setPage", "page-3", None), ("runScraper", "page-3", "one"), ("runScraper", "page-3", "two"),
-        ("setPage", "page-4", None), ("runScraper", "page-4", "one"), ("runScraper", "page-4", "two"),
-        ("setPage", "page-5", None), ("runScraper", "page-5", "one"),
+        ("releasePage", "page-1", None),
+        ("setPage", "page-2", None), ("runScraper", "page-2", "one"), ("releasePage", "page-2", None),
+        ("setPage", "page-3", None), ("runScraper", "page-3", "one"), ("runScraper", "page-3", "two"), ("releasePage", "page-3", None),
+        ("setPage", "page-4", None), ("runScraper", "page-4", "one"), ("runScraper", "page-4", "two"), ("releasePage", "page-4", None),
+        ("setPage", "page-5", None), ("runScraper", "page-5", "one"), ("releasePage", "page-5", None),
     ]

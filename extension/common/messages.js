@@ -25,15 +25,29 @@ export const Command = Object.freeze({
   // { tabId, feedUrl? } -> run: { url, tabUrl, title, kind, feeds, startedAt, results: [result], boot }
   // With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
   ScrapeTab: 'ScrapeTab',
-  // { tabId?, runId?, scraper?, format } -> { text | base64, filename, mediaType }
+  // { tabId?, runId?, scraper?, format, list?, columns? } -> { text | base64, filename, mediaType }
   // With runId, that run from the history is exported; else the tab's last run.
   // Without scraper, all the run's scrapers in one file. format: EXPORT_FORMATS;
-  // XLSX comes as base64 (messages carry JSON), the others as text.
+  // XLSX comes as base64 (messages carry JSON), the others as text. With list
+  // (the lists scraper's records only), the records of that list, and with
+  // columns ([[key, name], ...]) only those keys, renamed, in that order.
   ExportRecords: 'ExportRecords',
   // { tabId } -> the tab's last run (as ScrapeTab returned it) or null
   GetLastRun: 'GetLastRun',
   // {} -> { ready, stages }: start Python early, before a scrape is asked for
   WarmUp: 'WarmUp',
+
+  // Picking data (see service-worker/picker-commands.js and content/picker.js).
+  // { tabId } -> {}: the tab goes into picking mode (its panel says what to do)
+  StartPicker: 'StartPicker',
+  // { tabId } -> { url, lists: [{ index, items, spec }] }: the lists the lists
+  // scraper finds, main list first; spec as SaveListAsScraper takes it. The
+  // tab then answers a ListsOutline port.
+  FindLists: 'FindLists',
+  // { tabId, spec: { item_selector, fields: [{ name, selector, attr }], next_selector } } -> { name }:
+  // Python writes the plugin (gleaner.scraper_writer) from the tab as it is
+  // now, and the options page's editor opens it as a new, unsaved scraper.
+  SaveListAsScraper: 'SaveListAsScraper',
 
   // The options page: managing scrapers (see service-worker/scraper-store.js).
   // {} -> { scrapers: [{ ...metadata, builtin, enabled, offSites, lastRun, source?, packages? }], packageCache: { count, bytes } }
@@ -95,6 +109,30 @@ export const Command = Object.freeze({
   DeleteCrawl: 'DeleteCrawl',
   // { crawlId, scraper, format: json|csv|jsonl, pageColumn? } -> { text, filename, mediaType, count }
   ExportCrawl: 'ExportCrawl',
+  // (see service-worker/crawl-access.js) a StartCrawl request -> { waitId }: kept while its
+  // sender asks for the sites' access; the grant's event starts it even if the sender is gone
+  AwaitCrawlAccess: 'AwaitCrawlAccess',
+  // { waitId } -> summary: the sender got the grant; the crawl starts (once, whoever is first)
+  StartAwaitedCrawl: 'StartAwaitedCrawl',
+});
+
+// Content scripts -> service worker: the only commands a script in a web
+// page's tab may send, refused from anywhere else, as Command is refused
+// from content scripts. Content scripts are classic scripts and cannot
+// import this module: the service worker hands them these names when it
+// injects them.
+export const ContentCommand = Object.freeze({
+  // { spec } -> { name }: the picker panel's "Save as scraper", from a tab
+  // where Gleaner started picking; as SaveListAsScraper for the sender's tab.
+  SavePickedScraper: 'SavePickedScraper',
+});
+
+// Long-lived connections (chrome.tabs.connect) by name.
+export const Port = Object.freeze({
+  // Popup (Lists view) -> the picker script in the tab: each message
+  // { selector, label } outlines a list's items, { selector: null } clears;
+  // the port closing (the popup closed) clears too.
+  ListsOutline: 'ListsOutline',
 });
 
 // Service worker -> Python host (offscreen document in Chrome, event page in Firefox).
@@ -119,6 +157,12 @@ export const HostCommand = Object.freeze({
   Validate: 'HostValidate',
   // { name, source?, packages? } -> [{ name, ok, problems: [text], error, records }]: the scraper's own TESTS
   RunTests: 'HostRunTests',
+  // { page } -> { ok, lists: [{ index, items, spec }] } | { ok: false, error }: the lists on the
+  // page (gleaner.lists), main list first. Like Run, the page may come in parts.
+  ListSpecs: 'HostListSpecs',
+  // { page, spec } -> { ok, source } | { ok: false, error }: a plugin file for the
+  // picked list (gleaner.scraper_writer), its TESTS made from this page.
+  WriteScraper: 'HostWriteScraper',
   // { start: { requires, indexUrl, limitBytes, pyodideShips } } | { state, responses }
   //   -> { ok, state, requests } | { ok, lock } | { ok: false, error }: one step of resolving a
   // scraper's pinned packages (gleaner.packages); the service worker fetches what it asks for.
@@ -152,9 +196,12 @@ export const WorkerOp = Object.freeze({
   Describe: 'describe',
   SetPage: 'setPage',
   RunScraper: 'runScraper',
+  ReleasePage: 'releasePage',
   Export: 'export',
   Validate: 'validate',
   RunTests: 'runTests',
+  ListSpecs: 'listSpecs',
+  WriteScraper: 'writeScraper',
   ResolvePackages: 'resolvePackages',
   // { wheels: [{ sha256, bytes }] }: unpack each under /packages/<sha256>/ (a plugin's packages, before its run)
   LoadWheels: 'loadWheels',
@@ -203,6 +250,12 @@ export const SERVICE_WORKER_PATH = 'extension/service-worker/service-worker.js';
 // (whose sender.url is the web page's) and for anything from outside.
 export function fromExtensionPage(sender) {
   return sender.id === chrome.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(chrome.runtime.getURL(''));
+}
+
+// True for a script Gleaner injected into a web page's top frame: our
+// extension's, from a tab, whose URL is the page's, not ours.
+export function fromContentScript(sender) {
+  return sender.id === chrome.runtime.id && !!sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && !sender.url.startsWith(chrome.runtime.getURL(''));
 }
 
 export function fromServiceWorker(sender) {

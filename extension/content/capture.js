@@ -116,7 +116,9 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
     : null;
   const html = (declaration ? `<!DOCTYPE ${declaration}>\n` : '') + document.documentElement.outerHTML;
   if (html.length > limitChars) return tooLarge(html.length);
-  return { ...page, html, tree: domTree(declaration, limitChars - html.length) };
+  // The walk has a budget of its own, as large as the page's: a page near
+  // the limit (a 20 MB table) is where parsing its HTML again costs most.
+  return { ...page, html, tree: domTree(declaration, limitChars) };
 
   // The DOM itself, as JSON text of a flat list of events (a start, text,
   // an end...), so Python builds its tree without parsing the HTML a second
@@ -126,8 +128,8 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
   // lowercased as that parser does, a void element's children left out as
   // the serialiser leaves them out, and a noscript's text (raw markup in a
   // page that runs scripts, which the parser would parse) handed over to be
-  // parsed. Null when the walk cannot finish or the page's size limit leaves
-  // no room for it beside the HTML: Python then parses the HTML.
+  // parsed. Null when the walk cannot finish or is longer than the page's
+  // size limit: Python then parses the HTML.
   function domTree(declaration, budget) {
     const END = 0;
     const COMMENT = 1;

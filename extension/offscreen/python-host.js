@@ -26,6 +26,9 @@ const CALL_TIMEOUT_MS = 30_000;
 const pageTimeoutMs = (chars) => CALL_TIMEOUT_MS + Math.ceil(chars / 1_000_000) * 2_000;
 const SIGINT = 2;
 const TESTS_TIMEOUT_MS = 60_000;
+// Writing a scraper runs it on the page, then on trimmed copies, then its
+// TESTS: more than a call that only reads the page.
+const WRITE_SCRAPER_EXTRA_MS = 30_000;
 // One step of resolving packages reads a wheel's metadata from its bytes.
 const RESOLVE_TIMEOUT_MS = 60_000;
 // An export of the largest run a scraper may give (16 MB of records) as
@@ -301,19 +304,33 @@ export class PythonHost {
 
   // Runs wait for the one before them to end (FIFO): two scrapes at once,
   // from two popups, the options page or a crawl, never share Python's page.
-  enqueueRun(request) {
-    const turn = this.runQueue.then(() => this.run(request));
+  // So do the other calls that set a page (ListSpecs, WriteScraper).
+  enqueue(work) {
+    const turn = this.runQueue.then(work);
     this.runQueue = turn.catch(() => {});
     return turn;
+  }
+
+  // Every call about a page names it; Python refuses one for a page it does not hold.
+  namePage(captured) {
+    this.pagesSeen += 1;
+    return { ...captured, id: captured.id ?? `page-${this.pagesSeen}` };
+  }
+
+  // A question about one page (its lists, a scraper written from it), in
+  // its turn: the page is set, then the op asked about it by id.
+  async aboutPage(captured, op, args = {}) {
+    const page = this.namePage(captured);
+    await this.boot();
+    await this.setPage(page);
+    return this.call(op, { ...args, pageId: page.id }, pageTimeoutMs(pageChars(page)) + WRITE_SCRAPER_EXTRA_MS);
   }
 
   // Run each scraper in turn (through its entry point `scraper.callback`,
   // scrape when absent); one that fails, overruns its time or breaks the
   // worker is reported, and the others still run on a sound worker.
   async run({ page: captured, scrapers }) {
-    // Every run message names its page; Python refuses a run for a page it does not hold.
-    this.pagesSeen += 1;
-    const page = { ...captured, id: captured.id ?? `page-${this.pagesSeen}` };
+    const page = this.namePage(captured);
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
     const parseStarted = performance.now();
@@ -332,7 +349,7 @@ export class PythonHost {
       }
       const result = await this.runScraper(scraper, timeoutMs, page.id);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
-      const size = JSON.stringify(result.records).length;
+      const size = replyChars.get(result) ?? JSON.stringify(result.records).length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {
         results.push(tooMuchOutput(result));
       } else {
@@ -340,7 +357,23 @@ export class PythonHost {
         results.push(result);
       }
     }
+    pageInfo.workerReplaced = this.releasePage(chars);
     return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo };
+  }
+
+  // Python lets the run's page and tree go as soon as the run is over, while
+  // its records travel to the popup; the next run waits for it if it comes
+  // first. After a very large page the worker itself goes instead: Python's
+  // WebAssembly memory grew to hold that page's tree and never shrinks, so
+  // only a new worker gives it back (the next command boots one from the
+  // snapshot). Returns whether the worker was replaced.
+  releasePage(chars) {
+    if (chars > REPLACE_WORKER_AFTER_CHARS && this.worker) {
+      this.replace();
+      return true;
+    }
+    this.worker?.send(WorkerOp.ReleasePage, {}).catch((error) => console.warn('Gleaner: Python could not let the page go', error));
+    return false;
   }
 
   // A large page arrives in parts (JSON text, see PAGE_PART_CHARS); Run
@@ -357,6 +390,10 @@ export class PythonHost {
     }
     parts[index] = text;
     return { received: index };
+  }
+
+  withPage(payload) {
+    return payload.pageTransfer ? { ...payload, page: this.takePage(payload.pageTransfer) } : payload;
   }
 
   takePage(transfer) {
@@ -398,9 +435,19 @@ export class PythonHost {
     switch (name) {
       case HostCommand.Describe:
         return this.call(WorkerOp.Describe, {});
-      case HostCommand.Run:
+      case HostCommand.Run: {
         // The parts are taken now, as the Run arrives; the run waits its turn.
-        return this.enqueueRun(payload.pageTransfer ? { ...payload, page: this.takePage(payload.pageTransfer) } : payload);
+        const request = this.withPage(payload);
+        return this.enqueue(() => this.run(request));
+      }
+      case HostCommand.ListSpecs: {
+        const { page } = this.withPage(payload);
+        return this.enqueue(() => this.aboutPage(page, WorkerOp.ListSpecs));
+      }
+      case HostCommand.WriteScraper: {
+        const { page, spec } = this.withPage(payload);
+        return this.enqueue(() => this.aboutPage(page, WorkerOp.WriteScraper, { spec }));
+      }
       case HostCommand.PutPagePart:
         return this.putPagePart(payload);
       case HostCommand.Export:
@@ -425,6 +472,11 @@ function fillIn(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
 }
 
+// Pages larger than this leave Python's heap hundreds of MB larger than a
+// typical page does (bench/perf.py's memory reading after its 20 MB page):
+// the worker is replaced after them (see releasePage).
+const REPLACE_WORKER_AFTER_CHARS = 8 * 1024 * 1024;
+
 // Page transfers kept at once: more than the scrapes that can overlap.
 const MAX_TRANSFERS = 8;
 
@@ -442,13 +494,24 @@ function tooMuchOutput(result) {
   });
 }
 
+// The size of each result as the worker's JSON text, which bounds its records' (see run).
+const replyChars = new WeakMap();
+
 // The worker answers a RunScraper with the result of the scraper it was
-// asked for, in this shape; a plugin that posts its own messages to the host
-// (js.postMessage) cannot pass off anything else.
-function checkResult(result, scraper) {
+// asked for, as JSON text of this shape; a plugin that posts its own
+// messages to the host (js.postMessage) cannot pass off anything else.
+function checkResult(reply, scraper) {
+  let result = null;
+  try {
+    result = typeof reply === 'string' ? JSON.parse(reply) : null;
+  } catch {
+    // not JSON: refused below
+  }
   const shaped = result && typeof result === 'object' && result.scraper === scraper.name
     && typeof result.ok === 'boolean' && Array.isArray(result.records)
     && (result.follows === undefined || Array.isArray(result.follows));
   if (!shaped) throw Object.assign(new Error(`the worker answered ${scraper.name} with a malformed result`), { type: 'ProtocolError' });
-  return scraperResult(result);
+  const checked = scraperResult(result);
+  replyChars.set(checked, reply.length);
+  return checked;
 }

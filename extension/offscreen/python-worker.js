@@ -30,7 +30,11 @@ const pyodideModule = import('../../pyodide/pyodide.asm.mjs');
 // V8 shares compiled WebAssembly between modules made from the same bytes:
 // compiled now, Pyodide's own compile of pyodide.asm.wasm later finds it
 // done. Held until the boot ends, so it is not collected before that.
-let compiledWasm = WebAssembly.compileStreaming(fetch(new URL('../../pyodide/pyodide.asm.wasm', import.meta.url)));
+const WASM_URL = new URL('../../pyodide/pyodide.asm.wasm', import.meta.url);
+const compileStarted = performance.now();
+let compiledWasm = WebAssembly.compileStreaming(fetch(WASM_URL));
+// How long V8 took to compile it (a boot stage: what a code cache would save).
+const wasmCompileMs = compiledWasm.then(() => Math.round(performance.now() - compileStarted), () => null);
 const downloads = fetchLock().then(async (lock) => {
   const packages = Object.values(lock.packages);
   const [app, ...wheels] = await Promise.all([`${PYTHON_URL}gleaner.zip`, ...packages.map((pkg) => `${PYTHON_URL}${pkg.file_name}`)].map(fetchBytes));
@@ -79,6 +83,7 @@ async function boot({ snapshot = null, makeSnapshot = false } = {}) {
       [, stages.files] = await timed('files', unpackFiles);
       host = pyodide.globals.get('_gleaner_host');
       stages.snapshot = 'restored';
+      stages.wasmCompile = await wasmCompileMs;
       return { stages };
     } catch (error) {
       // A snapshot from another build or a damaged one: boot fully and replace it.
@@ -109,6 +114,7 @@ async function boot({ snapshot = null, makeSnapshot = false } = {}) {
     stages.snapshot = 'made';
   }
   host = pyodide.globals.get('_gleaner_host');
+  stages.wasmCompile = await wasmCompileMs;
   return { stages, snapshot: made };
 }
 
@@ -170,7 +176,11 @@ const ops = {
   // pageId: the page this run is for (Python refuses another); callback: the
   // plugin's entry point a crawl names, scrape when absent.
   // packages: the sha256 of each wheel the plugin's lock names, unpacked by LoadWheels first.
-  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback, packages }) => JSON.parse(host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined, packages ?? undefined)),
+  // Answered as Python's JSON text, read once by the host: a string crosses
+  // to it in one copy, where the records as objects would be cloned one by one.
+  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback, packages }) => host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined, packages ?? undefined),
+  // The run is over: the page and its tree go (one full collection, while nobody waits).
+  [WorkerOp.ReleasePage]: async () => JSON.parse(host.release_page_json()),
   [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
   [WorkerOp.Validate]: async ({ source, previous }) => JSON.parse(host.validate_json(source, previous ?? undefined)),
   [WorkerOp.RunTests]: async ({ name, source, packages }) => JSON.parse(host.run_tests_json(name, source ?? undefined, packages ?? undefined)),
@@ -183,6 +193,8 @@ const ops = {
     }
     return { loaded: wheels.length };
   },
+  [WorkerOp.ListSpecs]: async ({ pageId }) => JSON.parse(host.list_specs_json(pageId)),
+  [WorkerOp.WriteScraper]: async ({ pageId, spec }) => JSON.parse(host.write_scraper_json(pageId, JSON.stringify(spec))),
 };
 
 // Plugins can reach self.onmessage and self.postMessage through `js`; a

@@ -6,6 +6,7 @@ import { Target, Command, request } from '../common/messages.js';
 import { el } from '../common/ui.js';
 import { createEditor } from './editor.bundle.js';
 import { initHistory } from './history.js';
+import { receiveDrafts } from '../common/editor-draft.js';
 import { askIndexAccess, describeCache, describeLock, pinsPackages } from './package-settings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -322,8 +323,11 @@ function exportOne(scraper) {
   else write(scraper.source);
 }
 
+// The NAME the editor's text declares (null when it declares none it can be read from).
+const nameInEditor = () => /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())?.[1] ?? null;
+
 function exportCurrent() {
-  const name = /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())?.[1] || current.originalName || 'scraper';
+  const name = nameInEditor() || current.originalName || 'scraper';
   download(editor.getText(), `${name}.py`, 'text/x-python');
 }
 
@@ -334,9 +338,10 @@ async function runTests() {
   output.dataset.state = 'running';
   output.replaceChildren(el('p', { className: 'muted', textContent: 'Running the tests in Python…' }));
   try {
+    // A new scraper, not saved yet, is tested under the NAME it declares.
     const payload = current.builtin
-      ? { name: /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())[1] }
-      : { name: current.originalName, source: editor.getText() };
+      ? { name: nameInEditor() }
+      : { name: current.originalName ?? nameInEditor() ?? 'new-scraper', source: editor.getText() };
     const results = await send(Command.RunScraperTests, payload);
     const passed = results.filter((r) => r.ok).length;
     output.replaceChildren(
@@ -538,7 +543,7 @@ function main() {
   $('export-one').onclick = exportCurrent;
   $('close-editor').onclick = closeEditor;
   $('duplicate').onclick = () => {
-    const name = /^NAME\s*=\s*["']([^"']+)["']/m.exec(editor.getText())[1];
+    const name = nameInEditor();
     duplicate(scrapers.find((s) => s.name === name));
   };
   $('replace-confirm').onclick = () => pendingSave && commitSave(pendingSave.source, true).catch((error) => notify(error.message, { error: true }));
@@ -579,7 +584,18 @@ function main() {
     if (dirty()) event.preventDefault();
   });
   initHistory().catch((error) => notify(error.message, { error: true }));
+  // "Save as scraper" (picking, or the popup's Lists view) hands its file here, unsaved.
+  receiveDrafts(openDraft).catch((error) => notify(error.message, { error: true }));
   return load();
+}
+
+function openDraft(draft) {
+  if (!confirmDiscard()) {
+    notify('The scraper written from your picks was not opened: your unsaved changes are kept. Save as scraper again to open it.', { error: true });
+    return;
+  }
+  openEditor({ source: draft.source, title: draft.title });
+  notify(`Written from what you picked on ${draft.url}. Run tests, then Save to install it.`);
 }
 
 main().catch((error) => notify(error.message, { error: true }));

@@ -21,20 +21,18 @@ function say(text, { error = false } = {}) {
 }
 
 async function start(payload) {
-  // Asked first, from this click: the service worker cannot ask.
-  let granted;
+  // Asked at once, within the click (Firefox grants nothing later). The
+  // crawl waits in the service worker meanwhile: the browser may close this
+  // popup before the answer, and the grant then starts it there.
+  const asking = askSiteAccess([pageUrl]);
+  const waiting = send(Command.AwaitCrawlAccess, { urls: [pageUrl], ...payload });
   try {
-    granted = await askSiteAccess([pageUrl]);
-  } catch (error) {
-    say(error.message, { error: true });
-    return;
-  }
-  if (!granted) {
-    say(`Gleaner was not allowed to read ${site}, so the crawl did not start.`, { error: true });
-    return;
-  }
-  try {
-    showCrawl(await send(Command.StartCrawl, { urls: [pageUrl], ...payload }));
+    const [granted, { waitId }] = await Promise.all([asking, waiting]);
+    if (!granted) {
+      say(`Gleaner was not allowed to read ${site}, so the crawl did not start.`, { error: true });
+      return;
+    }
+    showCrawl(await send(Command.StartAwaitedCrawl, { waitId }));
   } catch (error) {
     say(error.message, { error: true });
   }

@@ -5,12 +5,15 @@
 import { Target, Command, Event, request } from '../common/messages.js';
 import { el, saveFile, FILE_FORMATS } from '../common/ui.js';
 import { initCrawlPanel } from './crawl-panel.js';
+import { initListsView, showLists, hideLists, listsShown } from './lists-view.js';
 
 const SHOWN_ROWS = 100;
 const $ = (id) => document.getElementById(id);
 
 let tabId = null;
 let bootClock = null;
+// The run the popup shows (the Lists view reads its lists scraper's records).
+let shownRun = null;
 
 
 function setStatus(text, { error = false } = {}) {
@@ -99,7 +102,9 @@ const PART_SCRAPED = { table: 'The table you chose', selection: 'The selection' 
 
 // A run shown again (reopened popup, or from the history after a restart)
 // says when it ran, so old records are never taken for fresh ones.
-function showRun(run, { earlier = false } = {}) {
+function showRun(run, { earlier = false, onDrawn = () => {} } = {}) {
+  shownRun = run;
+  if (listsShown()) setListsShown(false);
   $('results').replaceChildren(...run.results.map(resultSection), ...[feedsSection(run)].filter(Boolean));
   const withRecords = run.results.filter((r) => r.records.length).length;
   $('export-all').replaceChildren(...(withRecords > 1 ? [exportButton('All as XLSX', null, 'xlsx', false, 'One workbook, a sheet per scraper')] : []));
@@ -108,6 +113,7 @@ function showRun(run, { earlier = false } = {}) {
   const when = earlier ? `${PART_SCRAPED[run.scope] ?? 'Results'} from ${new Date(run.startedAt).toLocaleString()}; Scrape again for ${PART_SCRAPED[run.scope] ? 'the whole page' : 'fresh ones'}. ` : '';
   // historyError: the records are here, but the history (IndexedDB) refused them.
   setStatus(`${when}${run.results.length} ${run.results.length === 1 ? 'scraper' : 'scrapers'} ran${failed ? `, ${failed} failed` : ''}.${seconds}${run.historyError ? ` ${run.historyError}` : ''}`, { error: !!run.historyError });
+  onDrawn();
   document.body.dataset.state = 'done';
 }
 
@@ -126,7 +132,31 @@ let running = false;
 
 function setRunning(value) {
   running = value;
-  for (const button of [$('scrape'), ...document.querySelectorAll('button[data-feed]')]) button.disabled = value;
+  for (const button of [$('scrape'), $('lists-toggle'), ...document.querySelectorAll('button[data-feed]')]) button.disabled = value;
+}
+
+function setListsShown(show) {
+  $('lists-toggle').setAttribute('aria-pressed', String(show));
+  if (show) showLists(shownRun).catch((error) => setStatus(error.message, { error: true }));
+  else hideLists();
+}
+
+// The page takes the clicks from here on; the popup closes when the page is
+// clicked (Chrome), so it says what to do before it goes.
+async function pick() {
+  try {
+    await request(Target.ServiceWorker, Command.StartPicker, { tabId });
+    setStatus('Picking on the page: point at an item of a list and click it. Esc leaves.');
+    document.body.dataset.picking = 'true';
+  } catch (error) {
+    setStatus(error.message, { error: true });
+  }
+}
+
+// Where a click's time went, as the run reports it, plus the popup's own
+// drawing: kept on the body for the benchmark (bench/perf.py) to read.
+function noteTimings(run, drawMs) {
+  document.body.dataset.timings = JSON.stringify({ ...run.timings, drawMs: Math.round(drawMs) });
 }
 
 async function scrape(feedUrl = null) {
@@ -135,7 +165,9 @@ async function scrape(feedUrl = null) {
   setRunning(true);
   bootClock = startClock('Starting Python…');
   try {
-    showRun(await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl }));
+    const run = await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl });
+    const drawStarted = performance.now();
+    showRun(run, { onDrawn: () => noteTimings(run, performance.now() - drawStarted) });
   } catch (error) {
     setStatus(error.message, { error: true });
     document.body.dataset.state = 'error';
@@ -200,6 +232,9 @@ async function main() {
     chrome.runtime.openOptionsPage();
   };
   $('scrape').onclick = () => scrape();
+  $('pick').onclick = pick;
+  $('lists-toggle').onclick = () => setListsShown(!listsShown());
+  initListsView(tabId, setStatus);
   showShortcut().catch((error) => console.warn('Gleaner: the shortcut could not be read', error));
   // Start Python now, while the tab is described and captured, and also when
   // the popup only shows the last results, so Scrape again finds it warm.
@@ -210,7 +245,7 @@ async function main() {
   $('page-url').textContent = info.page.url;
   if (info.unreadable) {
     setStatus(info.unreadable, { error: true });
-    $('scrape').disabled = true;
+    for (const id of ['scrape', 'pick', 'lists-toggle']) $(id).disabled = true;
     document.body.dataset.state = 'unreadable';
     return;
   }

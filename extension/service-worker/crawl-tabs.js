@@ -1,5 +1,9 @@
 // A crawl's pages load in real tabs: in a window of the crawl's own, opened
 // without focus, so the person's own windows and tabs are never taken over.
+// Only tabs the crawl opened are ever closed: a browser may put a tab the
+// person opens into the crawl's window (Firefox does when that window was
+// the last it focused), and window ids are reused after a browser restart,
+// so a crawl's window goes only when it holds nothing but the crawl's tabs.
 // A page is ready when the browser says it has loaded, plus a settle time
 // for the page's own scripts; a page that never finishes loading is read as
 // it stands at the page timeout.
@@ -18,6 +22,29 @@ export class PageLoadError extends Error {
   }
 }
 
+// The tabs the crawls opened, by id, in session storage: it outlives a
+// stopped service worker (the ids still name the same tabs) and ends with
+// the browser session (after which they would name others).
+const OWNED_KEY = 'crawlTabs';
+let owning = Promise.resolve();
+
+function changeOwned(change) {
+  owning = owning.then(async () => {
+    const { [OWNED_KEY]: ids = [] } = await chrome.storage.session.get(OWNED_KEY);
+    await chrome.storage.session.set({ [OWNED_KEY]: change(ids) });
+  }).catch((error) => console.warn('Gleaner: could not note the crawl\'s tabs', error));
+  return owning;
+}
+
+const own = (tabId) => changeOwned((ids) => [...ids, tabId]);
+const disown = (tabIds) => changeOwned((ids) => ids.filter((id) => !tabIds.includes(id)));
+
+async function ownedTabs() {
+  await owning;
+  const { [OWNED_KEY]: ids = [] } = await chrome.storage.session.get(OWNED_KEY);
+  return new Set(ids);
+}
+
 // The crawl's window, made once per run of the crawl (and again if the
 // person closed it). Returns its id.
 export async function crawlWindow(windowId) {
@@ -29,16 +56,32 @@ export async function crawlWindow(windowId) {
       // closed: make another
     }
   }
+  const before = await chrome.windows.getLastFocused().catch(() => null);
   // Firefox refuses focused: false on some platforms; a window it focuses
   // is still better than no crawl.
   const created = await chrome.windows.create({ focused: false, url: 'about:blank' })
     .catch(() => chrome.windows.create({ url: 'about:blank' }));
+  // Firefox accepts focused: false but does not implement it (its
+  // windows.create focuses every new window): the focus goes straight back
+  // to the window the person was in.
+  if (before?.focused && (await chrome.windows.get(created.id).catch(() => null))?.focused) {
+    await chrome.windows.update(before.id, { focused: true }).catch(() => {});
+  }
+  const tabs = created.tabs ?? await chrome.tabs.query({ windowId: created.id });
+  await Promise.all(tabs.map((tab) => own(tab.id)));
   return created.id;
 }
 
+// Close the crawl's tabs in the window, and the window itself unless a tab
+// of someone else's is left in it.
 export async function closeWindow(windowId) {
   if (windowId === null || windowId === undefined) return;
-  await chrome.windows.remove(windowId).catch(() => {});
+  const owned = await ownedTabs();
+  const tabs = await chrome.tabs.query({ windowId }).catch(() => []);
+  const mine = tabs.filter((tab) => owned.has(tab.id)).map((tab) => tab.id);
+  if (tabs.length && mine.length === tabs.length) await chrome.windows.remove(windowId).catch(() => {});
+  else if (mine.length) await chrome.tabs.remove(mine).catch(() => {});
+  await disown(mine);
 }
 
 // Open `url` in the crawl's window and resolve once it is ready to read:
@@ -64,6 +107,7 @@ export async function openAndSettle(windowId, url, { timeoutMs, settleMs }) {
   try {
     const tab = await chrome.tabs.create({ windowId, url, active: false });
     tabId = tab.id;
+    await own(tabId);
     // Complete already (events before tabId was known are not missed this way).
     const now = await chrome.tabs.get(tabId).catch(() => null);
     if (!now) settle('removed');
@@ -113,6 +157,7 @@ async function pageState(tabId) {
 
 export async function closeTab(tabId) {
   await chrome.tabs.remove(tabId).catch(() => {});
+  await disown([tabId]);
 }
 
 export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });

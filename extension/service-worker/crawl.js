@@ -64,7 +64,7 @@ function bounded(name, value) {
 
 // --- starting --------------------------------------------------------------
 
-async function startCrawl({ mode, urls, scrapers, nextPages = null, maxPages = null, delaySeconds = null, timeoutSeconds = null, settleMs = null, anySite = false, pageColumn = null }) {
+export async function startCrawl({ mode, urls, scrapers, nextPages = null, maxPages = null, delaySeconds = null, timeoutSeconds = null, settleMs = null, anySite = false, pageColumn = null }) {
   const starts = [];
   for (const url of urls) {
     const canonical = canonicalUrl(url);

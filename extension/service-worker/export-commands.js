@@ -30,9 +30,17 @@ async function exportOptions(format, scraper) {
   return options;
 }
 
+// One list of the lists scraper's records (each says which list it is in),
+// with the columns the person kept, renamed, in their order: [[key, name], ...].
+export function listRecords(records, list, columns = null) {
+  const chosen = records.filter((record) => record.list === list);
+  if (!columns) return chosen;
+  return chosen.map((record) => Object.fromEntries(columns.map(([key, name]) => [name, record[key] ?? null])));
+}
+
 registerCommands('export-commands', {
   // A binary format comes back as base64 (see HostCommand.Export).
-  async [Command.ExportRecords]({ tabId = null, runId = null, scraper = null, format }) {
+  async [Command.ExportRecords]({ tabId = null, runId = null, scraper = null, format, list = null, columns = null }) {
     let run = null;
     if (runId !== null) run = await history.getRun(runId);
     else if (tabId !== null) run = await lastRunForPage(tabId, (await chrome.tabs.get(tabId)).url);
@@ -40,11 +48,14 @@ registerCommands('export-commands', {
     if (!run || (scraper !== null && !result) || !run.results.some((r) => r.records.length)) {
       throw new UserError('There are no records to export; scrape the page first.');
     }
+    const records = list === null ? result?.records : listRecords(result?.records ?? [], list, columns);
+    if (list !== null && !records.length) throw new UserError(`List ${list + 1} has no records in the last scrape; scrape the page again.`);
+    const name = list === null ? scraper ?? 'all' : `${scraper}-${list + 1}`;
     const { mediaType, extension, ...content } = await host.exportRecords({
-      ...(result ? { records: result.records } : { results: run.results }),
+      ...(records ? { records } : { results: run.results }),
       format,
-      options: await exportOptions(format, scraper),
+      options: await exportOptions(format, records ? name : null),
     });
-    return { ...content, filename: exportFilename(run.url, scraper ?? 'all', extension, run.startedAt), mediaType };
+    return { ...content, filename: exportFilename(run.url, name, extension, run.startedAt), mediaType };
   },
 });

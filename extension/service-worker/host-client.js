@@ -57,11 +57,12 @@ async function viaLocalHost(name, payload, onProgress) {
 }
 
 // Chrome caps one extension message at 64 MiB of JSON, so a large page goes
-// to the offscreen host in parts. A part never ends between the two halves
-// of a surrogate pair: each part must be valid text on its own.
-async function runInParts(send, page, scrapers) {
+// to the offscreen host in parts (then `name`, Run or another command about
+// the page, carries the transfer's id instead). A part never ends between
+// the two halves of a surrogate pair: each part must be valid text on its own.
+async function sendInParts(send, name, page, rest) {
   const text = JSON.stringify(page);
-  if (text.length <= PAGE_PART_CHARS) return send(HostCommand.Run, { page, scrapers });
+  if (text.length <= PAGE_PART_CHARS) return send(name, { page, ...rest });
   const transfer = crypto.randomUUID();
   const bounds = [0];
   while (bounds.at(-1) < text.length) {
@@ -74,7 +75,7 @@ async function runInParts(send, page, scrapers) {
   for (let index = 0; index < count; index += 1) {
     await send(HostCommand.PutPagePart, { transfer, index, count, text: text.slice(bounds[index], bounds[index + 1]) });
   }
-  return send(HostCommand.Run, { pageTransfer: transfer, scrapers });
+  return send(name, { pageTransfer: transfer, ...rest });
 }
 
 export function createHostClient({ onProgress }) {
@@ -82,9 +83,12 @@ export function createHostClient({ onProgress }) {
   // The host cannot read storage (an offscreen document has only
   // chrome.runtime), so the keep-warm setting travels with each command.
   const send = async (name, payload) => deliver(name, { ...payload, keepWarmMinutes: await readSetting('keepWarmMinutes') });
+  const aboutPage = (name, page, rest = {}) => (offscreen ? sendInParts(send, name, page, rest) : send(name, { page, ...rest }));
   return {
     describe: () => send(HostCommand.Describe, {}),
-    run: (page, scrapers) => (offscreen ? runInParts(send, page, scrapers) : send(HostCommand.Run, { page, scrapers })),
+    run: (page, scrapers) => aboutPage(HostCommand.Run, page, { scrapers }),
+    listSpecs: (page) => aboutPage(HostCommand.ListSpecs, page),
+    writeScraper: (page, spec) => aboutPage(HostCommand.WriteScraper, page, { spec }),
     exportRecords: (request) => send(HostCommand.Export, request),
     validate: (source, previous) => send(HostCommand.Validate, { source, previous }),
     runTests: (name, source, packages) => send(HostCommand.RunTests, { name, source, packages }),

@@ -10,9 +10,11 @@ const memoryRuns = new Map();
 
 // Stored as JSON text: chrome.storage keeps objects as maps sorted by key,
 // which would reorder every record's fields (and so the CSV columns).
-async function saveLastRun(tabId, run) {
+async function saveLastRun(tabId, run, text) {
   try {
-    await chrome.storage.session.set({ [lastRunKey(tabId)]: JSON.stringify(run) });
+    // More characters than the quota has bytes cannot fit: not worth a try.
+    if (text.length > (chrome.storage.session.QUOTA_BYTES ?? Infinity)) throw new Error('over the quota');
+    await chrome.storage.session.set({ [lastRunKey(tabId)]: text });
   } catch {
     // Too large for session storage: keep it for this service worker's life only.
     memoryRuns.set(tabId, run);
@@ -38,12 +40,19 @@ export async function lastRunForPage(tabId, url) {
 
 // A failure to keep the run in the history never costs the scrape its records:
 // the run carries historyError, which the popup shows.
-async function addToHistory(run) {
+async function addToHistory(run, text) {
   try {
-    run.historyId = await history.addRun(run, await history.limitBytes());
+    run.historyId = await history.addRun(run, await history.limitBytes(), text);
   } catch (error) {
     run.historyError = `History could not be saved (${error?.message || error}).`;
   }
+}
+
+// JSON.stringify(run) once the history added its field: the text made
+// before, that field appended (the run's JSON is one object, so it ends in }).
+function withHistoryField(text, run) {
+  const [key] = ['historyId', 'historyError'].filter((name) => run[name] !== undefined);
+  return key ? `${text.slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(run[key])}}` : text;
 }
 
 // Keep `run` (as ScrapeTab returns it) everywhere it is looked for later.
@@ -53,6 +62,9 @@ export async function keepRun(tabId, run) {
       state.lastRuns[result.scraper] = { at: run.startedAt, url: run.url, ok: result.ok, count: result.records.length, error: result.ok ? null : result.error.message };
     }
   });
-  await addToHistory(run);
-  await Promise.all([saveLastRun(tabId, run), lastRuns]);
+  // Serialised once, for the history and the tab's last run: a large run's
+  // text is the largest thing this worker makes.
+  const text = JSON.stringify(run);
+  await addToHistory(run, text);
+  await Promise.all([saveLastRun(tabId, run, withHistoryField(text, run)), lastRuns]);
 }

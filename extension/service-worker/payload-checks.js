@@ -4,7 +4,7 @@
 // storage or the Python host with values nobody meant. A command without a
 // shape here is refused: adding a command means declaring its payload.
 
-import { Command, EXPORT_FORMATS } from '../common/messages.js';
+import { Command, ContentCommand, EXPORT_FORMATS } from '../common/messages.js';
 
 const MAX_SOURCE_CHARS = 1024 * 1024;
 const MAX_ARCHIVE_CHARS = 32 * 1024 * 1024;
@@ -24,13 +24,52 @@ const crawlId = text(80);
 const number = (v) => (typeof v === 'number' && Number.isFinite(v) ? null : 'a number');
 const listOf = (check, max) => (v) => (Array.isArray(v) && v.length <= max && v.every((item) => check(item) === null) ? null : `a list of at most ${max} items`);
 const index = (v) => (Number.isSafeInteger(v) && v >= 0 ? null : 'a position (a whole number)');
+// An object with exactly these fields (each check as in a payload shape).
+const fieldsOf = (fields, what) => (v) => {
+  if (object(v)) return what;
+  if (Object.keys(v).some((key) => !Object.hasOwn(fields, key))) return `${what}, with no field but ${Object.keys(fields).join(', ')}`;
+  const wrong = Object.entries(fields).find(([key, check]) => check(v[key]) !== null);
+  return wrong ? `${what} whose ${wrong[0]} is ${wrong[1](v[wrong[0]])}` : null;
+};
+const selector = text(4000);
+// What the picker or the Lists view picked (gleaner.scraper_writer checks the rest).
+const pickedSpec = fieldsOf({
+  item_selector: selector,
+  fields: listOf(fieldsOf({ name: text(200), selector: text(4000), attr: text(200) }, 'a field'), 200),
+  next_selector: optional(selector),
+}, 'a picked list (item_selector, fields, next_selector)');
+const columnPair = (v) => (Array.isArray(v) && v.length === 2 && v.every((part) => text(200)(part) === null) ? null : 'a [key, name] pair');
+
+const CRAWL_REQUEST = {
+  mode: oneOf('follow', 'next', 'list'),
+  urls: listOf(url, 10_000),
+  scrapers: listOf(name, 50),
+  nextPages: optional(number),
+  maxPages: optional(number),
+  delaySeconds: optional(number),
+  timeoutSeconds: optional(number),
+  settleMs: optional(number),
+  anySite: optional(bool),
+  pageColumn: optional(bool),
+};
 
 export const SHAPES = Object.freeze({
   [Command.DescribeTab]: { tabId },
   [Command.ScrapeTab]: { tabId, feedUrl: optional(url) },
-  [Command.ExportRecords]: { tabId: optional(tabId), runId: optional(runId), scraper: optional(name), format: oneOf(...EXPORT_FORMATS) },
+  [Command.ExportRecords]: {
+    tabId: optional(tabId),
+    runId: optional(runId),
+    scraper: optional(name),
+    format: oneOf(...EXPORT_FORMATS),
+    list: optional(index),
+    columns: optional(listOf(columnPair, 200)),
+  },
   [Command.GetLastRun]: { tabId },
   [Command.WarmUp]: {},
+  [Command.StartPicker]: { tabId },
+  [Command.FindLists]: { tabId },
+  [Command.SaveListAsScraper]: { tabId, spec: pickedSpec },
+  [ContentCommand.SavePickedScraper]: { spec: pickedSpec },
   [Command.ListScrapers]: {},
   [Command.ValidateScraper]: { source: text(MAX_SOURCE_CHARS) },
   [Command.SaveScraper]: { source: text(MAX_SOURCE_CHARS), originalName: optional(name), replace: optional(bool) },
@@ -47,18 +86,9 @@ export const SHAPES = Object.freeze({
   [Command.GetRun]: { runId },
   [Command.DeleteRun]: { runId },
   [Command.ClearRuns]: {},
-  [Command.StartCrawl]: {
-    mode: oneOf('follow', 'next', 'list'),
-    urls: listOf(url, 10_000),
-    scrapers: listOf(name, 50),
-    nextPages: optional(number),
-    maxPages: optional(number),
-    delaySeconds: optional(number),
-    timeoutSeconds: optional(number),
-    settleMs: optional(number),
-    anySite: optional(bool),
-    pageColumn: optional(bool),
-  },
+  [Command.StartCrawl]: CRAWL_REQUEST,
+  [Command.AwaitCrawlAccess]: CRAWL_REQUEST,
+  [Command.StartAwaitedCrawl]: { waitId: text(80) },
   [Command.ListCrawls]: {},
   [Command.GetCrawl]: { crawlId, withTimings: optional(bool) },
   [Command.PauseCrawl]: { crawlId },

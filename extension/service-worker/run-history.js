@@ -43,8 +43,8 @@ function summaryOf(run, size) {
 }
 
 // Store a run (as ScrapeTab returns it); returns its id. Prunes to `limitBytes`.
-export async function addRun(run, limitBytes) {
-  const resultsJson = JSON.stringify(run);
+// resultsJson: the run as JSON text, when the caller has it already.
+export async function addRun(run, limitBytes, resultsJson = JSON.stringify(run)) {
   const size = new TextEncoder().encode(resultsJson).length;
   const id = await transact('readwrite', async ({ summaries, results }) => {
     const key = await done(summaries.add(summaryOf(run, size)));

@@ -10,9 +10,11 @@
 //   archive-commands.js   everything as one archive, and back
 //   context-menu.js       the right-click items: the page, a table, the selection
 //   crawl.js              crawls: many pages in background tabs, durable
+//   crawl-access.js       a crawl waiting for the site access its page asked for
+//   picker-commands.js    picking data in the page, the lists found, Save as scraper
 
-import { Target, fail, ok, fromExtensionPage } from '../common/messages.js';
-import { findCommand } from './command-registry.js';
+import { Target, fail, ok, fromExtensionPage, fromContentScript } from '../common/messages.js';
+import { findCommand, findContentCommand } from './command-registry.js';
 import { checkPayload } from './payload-checks.js';
 import { host } from './host-client.js';
 import './scrape-commands.js';
@@ -22,6 +24,8 @@ import './export-commands.js';
 import './archive-commands.js';
 import './context-menu.js';
 import './crawl.js';
+import './crawl-access.js';
+import './picker-commands.js';
 
 // Python's first boot after an install or an update is the slow one (it
 // makes the memory snapshot that every later start restores). Done now, it
@@ -35,13 +39,16 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message?.target !== Target.ServiceWorker) return false;
-  if (!fromExtensionPage(sender)) {
+  // Gleaner's pages send Commands; a script Gleaner put into a tab may send
+  // only ContentCommands; nobody else anything.
+  const fromPage = fromExtensionPage(sender);
+  if (!fromPage && !fromContentScript(sender)) {
     sendResponse(fail(new Error('refused: only Gleaner\'s own pages may send commands'), 'service worker'));
     return false;
   }
-  const command = findCommand(message.name);
+  const command = fromPage ? findCommand(message.name) : findContentCommand(message.name);
   if (!command) {
-    sendResponse(fail(new Error(`unknown command ${message.name}`), 'service worker'));
+    sendResponse(fail(new Error(fromPage ? `unknown command ${message.name}` : `refused: a script in a page may not send ${message.name}`), 'service worker'));
     return false;
   }
   let payload;
@@ -51,6 +58,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     sendResponse(fail(error, 'service worker'));
     return false;
   }
-  command(payload).then(ok, (error) => fail(error, error.context || 'service worker')).then(sendResponse);
+  command(payload, sender).then(ok, (error) => fail(error, error.context || 'service worker')).then(sendResponse);
   return true;
 });

@@ -111,6 +111,18 @@ class DomTreeBuilder(GleanerTreeBuilder):
             if cls.__new__ is NavigableString.__new__ and cls.__init__ is object.__init__
         }
         new_string = str.__new__
+        # A Tag made as Tag.__init__ makes one for this builder (bs4 4.15),
+        # its fields set at once in the same order (Tag.__init__ was most
+        # of the build); a <meta> (set_up_substitutions looks at it) or a
+        # Tag subclass goes through its own __init__.
+        plain_tags = tag_class is Tag and self.attribute_dict_class is not None and not self.is_xml
+        parser_class = soup.__class__
+        value_list_class = self.attribute_value_list_class
+        cdata_list_attributes = self.cdata_list_attributes
+        list_values = self._replace_cdata_list_attribute_values
+        empty_element_tags = self.empty_element_tags
+        main_string_types = Tag.MAIN_CONTENT_STRING_TYPES
+        new_object = object.__new__
         # The open elements, innermost last: the Tag; None for one bs4 closed
         # already (its end is no call at all); or the name of one bs4 itself
         # is to end.
@@ -203,7 +215,28 @@ class DomTreeBuilder(GleanerTreeBuilder):
                 parent = stack[-1]
                 # Its __init__ links it last in its parent, after the node
                 # made last.
-                tag = tag_class(soup, self, name, None, None, attrs, parent, recent)
+                if plain_tags and name != "meta":
+                    if attrs and cdata_list_attributes:
+                        attrs = list_values(name, attrs)
+                    siblings = parent.contents
+                    previous = siblings[-1] if siblings else None
+                    tag = new_object(Tag)
+                    tag.__dict__ = {
+                        "parser_class": parser_class, "name": name, "namespace": None, "_namespaces": {}, "prefix": None,
+                        "sourceline": None, "sourcepos": None, "attribute_value_list_class": value_list_class,
+                        "attrs": attrs, "known_xml": False, "contents": [], "parent": parent,
+                        "previous_element": recent, "next_element": None, "next_sibling": None,
+                        "previous_sibling": previous, "hidden": False,
+                        "can_be_empty_element": empty_element_tags is None or name in empty_element_tags,
+                        "cdata_list_attributes": cdata_list_attributes, "preserve_whitespace_tags": preserve_whitespace_tags,
+                        "interesting_string_types": {string_containers[name]} if name in string_containers else main_string_types,
+                    }
+                    if recent is not None:
+                        recent.next_element = tag
+                    if previous is not None:
+                        previous.next_sibling = tag
+                else:
+                    tag = tag_class(soup, self, name, None, None, attrs, parent, recent)
                 recent = tag
                 # pushTag
                 parent.contents.append(tag)

@@ -5,6 +5,7 @@ and gets JSON text back, so nothing Python-specific crosses into JS.
 """
 
 import base64
+import gc
 import json
 import sys
 import time
@@ -114,13 +115,14 @@ class Host:
         walk, may come as arguments of their own rather than inside the JSON,
         which would escape and unescape them once more for nothing. Runs name
         this page by its ``id``."""
+        if self.page is not None:
+            self.release_page()
         started = time.perf_counter()
         page = json.loads(page_json)
         if html is not None:
             page["html"] = html
         if tree is not None:
             page["tree"] = tree
-        self.page, self.page_id = None, None
         self.page = Page.from_dict(page)
         self.page_id = page.get("id")
         if self.page.kind == "html":
@@ -133,6 +135,10 @@ class Host:
                 # Markup the parser rejects fails each scraper that reads
                 # page.soup, with the parser's own error, not the whole run.
                 pass
+        # The page and its tree live until release_page, unchanged (scrapers
+        # treat the tree as read-only): the collector need not walk them
+        # again in every full collection a scraper's work triggers.
+        gc.freeze()
         # For the run's record: how the tree was made ("dom", "html", or null
         # when not yet), and the time Python spent on the page and its tree.
         return json.dumps({
@@ -142,6 +148,23 @@ class Host:
             # The extra time each scraper gets on this page (gleaner/runner.py).
             "allowanceMs": page_allowance_seconds(len(self.page.html)) * 1000,
         })
+
+    def release_page(self):
+        """Let the page and its tree go, and the memory they hold.
+
+        A tree is full of reference cycles (parent and child, next and
+        previous), so only a collection frees it: one full collection, which
+        the browser host asks for once a run is over, while nobody waits for
+        it (set_page_json does it too when a page is still held).
+        """
+        self.page, self.page_id = None, None
+        gc.unfreeze()
+        gc.collect()
+
+    def release_page_json(self):
+        started = time.perf_counter()
+        self.release_page()
+        return json.dumps({"ms": round((time.perf_counter() - started) * 1000, 1)})
 
     def run_json(self, name, source=None, page_id=None, callback=None, packages=None):
         """Run scraper ``name`` (a built-in, or the user's ``source``) on the

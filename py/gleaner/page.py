@@ -1,7 +1,9 @@
 """What a scraper receives: the page (or feed) as the browser captured it."""
 
 import codecs
+import gc
 import re
+from contextlib import contextmanager
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -117,6 +119,10 @@ class Page:
 
     @cached_property
     def soup(self):
+        with collector_paused():
+            return self._make_soup()
+
+    def _make_soup(self):
         tree, self.tree = self.tree, None  # read once; it is as large as the HTML
         if tree:
             from .dom_tree import soup_from_dom
@@ -149,7 +155,9 @@ class Page:
     def base_url(self):
         if self.kind != "html":
             return self.url
-        base = self.soup.find("base", href=True)
+        from .tag_search import index
+
+        base = next((tag for tag in index(self.soup).named("base") if tag.get("href") is not None), None)
         try:
             resolved = join(self.url, base["href"].strip()) if base else self.url
         except ValueError:
@@ -196,6 +204,24 @@ class Page:
             tree=data.get("tree"),
             data=data.get("data"),
         )
+
+
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector held off while a tree is built.
+
+    A tree is millions of new objects, all kept: each collection the build
+    would trigger walks every one made so far to find no garbage, and the
+    full ones (a dozen on a 5 MB page) walk all of them, which made the
+    build's cost grow faster than the page.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # A feed is what the browser's capture treats as one (FEED_TYPES in

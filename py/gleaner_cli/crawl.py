@@ -1,6 +1,7 @@
 """``python build.py crawl START``: crawl many pages with the built extension.
 
-The real extension runs in headless Chromium and crawls exactly as from
+The real extension runs in headless Chromium (or, with ``--browser
+firefox``, headless Firefox: crawl_browsers.py) and crawls exactly as from
 the popup: real tabs, the polite defaults, the durable crawl store; the
 output is what ``scrape`` writes (one scraper: its records; several: an
 object keyed by scraper name), made from the crawl's own export.
@@ -15,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import scrape
-from .scrape import AUTOMATION_BUILD, CliError, install_in_browser, load_user_plugins
+from .scrape import AUTOMATION_BUILD, CliError, load_user_plugins
 
 # Who runs the crawl: the extension in a browser (here), or one plugin file
 # under Scrapy, on one machine or many workers sharing a Redis
@@ -79,27 +80,19 @@ def read_url_list(path):
 def run(args):
     from gleaner.exporters import export_results
 
-    from .browser import ExtensionBrowser, serve_directory
+    from .browser import serve_directory
+    from .crawl_browsers import extension_session
 
-    if args.browser == "firefox":
-        raise CliError("crawling from the command line runs in Chromium only for now (use --browser chromium)")
     if not AUTOMATION_BUILD.exists():
         raise CliError("the extension is not built: run 'python build.py' first")
     lock = json.loads((AUTOMATION_BUILD / "python" / "pyodide-lock.json").read_text())
     list_text = read_url_list(args.url_list) if args.url_list else None
     plugins = load_user_plugins(args.plugin, available_imports={name for pkg in lock["packages"].values() for name in pkg["imports"]})
-    with ExtensionBrowser(AUTOMATION_BUILD) as browser, contextlib.ExitStack() as stack:
-        if any(p.pins for p in plugins):
-            install_in_browser(browser, plugins, args.index_url)
-        elif plugins:
-            browser.set_user_scrapers([{"source": p.source, "metadata": p.metadata(), "enabled": True} for p in plugins])
-        page = browser.context.new_page()
-        page.goto(browser.url("extension/options/options.html"))
-        command = lambda name, payload: _result(browser.send(page, name, payload))  # noqa: E731
+    with extension_session(args.browser, plugins, args.index_url) as session, contextlib.ExitStack() as stack:
+        command = lambda name, payload: _result(session.send(name, payload))  # noqa: E731
         if args.url_list:
             # Read as the options page reads a pasted list: the same code.
-            listed = page.evaluate("async (text) => (await import('/extension/common/crawl-scope.js')).parseUrlList(text)", list_text)
-            urls = listed["urls"]
+            urls = session.parse_url_list(list_text)["urls"]
             if not urls:
                 raise CliError(f"{args.url_list}: no http(s) URLs in it (one per line, or a CSV with a url column)")
         elif args.start.startswith(("http://", "https://")):

@@ -26,9 +26,19 @@
 // the same way, for a page that moves to another. It prints one JSON object, { launchSeconds, jobs: [...] } or
 // { error }, where each job gives back { url, shownUrl, note, run,
 // export: { text, base64 } | null, loadSeconds, seconds } or { url, error }.
+//
+// As a bridge (used by `python build.py crawl --browser firefox`, see
+// gleaner_cli/firefox.py's FirefoxBridge):
+//   node firefox-driver.mjs serve --extension PACKAGE [--user-scrapers FILE.json]
+// launches one Firefox, prints { ready: true } (or { error }), then answers
+// each line of its standard input, one JSON request, with one line of JSON:
+//   { send: NAME, payload }  the extension's reply to that command, { ok, result | error }
+//   { parseUrlList: TEXT }   a list read as the options page reads it (common/crawl-scope.js)
+// and closes Firefox when its input ends.
 
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
+import readline from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,7 +131,20 @@ export const extensionUrl = (file) => `moz-extension://${ADDON_UUID}/${file}`;
 
 // idleTimeoutMs lowers extensions.background.idle.timeout (milliseconds,
 // 30000 by default, 100 at least), after which Firefox unloads an idle event page.
-export async function launchFirefox({ extension, downloadsDir, idleTimeoutMs = null } = {}) {
+//
+// profileDir: a profile of the caller's that outlives this browser, for a
+// restart (close, then launch again with it). The add-on is a temporary
+// one, installed anew at every launch (as Chromium's --load-extension is),
+// and Firefox removes a temporary add-on's data with it unless told to keep
+// it: the keep prefs make the relaunched add-on find its storage (and the
+// pinned UUID its origin) as a permanently installed one would.
+//
+// grantOptionalPermissions: permissions.request, still called from a click
+// (Firefox refuses it otherwise), grants without showing its prompt, which
+// WebDriver BiDi cannot reach (Firefox's extensions.webextOptionalPermissionPrompts,
+// its own switch for automated tests). The shipped package, with no host
+// access of its own, then gets a site exactly as a person who clicks Allow.
+export async function launchFirefox({ extension, downloadsDir, idleTimeoutMs = null, profileDir = null, grantOptionalPermissions = false } = {}) {
   downloadsDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'gleaner-downloads-'));
   const prefs = {
     'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: ADDON_UUID }),
@@ -139,6 +162,10 @@ export async function launchFirefox({ extension, downloadsDir, idleTimeoutMs = n
     'toolkit.telemetry.enabled': false,
   };
   if (idleTimeoutMs !== null) prefs['extensions.background.idle.timeout'] = idleTimeoutMs;
+  if (profileDir) {
+    Object.assign(prefs, { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true });
+  }
+  if (grantOptionalPermissions) prefs['extensions.webextOptionalPermissionPrompts'] = false;
   // GLEANER_FIREFOX_DEBUG=1: the browser's and the extension's console on stderr.
   const debug = !!process.env.GLEANER_FIREFOX_DEBUG;
   if (debug) Object.assign(prefs, { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true, 'extensions.logging.enabled': true });
@@ -150,6 +177,7 @@ export async function launchFirefox({ extension, downloadsDir, idleTimeoutMs = n
     args: ['-remote-allow-system-access'],
     extraPrefsFirefox: prefs,
     dumpio: debug,
+    ...(profileDir ? { userDataDir: profileDir } : {}),
   });
   try {
     // Firefox reads a temporary add-on's files from its package for as long
@@ -406,14 +434,50 @@ async function scrapeCommand(args) {
   }
 }
 
+// The bridge's loop (see the top of this file): requests in, replies out, one line each.
+async function serveCommand(args) {
+  let firefox;
+  try {
+    firefox = await launchFirefox({ extension: args.extension });
+    if (args.userScrapers) await firefox.setUserScrapers(JSON.parse(fs.readFileSync(args.userScrapers, 'utf8')));
+  } catch (error) {
+    await firefox?.close();
+    throw error;
+  }
+  const reply = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
+  try {
+    const page = await firefox.controlPage();
+    reply({ ready: true });
+    for await (const line of readline.createInterface({ input: process.stdin })) {
+      if (!line.trim()) continue;
+      const request = JSON.parse(line);
+      try {
+        if ('send' in request) reply(await firefox.send(page, request.send, request.payload ?? {}));
+        else if ('parseUrlList' in request) reply(await page.evaluate(async (text) => (await import('/extension/common/crawl-scope.js')).parseUrlList(text), request.parseUrlList));
+        else reply({ error: `unknown request ${Object.keys(request).join(', ')}` });
+      } catch (error) {
+        reply({ error: `Firefox automation failed: ${error.message}` });
+      }
+    }
+  } finally {
+    await firefox.close();
+  }
+}
+
+const COMMANDS = {
+  scrape: (args) => scrapeCommand(args).then((result) => { process.stdout.write(`${JSON.stringify(result)}\n`); }),
+  serve: serveCommand,
+};
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [command, ...rest] = process.argv.slice(2);
-  if (command !== 'scrape') {
+  if (!COMMANDS[command]) {
     console.error('usage: node firefox-driver.mjs scrape --extension PACKAGE (--jobs FILE.json | --url URL) [--scraper NAME] [--format json|jsonl|csv|xlsx] [--user-scrapers FILE | --install-scrapers FILE [--index-url URL]]');
+    console.error('       node firefox-driver.mjs serve --extension PACKAGE [--user-scrapers FILE]');
     process.exit(2);
   }
-  scrapeCommand(parseArgs(rest)).then(
-    (result) => { process.stdout.write(`${JSON.stringify(result)}\n`); },
-    (error) => { process.stdout.write(`${JSON.stringify({ error: `Firefox automation failed: ${error.message}` })}\n`); process.exitCode = 1; },
-  );
+  COMMANDS[command](parseArgs(rest)).catch((error) => {
+    process.stdout.write(`${JSON.stringify({ error: `Firefox automation failed: ${error.message}` })}\n`);
+    process.exitCode = 1;
+  });
 }

@@ -29,7 +29,13 @@ class StubWorker {
     if (op === 'runScraper') {
       const page = this.page; // what Python's run_json reads: the page set last
       seen.push({ op, scraper: args.name, pageId: args.pageId, heldPageId: page.id });
-      return answer({ scraper: args.name, title: args.name, ok: true, records: [{ from: page.url }], follows: [], ms: 1 }, 15);
+      // As JSON text, the way the worker passes on Python's.
+      return answer(JSON.stringify({ scraper: args.name, title: args.name, ok: true, records: [{ from: page.url }], follows: [], ms: 1 }), 15);
+    }
+    if (op === 'releasePage') {
+      seen.push({ op, pageId: this.page?.id ?? null });
+      this.page = null;
+      return answer({ ms: 1 }, 1);
     }
     throw new Error(`the stub does not know op ${op}`);
   }
