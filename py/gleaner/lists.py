@@ -383,7 +383,9 @@ def _shape(item, stats):
                 continue
             below = (below,)
         for child in below:
-            if child.name not in NO_TEXT:
+            if child.name in TABLE_SECTIONS:  # <tbody> is implied where the HTML has none: a step of no one's shape
+                stack.append((position[id(child)], prefix, depth))
+            elif child.name not in NO_TEXT:
                 child_at = position[id(child)]
                 path = f"{prefix}/{steps[child_at]}"
                 paths.add(path)
@@ -393,7 +395,17 @@ def _shape(item, stats):
 
 
 def _parent_signature(parent):
-    return step(parent) + "<" + (step(parent.parent) if parent.parent is not None and parent.parent.name else "")
+    parent = _outside_section(parent)
+    grand = _outside_section(parent.parent)
+    return step(parent) + "<" + (step(grand) if grand is not None and grand.name else "")
+
+
+def _outside_section(tag):
+    """The tag, or the table that holds it when it is a table section: browsers imply a <tbody> that
+    html.parser does not, and a table's rows must be alike whether the HTML wrote one or not."""
+    while tag is not None and tag.name in TABLE_SECTIONS and tag.parent is not None:
+        tag = tag.parent
+    return tag
 
 
 def _item_signature(items):
@@ -613,6 +625,9 @@ def _walk(item):
             stack.pop()
             continue
         if not isinstance(child, Tag) or child.name in NO_TEXT:
+            continue
+        if child.name in TABLE_SECTIONS:  # no step: selectors leave them out (join_steps), browsers imply them
+            stack.append((iter(child.contents), prefix))
             continue
         path = prefix + (step(child),)
         out.append((path, child, len(out)))
@@ -1010,9 +1025,17 @@ def lists_of(page):
     """The page's lists, best first, described (cached on the page object for the host's repeated questions)."""
     cached = page.__dict__.get("_gleaner_lists")
     if cached is None:
-        cached = find_lists(page.soup)
+        cached = [found_list for found_list in find_lists(page.soup) if carries_values(page, found_list)]
         page.__dict__["_gleaner_lists"] = cached
     return cached
+
+
+def carries_values(page, found_list):
+    """Whether any item of the list has a value: items with no field, or every field null in every
+    item (layout tables around the page, empty slots), are structure without records, not a list."""
+    if not describe(found_list):
+        return False
+    return any(value is not None for record in records(page, found_list) for value in record.values())
 
 
 def spec_for_list(page, index, next_url=None):
