@@ -158,3 +158,23 @@ def test_the_built_ins_own_matcher_finds_what_soupsieve_finds(path):
                     assert _select_one(item, selector) is item.select_one(selector), (selector, path.name)
                     checked += 1
     assert checked or not lists_of(corpus_page)
+
+
+def test_a_list_whose_items_carry_no_value_is_no_list_and_an_implied_tbody_changes_nothing():
+    # Three placeholder slots (no image address, links to "#", the same words: no record holds a value)
+    # above two alike tables, one with its <tbody> written, one without (a browser implies it there).
+    found = records("empty-slots.html", "https://toys.example/shelf")
+    assert found == [
+        {"list": 0, "title": "Paper boat", "url": "https://toys.example/b/1", "price": "$3.00"},
+        {"list": 0, "title": "Kite", "url": "https://toys.example/b/2", "price": "$7.50"},
+        {"list": 0, "title": "Yo-yo", "url": "https://toys.example/b/3", "price": "$2.25"},
+        {"list": 0, "title": "Spinning top", "url": "https://toys.example/b/4", "price": "$4.00"},
+    ]
+    # The tree a browser builds (every table with its <tbody>) gives the same records.
+    html = (PAGES / "empty-slots.html").read_text().replace('<table class="stock"><tr>', '<table class="stock"><tbody><tr>')
+    html = html.replace("</td></tr></table>", "</td></tr></tbody></table>")
+    assert html.count("<tbody><tr>") == 2 and html.count("</tbody></table>") == 2
+    browser_like = run_plugin(LISTS, make_page(html, "https://toys.example/shelf", "text/html"))
+    assert browser_like["records"] == found
+    # The written scraper's view agrees: one list, no scraper for the empty slots.
+    assert [spec["items"] for spec in list_specs(page("empty-slots.html", "https://toys.example/shelf"))] == [4]

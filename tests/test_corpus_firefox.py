@@ -35,6 +35,8 @@ NATIVE_PARSES_DIFFERENTLY = {
     "html/sport-swim-de-microdata-jsonld.html": "an <a> left open before the next <a>: HTML5 closes it, html.parser nests the next links in it",
     "html/news-rp-pl-windows-1250.html": "<a> with two rel attributes: HTML5 keeps the first, html.parser the last",
     "html/news-proplanta-iso-8859-1.html": "a stray </td> in a table: the two parsers close the article's last block in different places",
+    "html/structured-fye-opengraph-product-big.html": "an <li> left open before the next <li> in the mega-menu: HTML5 closes "
+                                                     "it, html.parser nests the next item in it (lists: 120 items vs 108)",
 }
 
 # A page whose own script sends it elsewhere, and where it lands.
