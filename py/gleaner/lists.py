@@ -10,14 +10,16 @@ How a list is found, in one walk of the page's tags and a little work per candid
    far from the group's common structure (an ad, a promo, a heading) drop out.
 3. Candidates whose parents and items look alike (the rows of a grid, one
    section's products after another's) become one list, as one CSS selector
-   would select them.
+   would select them. Table sections (``<tbody>``, which browsers imply and
+   html.parser does not) make no step of a shape or a parent's likeness.
 4. Lists are ranked by their content (each item's text, capped, so one
    long item does not outweigh many), how rich an item is (links, images,
    texts), and where they sit: inside nav, header, footer, aside, or
    elements named menu, sidebar, related, widget, ad... counts against a
    list; inside main content for it. A list whose items each hold several
    items of another good list is a container of lists, and yields to it
-   (unless those are parts of one record: then they yield).
+   (unless those are parts of one record: then they yield). A list whose
+   items carry no value at all is no list.
 
 Each list knows an item selector for the whole document and, per field, a
 selector relative to the item and what to read from the element; the
