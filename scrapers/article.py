@@ -21,6 +21,7 @@ text gives no record. Title, byline and date come from JSON-LD, meta tags
 and the page, in that order (docs/article-extraction.md has the details).
 """
 
+import functools
 import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
@@ -165,9 +166,12 @@ def _measure(root):
     if root.name in INVISIBLE_TAGS:
         return sizes, paragraphs
     text_classes = {}  # string class -> visible text or not (comments, doctypes, script text)
-    order, stack = [], [root]  # order: (element, its own text's length and commas, its visible child elements)
+    # One entry per element, in document order: [element, text, links, commas, loose, loose commas,
+    # mixed, its parent's entry]. Totals flow from each entry to its parent's, children before
+    # parents, so no element is looked up by id() more than once (a 5 MB table has 200k of them).
+    order, stack = [], [(root, None)]
     while stack:
-        node = stack.pop()
+        node, parent_entry = stack.pop()
         text = commas = 0
         elements = []
         for child in node.contents:
@@ -182,29 +186,29 @@ def _measure(root):
                         commas += child.count("，") + child.count("、")
             elif child.name not in INVISIBLE_TAGS:
                 elements.append(child)
-        order.append((node, text, commas, elements))
-        stack.extend(reversed(elements))  # popped first to last: document order
-    comma_counts = {}
-    for node, text, commas, elements in reversed(order):  # children before parents
-        links, loose, loose_commas, mixed = 0, text, commas, False
-        for child in elements:
-            child_text, child_links = sizes[id(child)]
-            child_commas = comma_counts[id(child)]
-            text += child_text
-            links += child_links
-            commas += child_commas
-            if child.name in BLOCK_TAGS:
-                mixed = True
-            else:
-                loose += child_text
-                loose_commas += child_commas
-        sizes[id(node)] = (text, text if node.name == "a" else links)
-        comma_counts[id(node)] = commas
-        if node.name in CANDIDATE_TAGS:
-            if node.name in ("div", "section"):
+        entry = [node, text, 0, commas, text, commas, False, parent_entry]
+        order.append(entry)
+        stack.extend([(child, entry) for child in reversed(elements)])  # popped first to last: document order
+    for entry in reversed(order):  # children before parents
+        node, text, links, commas, loose, loose_commas, mixed, parent_entry = entry
+        name = node.name
+        if name == "a":
+            links = text
+        sizes[id(node)] = (text, links)
+        if name in CANDIDATE_TAGS:
+            if name in ("div", "section"):
                 paragraphs.append((node, loose, loose_commas, mixed))
             else:
                 paragraphs.append((node, text, commas, False))
+        if parent_entry is not None:
+            parent_entry[1] += text
+            parent_entry[2] += links
+            parent_entry[3] += commas
+            if name in BLOCK_TAGS:
+                parent_entry[6] = True
+            else:
+                parent_entry[4] += text
+                parent_entry[5] += commas
     paragraphs.reverse()
     return sizes, paragraphs
 
@@ -224,7 +228,7 @@ def _is_unlikely(tag):
         return True
     if not HIDDEN_CLASSES.isdisjoint(tag.get("class") or ()):
         return True
-    return (bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+    return (_search(UNLIKELY, names) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
             and not _is_embedded_post(tag))
 
 
@@ -242,17 +246,20 @@ def _is_embedded_post(tag):
 _CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE)}
 
 
+@functools.lru_cache(maxsize=4096)
 def _search(pattern, text):
-    """pattern.search(text) for the case-insensitive patterns above, without re.IGNORECASE where it can.
+    """Whether pattern.search(text) finds the case-insensitive patterns above, without re.IGNORECASE where it can.
 
     The patterns are lowercase ASCII words, so for ASCII text (nearly every
     class and id) a case-sensitive search of the text lowercased finds the
     same match; other text may hold letters that fold to ASCII ones (the
     Kelvin sign, a dotted capital I), which only re.IGNORECASE knows.
+    Cached: a big page repeats a few class names on thousands of elements
+    (every row of a table), each asked the same questions.
     """
     if text.isascii():
-        return _CASE_SENSITIVE[pattern].search(text.lower())
-    return pattern.search(text)
+        return _CASE_SENSITIVE[pattern].search(text.lower()) is not None
+    return pattern.search(text) is not None
 
 
 def _is_skipped_tag(tag, sizes, body):
