@@ -89,11 +89,12 @@ def scrape(page):
     soup = page.soup
     body = soup.body or soup
     sizes, paragraphs = _measure(body)
-    text = _main_text(body, sizes, paragraphs, strict=True)
+    unlikely = {}  # id(tag) -> _is_unlikely(tag): scoring and the text's walk ask of the same tags
+    text = _main_text(body, sizes, paragraphs, unlikely, strict=True)
     if len(text) < ENOUGH_TEXT:
         # Class names can mislead (a layout row called "pageRow" reads as a pager):
         # as Readability does, try again without them and keep the longer text.
-        text = max(text, _main_text(body, sizes, paragraphs, strict=False), key=len)
+        text = max(text, _main_text(body, sizes, paragraphs, unlikely, strict=False), key=len)
     tags = index(soup)  # every element, by name and by attribute; see first()
     described = json_ld.blocks(tags.named("script"))
     hint = _json_ld_body(described)
@@ -111,8 +112,8 @@ def scrape(page):
     }
 
 
-def _main_text(body, sizes, paragraphs, strict):
-    scores = _score_containers(body, sizes, paragraphs, strict)
+def _main_text(body, sizes, paragraphs, unlikely, strict):
+    scores = _score_containers(body, sizes, paragraphs, unlikely, strict)
     if not scores:  # no paragraph anywhere: the body is all there is
         scores = {id(body): (body, 0)}
     top = max(scores.values(), key=lambda entry: entry[1])[0]
@@ -128,7 +129,7 @@ def _main_text(body, sizes, paragraphs, strict):
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body)) for part in parts]
+    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body, unlikely)) for part in parts]
     return "\n\n".join(t for t in texts if t)
 
 
@@ -217,6 +218,14 @@ def _class_and_id(tag):
     return " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
 
 
+def _is_unlikely_once(tag, unlikely):
+    """_is_unlikely(tag), asked once per tag: ``unlikely`` keeps the answers by id(tag)."""
+    answer = unlikely.get(id(tag))
+    if answer is None:
+        answer = unlikely[id(tag)] = _is_unlikely(tag)
+    return answer
+
+
 def _is_unlikely(tag):
     if not tag.attrs:  # no class, id, role or style: nothing below can hold (most tags in a story)
         return False
@@ -269,13 +278,14 @@ def _is_skipped_tag(tag, sizes, body):
     return tag.name != "form" or sizes.get(id(tag), (0, 0))[0] < sizes.get(id(body), (0, 0))[0] // 2
 
 
-def _is_furniture(tag, sizes, body):
+def _is_furniture(tag, sizes, body, unlikely):
     """Inside the chosen container, what is not part of the story."""
-    if tag.name in PHRASING_TAGS:
+    name = tag.name  # asked of every element of the container: a big table's every row and cell
+    if name in PHRASING_TAGS:
         return False  # words inside a sentence: leaving them out would break it
-    if tag.name == "h1" or _is_skipped_tag(tag, sizes, body) or _is_unlikely(tag):
+    if name == "h1" or _is_skipped_tag(tag, sizes, body) or (tag.attrs and _is_unlikely_once(tag, unlikely)):
         return True  # the headline is the record's title, not its text
-    if tag.name == "article" and tag.find_parent("article") is not None:
+    if name == "article" and tag.find_parent("article") is not None:
         return True  # a story inside the story: a teaser for another one
     length = sizes.get(id(tag), (0, 0))[0]
     if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag, sizes) > 0.5:
@@ -308,19 +318,19 @@ def _class_weight(tag):
     return weight
 
 
-def _score_containers(body, sizes, paragraphs, strict=True):
+def _score_containers(body, sizes, paragraphs, unlikely, strict=True):
     """Readability's scoring: paragraphs vote for their parent and grandparent.
 
     Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
     too slow for a dict of thousands of elements.
     """
-    scores, unlikely = {}, {}
+    scores, out = {}, {}
 
     def excluded(tag):
-        if id(tag) not in unlikely:
-            unlikely[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely(tag)) or (
+        if id(tag) not in out:
+            out[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely_once(tag, unlikely)) or (
                 tag.parent is not None and tag.parent is not body and excluded(tag.parent))
-        return unlikely[id(tag)]
+        return out[id(tag)]
 
     for paragraph, length, commas, mixed in paragraphs:
         if length < MIN_PARAGRAPH or excluded(paragraph):
@@ -340,10 +350,12 @@ def _score_containers(body, sizes, paragraphs, strict=True):
     return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
 
 
+_BASE_SCORES = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+                "ol": -3, "ul": -3, "form": -3, "li": -3, "th": -5, "h1": -5, "h2": -5, "h3": -5}
+
+
 def _initial_score(tag):
-    base = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
-            "ol": -3, "ul": -3, "form": -3, "li": -3, "th": -5, "h1": -5, "h2": -5, "h3": -5}
-    return base.get(tag.name, 0) + _class_weight(tag)
+    return _BASE_SCORES.get(tag.name, 0) + (_class_weight(tag) if tag.attrs else 0)
 
 
 def _with_siblings(top, scores, sizes):
