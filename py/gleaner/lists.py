@@ -857,20 +857,15 @@ def _first_matches(item, chains):
     found = {}
     if not waiting:
         return found
-    # The elements of item.descendants in document order, by a walk of .contents (bs4's
-    # generator costs more, once per item of a list of tens of thousands).
-    last_names = {chain.last for chain in chains.values()}
-    stack = [child for child in reversed(item.contents) if isinstance(child, Tag)]
-    while stack:
-        tag = stack.pop()
-        if tag.name in last_names:
-            for selector, chain in list(waiting.items()):
-                if tag.name == chain.last and chain.matches(tag, item):
-                    found[selector] = tag
-                    del waiting[selector]
-            if not waiting:
-                break
-        stack.extend([child for child in reversed(tag.contents) if isinstance(child, Tag)])
+    for tag in item.descendants:
+        if not isinstance(tag, Tag):
+            continue
+        for selector, chain in list(waiting.items()):
+            if tag.name == chain.last and chain.matches(tag, item):
+                found[selector] = tag
+                del waiting[selector]
+        if not waiting:
+            break
     return found
 
 
