@@ -356,11 +356,16 @@ def firefox_manifest(extra_host_permissions=()):
     Firefox has neither background.service_worker nor chrome.offscreen: its MV3
     event page (background.scripts, which has a DOM and may start Workers)
     loads the same service-worker.js, and host-client.js runs the Python host
-    there in-process.
+    there in-process. Firefox names the element a right-click was on
+    (menus.onClicked's targetElementId), but its content scripts may look it up
+    (menus.getTargetElement) only with the "menus" permission, which
+    "contextMenus" does not include: "Scrape this table" needs it.
     """
     manifest = json.loads(chrome_manifest(extra_host_permissions))
     manifest["background"] = {"scripts": [manifest["background"]["service_worker"]], "type": "module"}
-    manifest["permissions"] = [p for p in manifest["permissions"] if p != "offscreen"]
+    manifest["permissions"] = [
+        name for p in manifest["permissions"] if p != "offscreen" for name in ([p, "menus"] if p == "contextMenus" else [p])
+    ]
     manifest.pop("minimum_chrome_version", None)
     manifest["browser_specific_settings"] = {"gecko": GECKO_SETTINGS, "gecko_android": GECKO_ANDROID_SETTINGS}
     return (json.dumps(manifest, indent=2) + "\n").encode()

@@ -21,14 +21,23 @@ def scrape(page):
     import os
     import sys
 
-    for name in ("json", "html.parser", "bs4", "soupsieve", "gleaner.host", "gleaner.page"):
-        spec = sys.modules[name].__spec__
+    import openpyxl.writer.excel  # what an XLSX export imports
+
+    for name in ("json", "html.parser", "bs4", "soupsieve", "openpyxl", "openpyxl.writer.excel", "et_xmlfile",
+                 "gleaner.host", "gleaner.page"):
+        module = sys.modules[name]
+        spec = module.__spec__
         cached = spec.cached if spec.cached and os.path.exists(spec.cached) else None
         fresh = None
         if cached and spec.origin.endswith(".py"):
             with open(spec.cached, "rb") as pyc, open(spec.origin, "rb") as source:
                 fresh = pyc.read(16)[8:] == importlib.util.source_hash(source.read())
-        yield {"module": name, "origin": spec.origin, "cached": cached, "matches_source": fresh}
+        # Column ranges of the module's functions: the build leaves them out.
+        own = [value for value in vars(module).values() if getattr(value, "__module__", None) == name]
+        functions = [f for value in own for f in (vars(value).values() if isinstance(value, type) else [value]) if hasattr(f, "__code__")]
+        columns = {column for f in functions for _, _, column, _ in f.__code__.co_positions()}
+        yield {"module": name, "origin": spec.origin, "cached": cached, "matches_source": fresh,
+               "functions": len(functions), "columns": sorted(c for c in columns if c is not None)}
 '''
 
 
@@ -49,6 +58,10 @@ def test_build_ships_python_314_bytecode_for_the_modules_a_start_needs(extension
     lock = json.loads((extension_dir / "python" / "pyodide-lock.json").read_text())
     wheels = {pkg["file_name"]: pycs((extension_dir / "python" / pkg["file_name"]).read_bytes()) for pkg in lock["packages"].values()}
     assert "bs4/__init__.pyc" in wheels["beautifulsoup4-4.15.0-py3-none-any.whl"]
+    # What the first XLSX export imports: compiled too, or that export spent seconds compiling (bench/xlsx_export.py).
+    for module in ("openpyxl/__init__.pyc", "openpyxl/writer/excel.pyc", "openpyxl/cell/_writer.pyc", "openpyxl/worksheet/_write_only.pyc"):
+        assert module in wheels["openpyxl-3.1.5-py2.py3-none-any.whl"], module
+    assert "et_xmlfile/xmlfile.pyc" in wheels["et_xmlfile-2.0.0-py3-none-any.whl"]
     app = pycs((extension_dir / "python" / "gleaner.zip").read_bytes())
     assert "gleaner/__pycache__/host.cpython-314.pyc" in app
     every = [*stdlib.values(), *app.values(), *(data for wheel in wheels.values() for data in wheel.values())]
@@ -74,6 +87,12 @@ def test_the_browsers_python_imports_the_bytecode(chromium, site):
     assert where["html.parser"]["origin"] == "/lib/python314.zip/html/parser.pyc"
     assert where["bs4"]["origin"].endswith("/site-packages/bs4/__init__.pyc")
     assert where["soupsieve"]["origin"].endswith("/site-packages/soupsieve/__init__.pyc")
+    assert where["openpyxl"]["origin"].endswith("/site-packages/openpyxl/__init__.pyc")
+    assert where["openpyxl.writer.excel"]["origin"].endswith("/site-packages/openpyxl/writer/excel.pyc")
+    assert where["et_xmlfile"]["origin"].endswith("/site-packages/et_xmlfile/__init__.pyc")
+    # Built without column ranges (-X no_debug_ranges, a quarter of the bytecode's size): lines only.
+    for name in ("json", "html.parser", "openpyxl.writer.excel", "gleaner.host", "gleaner.page"):
+        assert where[name]["functions"] > 0 and where[name]["columns"] == [], where[name]
     for name in ("gleaner.host", "gleaner.page"):
         assert where[name]["origin"].endswith(f"/{name.replace('.', '/')}.py")
         assert where[name]["cached"].endswith(f"/__pycache__/{name.split('.')[1]}.cpython-314.pyc")

@@ -89,7 +89,10 @@ def test_firefox_manifest_is_chromes_with_generated_differences(extension_dir):
     firefox = json.loads((ROOT / "dist" / "firefox" / "manifest.json").read_text())
     assert firefox["background"] == {"scripts": [chrome["background"]["service_worker"]], "type": "module"}
     assert "offscreen" in chrome["permissions"] and "offscreen" not in firefox["permissions"]
-    assert [p for p in chrome["permissions"] if p != "offscreen"] == firefox["permissions"]
+    # No offscreen; "menus" beside "contextMenus", so the capture can look up the element right-clicked.
+    without_offscreen = [p for p in chrome["permissions"] if p != "offscreen"]
+    at = without_offscreen.index("contextMenus") + 1
+    assert firefox["permissions"] == without_offscreen[:at] + ["menus"] + without_offscreen[at:]
     gecko = firefox["browser_specific_settings"]["gecko"]
     assert gecko["id"] and gecko["data_collection_permissions"] == {"required": ["none"]}
     assert int(gecko["strict_min_version"].split(".")[0]) >= 140
@@ -169,6 +172,7 @@ def test_idle_unload_loses_nothing_and_boots_again(firefox_package, site):
     first, again = report["first"], report["again"]
     # The first scrape outlasts the idle timeout (a boot, and a scraper that
     # keeps Python busy for 4 s): the event page stayed up for it.
+    assert report["unloadedBeforeFirstSeconds"] is not None
     assert first["state"] == "done", first["status"]
     assert first["run"]["boot"]["warm"] is False and first["run"]["timings"]["hostMs"] > IDLE_TIMEOUT_MS
     shown = {r["scraper"]: r for r in first["results"]}
@@ -190,6 +194,7 @@ def test_idle_unload_loses_nothing_and_boots_again(firefox_package, site):
     assert again["run"]["startedAt"] != first["run"]["startedAt"]
     for seen in (first["seen"], again["seen"]):
         assert any(line.startswith("Starting Python… (") and "ready)" in line for line in seen)
+    # The six built-ins for pages, tables switched off, and page-title.
     assert again["status"].startswith("6 scrapers ran.") and "Python started in" in again["status"]
     assert again["results"] == first["results"]
 
@@ -217,6 +222,49 @@ def test_options_page_installs_saves_and_exports_a_scraper(firefox_package, site
     assert report["popup"]["state"][0] == "done"
     shown = {r["scraper"]: r for r in report["popup"]["results"]}
     assert shown["page-title"]["rows"] == [["Käse & Co — Preise", f"{site}/shop.html?options"]]
+
+
+def test_right_click_menu_items_reach_the_event_pages_handler(firefox_package, site):
+    # Each item chosen in Firefox's own context menu after a real right-click.
+    report = run_scenario("context-menu.mjs", {"extension": str(firefox_package), "site": site})
+
+    def found(choice):
+        return {r["scraper"]: r["records"] for r in report[choice]["run"]["results"]}
+
+    page = found("page")
+    assert report["page"]["offered"] == ["Scrape this page with Gleaner", "Scrape this table"]
+    assert [r["url"] for r in page["links"]] == [f"{site}/market", f"{site}/archive"]
+    assert len(page["tables"]) == 4
+    # The badge counts the records, the button's title is its own again.
+    assert report["page"]["badge"] == [str(sum(len(records) for records in page.values())), "Scrape this page with Gleaner"]
+
+    # The table right-clicked, its rows only, through the tables built-in.
+    assert found("fruitTable") == {"tables": [
+        {"table": 0, "caption": "Fruit", "Fruit": "Apples", "Crates": "40"},
+        {"table": 0, "caption": "Fruit", "Fruit": "Pears", "Crates": "12"},
+    ]}
+    assert report["fruitTable"]["badge"][0] == "2"
+    # With a word of the fruit table still selected, the grain table right-clicked is the one scraped.
+    assert report["grainTable"]["selected"] == "Apples"
+    assert found("grainTable") == {"tables": [
+        {"table": 0, "caption": "Grain", "Crop": "Wheat", "Price": "212.5", "Note": "=rising"},
+        {"table": 0, "caption": "Grain", "Crop": "Barley", "Price": "180", "Note": "steady"},
+    ]}
+
+    assert report["noTable"]["run"] is None
+    assert report["noTable"]["badge"] == ["!", "Gleaner: Gleaner could not tell which table you right-clicked. Select a word in the table, then choose Scrape this table again."]
+
+    # The selected paragraph holds one of the page's two links and no table.
+    assert report["selection"]["offered"] == ["Scrape this page with Gleaner", "Scrape this table", "Scrape selection"]
+    selection = found("selection")
+    assert selection["links"] == [{"url": f"{site}/market", "text": "market hall", "rel": ""}]
+    assert selection["tables"] == []
+    assert report["selection"]["popupStatus"].startswith("The selection from ")
+    # Two selected rows stay rows of their table, under its header.
+    assert found("selectedRows")["tables"] == [
+        {"table": 0, "caption": "Grain", "Crop": "Wheat", "Price": "212.5", "Note": "=rising"},
+        {"table": 0, "caption": "Grain", "Crop": "Barley", "Price": "180", "Note": "steady"},
+    ]
 
 
 def test_picking_and_the_lists_view_in_firefox(firefox_package, site):

@@ -42,7 +42,7 @@ def corpus_runs(tmp_path_factory):
             crawls[name] = (out, subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
         native = {}
         for url in urls:
-            results = run_native(Namespace(target=url, plugin=[]))
+            results = run_native(Namespace(target=url, plugin=[], index_url=None))
             native[url] = {r["scraper"]: json.loads(json.dumps(r)) for r in results}
         scrapy_records, logs = {}, {}
         for name, (out, process) in crawls.items():

@@ -1,6 +1,6 @@
 // Plugins reach this worker's JavaScript globals through Pyodide's `js`
 // module. The extension's content security policy already stops every
-// request to another origin (see README, "Security and threat model"); what
+// request to another origin (see docs/security.md); what
 // it cannot stop is same-origin storage and channels, because the worker *is*
 // the extension's origin. So once Python has booted, before any plugin runs,
 // those are removed from the worker for good: deleting them from the

@@ -6,9 +6,11 @@ loadPyodide took under Node, and most of the host's own start. build.py runs
 ``main`` inside Pyodide under Node (in-pyodide.mjs), so the .pyc files carry
 the magic number of the Python that loads them.
 
-Only "hot" modules get bytecode: those that a start, the host's warm-up and
-the built-ins' own tests import. The rest stay source: compiling everything
-would add about 2 MB to a package whose budget is 8 MB.
+Only "hot" modules get bytecode: those that a start, the host's warm-up,
+the built-ins' own tests and every export format (XLSX: openpyxl) import.
+The rest stay source: compiling everything would add about 2 MB to a
+package whose budget is 8 MB. in-pyodide.mjs compiles without column
+ranges (-X no_debug_ranges), a quarter of the bytecode's size.
 
 - Standard library and wheels: a sourceless .pyc in place of the .py (the
   import system loads either), which keeps the size down; their frames in a
@@ -74,10 +76,10 @@ def hot_modules(site_packages, wheels, app):
         for outcome in run_tests(plugin, host.scrapers_dir):
             if not outcome["ok"]:
                 raise SystemExit(f"built-in {plugin.name}: its test {outcome['name']} fails in Pyodide: {outcome['problems']}")
-    # The text formats. openpyxl (XLSX) stays source: its bytecode would
-    # take the package past its 8 MB budget, and it is imported on the first
-    # XLSX export only, never at a start.
-    for fmt in (name for name, kind in EXPORTERS.items() if not kind.binary):
+    # Every format, XLSX too: openpyxl is imported on the first XLSX export
+    # only, never at a start, but compiling its ~100 modules from source made
+    # that export take seconds (bench/xlsx_export.py).
+    for fmt in EXPORTERS:
         export([{"a": 1, "b": ["x"], "c": "text"}], fmt)
     return {module.__spec__.origin for module in list(sys.modules.values()) if getattr(module, "__spec__", None) and module.__spec__.origin}
 

@@ -275,6 +275,47 @@ export class ExtensionFirefox {
     await this.evaluate((list) => chrome.storage.local.set({ scrapers: list }), scrapers);
   }
 
+  // A right-click on the element, then the extension's menu item chosen in
+  // Firefox's own context menu: the real menus.onClicked, with the info
+  // Firefox gives (targetElementId among it), reaches the event page. The
+  // menu is browser UI, out of reach of page scripts: it is driven from the
+  // browser window's privileged scope, which WebDriver BiDi opens only with
+  // -remote-allow-system-access, as Firefox's own tests choose items
+  // (XULPopupElement.activateItem). Returns the labels the menu offered.
+  async chooseMenuItem(page, selector, menuItemId, { timeoutMs = 10_000 } = {}) {
+    const { result } = await this.browser.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const target = { context: result.contexts[0].context };
+    const inBrowserWindow = async (fn, ...args) => {
+      const reply = await this.browser.connection.send('script.callFunction', {
+        functionDeclaration: fn.toString(), arguments: args.map((value) => ({ type: 'string', value })), target, awaitPromise: true,
+      });
+      if (reply.result.type === 'exception') throw new Error(`browser window: ${reply.result.exceptionDetails.text}`);
+      return JSON.parse(reply.result.result.value);
+    };
+    await page.click(selector, { button: 'right' });
+    const elementId = `${ADDON_ID.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-_${menuItemId}`;
+    return inBrowserWindow(async (id, timeout) => {
+      const wait = async (done, what) => {
+        for (const until = Date.now() + Number(timeout); !done(); await new Promise((r) => { setTimeout(r, 50); })) {
+          if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+        }
+      };
+      const menu = document.getElementById('contentAreaContextMenu');
+      await wait(() => menu.state === 'open' && document.getElementById(id), `${id} in the context menu`);
+      const item = document.getElementById(id);
+      const popup = item.closest('menupopup');
+      const labels = [...popup.children].map((element) => element.getAttribute('label'));
+      // Firefox groups an extension's items under its name when it has several.
+      if (popup !== menu) {
+        popup.parentElement.openMenu(true);
+        await wait(() => popup.state === 'open', 'the extension\'s submenu');
+      }
+      popup.activateItem(item);
+      await wait(() => menu.state === 'closed', 'the context menu to close');
+      return JSON.stringify(labels);
+    }, elementId, String(timeoutMs));
+  }
+
   // Install scrapers as the options page's Save does: their pinned packages
   // are fetched from the package index (indexUrl, when given, becomes the setting).
   async installScrapers(scrapers, indexUrl = null) {
@@ -368,8 +409,10 @@ async function scrapeJob(firefox, job, tab, reuse, { scraper, format }) {
   const seconds = (performance.now() - loaded) / 1000;
   let exported = null;
   const [only] = scraper;
-  if (scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) {
-    const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: only, format: format || 'json' });
+  // The popup's exports: one scraper's file, or every scraper's workbook (All as XLSX).
+  const workbook = scraper.length === 0 && format === 'xlsx' && run.results.some((r) => r.records.length);
+  if ((scraper.length === 1 && run.results.some((r) => r.scraper === only && r.ok)) || workbook) {
+    const reply = await firefox.send(popup, 'ExportRecords', { tabId, scraper: workbook ? null : only, format: format || 'json' });
     if (!reply.ok) return { url: job.url, error: reply.error.message, popup };
     exported = { text: reply.result.text, base64: reply.result.base64 };
   }

@@ -265,12 +265,23 @@ def scrape_url(browser, url, args):
     run = reply["result"]
     print(f"scraped {url} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     results = select(run["results"], args.scraper)
-    if len(args.scraper) == 1 and results[0]["ok"]:
-        reply = browser.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": args.scraper[0], "format": args.format})
+    exported, scraper = popup_export(args, results)
+    if exported:
+        reply = browser.send(popup, "ExportRecords", {"tabId": tab_id, "scraper": scraper, "format": args.format})
         if not reply["ok"]:
             raise CliError(reply["error"]["message"])
         return results, exported_bytes(reply["result"])
     return results, None
+
+
+def popup_export(args, results):
+    """Whether the CLI's output is one of the popup's exports, and ExportRecords's scraper for it:
+    (True, name) for one scraper's file, (True, None) for every scraper's workbook (*All as
+    XLSX*), (False, None) where the popup has no such export (several scrapers in a text
+    format, a failed scraper): the CLI writes that output itself."""
+    if len(args.scraper) == 1:
+        return results[0]["ok"], args.scraper[0]
+    return args.format == "xlsx" and not args.scraper and any(r["records"] for r in results), None
 
 
 def summary(results):
