@@ -21,6 +21,7 @@ text gives no record. Title, byline and date come from JSON-LD, meta tags
 and the page, in that order (docs/article-extraction.md has the details).
 """
 
+import functools
 import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
@@ -88,11 +89,12 @@ def scrape(page):
     soup = page.soup
     body = soup.body or soup
     sizes, paragraphs = _measure(body)
-    text = _main_text(body, sizes, paragraphs, strict=True)
+    unlikely = {}  # id(tag) -> _is_unlikely(tag): scoring and the text's walk ask of the same tags
+    text = _main_text(body, sizes, paragraphs, unlikely, strict=True)
     if len(text) < ENOUGH_TEXT:
         # Class names can mislead (a layout row called "pageRow" reads as a pager):
         # as Readability does, try again without them and keep the longer text.
-        text = max(text, _main_text(body, sizes, paragraphs, strict=False), key=len)
+        text = max(text, _main_text(body, sizes, paragraphs, unlikely, strict=False), key=len)
     tags = index(soup)  # every element, by name and by attribute; see first()
     described = json_ld.blocks(tags.named("script"))
     hint = _json_ld_body(described)
@@ -110,8 +112,8 @@ def scrape(page):
     }
 
 
-def _main_text(body, sizes, paragraphs, strict):
-    scores = _score_containers(body, sizes, paragraphs, strict)
+def _main_text(body, sizes, paragraphs, unlikely, strict):
+    scores = _score_containers(body, sizes, paragraphs, unlikely, strict)
     if not scores:  # no paragraph anywhere: the body is all there is
         scores = {id(body): (body, 0)}
     top = max(scores.values(), key=lambda entry: entry[1])[0]
@@ -127,7 +129,7 @@ def _main_text(body, sizes, paragraphs, strict):
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body)) for part in parts]
+    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body, unlikely)) for part in parts]
     return "\n\n".join(t for t in texts if t)
 
 
@@ -165,9 +167,12 @@ def _measure(root):
     if root.name in INVISIBLE_TAGS:
         return sizes, paragraphs
     text_classes = {}  # string class -> visible text or not (comments, doctypes, script text)
-    order, stack = [], [root]  # order: (element, its own text's length and commas, its visible child elements)
+    # One entry per element, in document order: [element, text, links, commas, loose, loose commas,
+    # mixed, its parent's entry]. Totals flow from each entry to its parent's, children before
+    # parents, so no element is looked up by id() more than once (a 5 MB table has 200k of them).
+    order, stack = [], [(root, None)]
     while stack:
-        node = stack.pop()
+        node, parent_entry = stack.pop()
         text = commas = 0
         elements = []
         for child in node.contents:
@@ -182,35 +187,43 @@ def _measure(root):
                         commas += child.count("，") + child.count("、")
             elif child.name not in INVISIBLE_TAGS:
                 elements.append(child)
-        order.append((node, text, commas, elements))
-        stack.extend(reversed(elements))  # popped first to last: document order
-    comma_counts = {}
-    for node, text, commas, elements in reversed(order):  # children before parents
-        links, loose, loose_commas, mixed = 0, text, commas, False
-        for child in elements:
-            child_text, child_links = sizes[id(child)]
-            child_commas = comma_counts[id(child)]
-            text += child_text
-            links += child_links
-            commas += child_commas
-            if child.name in BLOCK_TAGS:
-                mixed = True
-            else:
-                loose += child_text
-                loose_commas += child_commas
-        sizes[id(node)] = (text, text if node.name == "a" else links)
-        comma_counts[id(node)] = commas
-        if node.name in CANDIDATE_TAGS:
-            if node.name in ("div", "section"):
+        entry = [node, text, 0, commas, text, commas, False, parent_entry]
+        order.append(entry)
+        stack.extend([(child, entry) for child in reversed(elements)])  # popped first to last: document order
+    for entry in reversed(order):  # children before parents
+        node, text, links, commas, loose, loose_commas, mixed, parent_entry = entry
+        name = node.name
+        if name == "a":
+            links = text
+        sizes[id(node)] = (text, links)
+        if name in CANDIDATE_TAGS:
+            if name in ("div", "section"):
                 paragraphs.append((node, loose, loose_commas, mixed))
             else:
                 paragraphs.append((node, text, commas, False))
+        if parent_entry is not None:
+            parent_entry[1] += text
+            parent_entry[2] += links
+            parent_entry[3] += commas
+            if name in BLOCK_TAGS:
+                parent_entry[6] = True
+            else:
+                parent_entry[4] += text
+                parent_entry[5] += commas
     paragraphs.reverse()
     return sizes, paragraphs
 
 
 def _class_and_id(tag):
     return " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+
+
+def _is_unlikely_once(tag, unlikely):
+    """_is_unlikely(tag), asked once per tag: ``unlikely`` keeps the answers by id(tag)."""
+    answer = unlikely.get(id(tag))
+    if answer is None:
+        answer = unlikely[id(tag)] = _is_unlikely(tag)
+    return answer
 
 
 def _is_unlikely(tag):
@@ -224,7 +237,7 @@ def _is_unlikely(tag):
         return True
     if not HIDDEN_CLASSES.isdisjoint(tag.get("class") or ()):
         return True
-    return (bool(_search(UNLIKELY, names)) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+    return (_search(UNLIKELY, names) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
             and not _is_embedded_post(tag))
 
 
@@ -242,17 +255,20 @@ def _is_embedded_post(tag):
 _CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE)}
 
 
+@functools.lru_cache(maxsize=4096)
 def _search(pattern, text):
-    """pattern.search(text) for the case-insensitive patterns above, without re.IGNORECASE where it can.
+    """Whether pattern.search(text) finds the case-insensitive patterns above, without re.IGNORECASE where it can.
 
     The patterns are lowercase ASCII words, so for ASCII text (nearly every
     class and id) a case-sensitive search of the text lowercased finds the
     same match; other text may hold letters that fold to ASCII ones (the
     Kelvin sign, a dotted capital I), which only re.IGNORECASE knows.
+    Cached: a big page repeats a few class names on thousands of elements
+    (every row of a table), each asked the same questions.
     """
     if text.isascii():
-        return _CASE_SENSITIVE[pattern].search(text.lower())
-    return pattern.search(text)
+        return _CASE_SENSITIVE[pattern].search(text.lower()) is not None
+    return pattern.search(text) is not None
 
 
 def _is_skipped_tag(tag, sizes, body):
@@ -262,13 +278,14 @@ def _is_skipped_tag(tag, sizes, body):
     return tag.name != "form" or sizes.get(id(tag), (0, 0))[0] < sizes.get(id(body), (0, 0))[0] // 2
 
 
-def _is_furniture(tag, sizes, body):
+def _is_furniture(tag, sizes, body, unlikely):
     """Inside the chosen container, what is not part of the story."""
-    if tag.name in PHRASING_TAGS:
+    name = tag.name  # asked of every element of the container: a big table's every row and cell
+    if name in PHRASING_TAGS:
         return False  # words inside a sentence: leaving them out would break it
-    if tag.name == "h1" or _is_skipped_tag(tag, sizes, body) or _is_unlikely(tag):
+    if name == "h1" or _is_skipped_tag(tag, sizes, body) or (tag.attrs and _is_unlikely_once(tag, unlikely)):
         return True  # the headline is the record's title, not its text
-    if tag.name == "article" and tag.find_parent("article") is not None:
+    if name == "article" and tag.find_parent("article") is not None:
         return True  # a story inside the story: a teaser for another one
     length = sizes.get(id(tag), (0, 0))[0]
     if tag.name in ("ul", "ol", "div", "section", "table") and _link_density(tag, sizes) > 0.5:
@@ -301,19 +318,19 @@ def _class_weight(tag):
     return weight
 
 
-def _score_containers(body, sizes, paragraphs, strict=True):
+def _score_containers(body, sizes, paragraphs, unlikely, strict=True):
     """Readability's scoring: paragraphs vote for their parent and grandparent.
 
     Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
     too slow for a dict of thousands of elements.
     """
-    scores, unlikely = {}, {}
+    scores, out = {}, {}
 
     def excluded(tag):
-        if id(tag) not in unlikely:
-            unlikely[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely(tag)) or (
+        if id(tag) not in out:
+            out[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely_once(tag, unlikely)) or (
                 tag.parent is not None and tag.parent is not body and excluded(tag.parent))
-        return unlikely[id(tag)]
+        return out[id(tag)]
 
     for paragraph, length, commas, mixed in paragraphs:
         if length < MIN_PARAGRAPH or excluded(paragraph):
@@ -333,10 +350,12 @@ def _score_containers(body, sizes, paragraphs, strict=True):
     return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
 
 
+_BASE_SCORES = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+                "ol": -3, "ul": -3, "form": -3, "li": -3, "th": -5, "h1": -5, "h2": -5, "h3": -5}
+
+
 def _initial_score(tag):
-    base = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
-            "ol": -3, "ul": -3, "form": -3, "li": -3, "th": -5, "h1": -5, "h2": -5, "h3": -5}
-    return base.get(tag.name, 0) + _class_weight(tag)
+    return _BASE_SCORES.get(tag.name, 0) + (_class_weight(tag) if tag.attrs else 0)
 
 
 def _with_siblings(top, scores, sizes):

@@ -35,17 +35,21 @@ REQUIRES = []
 MAX_SPAN = 1000  # colspan="100000" exists in the wild; no table is that wide
 PROSE_LENGTH = 300
 RESERVED = ("table", "caption")
+SPAN = re.compile(r"\s*(\d+)")
 
 
 def scrape(page):
-    for index, table in enumerate(tag_index(page.soup).named("table")):
+    tags = tag_index(page.soup)
+    rows_of = _rows_by_table(tags)
+    first_caption = _first_below(tags, "caption")
+    for index, table in enumerate(tags.named("table")):
         if (table.get("role") or "").strip().lower() in ("presentation", "none"):
             continue
-        rows = _rows(table)
+        rows = rows_of.get(id(table), [])
         grid = _grid(rows)
         header_count = _header_row_count(table, rows)
         headers, grid = grid[:header_count], grid[header_count:]
-        caption = _first(table, "caption")
+        caption = first_caption.get(id(table))
         caption = _text(caption) if caption is not None and _owner(caption) is table else None
         titles = []
         while headers and _is_title_row(headers[0]):
@@ -80,14 +84,28 @@ def _first(root, name):
     return next((tag for tag in root.descendants if tag.name == name), None)
 
 
-def _rows(table):
-    """This table's <tr> elements with their cells, leaving nested tables' rows out."""
-    rows = []
-    for tr in table.find_all("tr"):
-        if _owner(tr) is table:
+def _rows_by_table(tags):
+    """{id(table): its <tr> elements with their cells}, leaving nested tables' rows out: for each
+    table what ``table.find_all("tr")`` gives of its own rows, from one pass over the page's rows."""
+    rows_of = {}
+    for tr in tags.named("tr"):
+        table = _owner(tr)
+        if table is not None:
             cells = [c for c in tr.contents if c.name in ("td", "th")]
-            rows.append((tr, cells))
-    return rows
+            rows_of.setdefault(id(table), []).append((tr, cells))
+    return rows_of
+
+
+def _first_below(tags, name):
+    """{id(element): the first <name> below it}, as ``element.find(name)`` would give it, for
+    every element above a <name>: one walk up from each of them, not one walk down each table."""
+    first = {}
+    for tag in tags.named(name):  # document order: the first one below an element sets it
+        parent = tag.parent
+        while parent is not None:
+            first.setdefault(id(parent), tag)
+            parent = parent.parent
+    return first
 
 
 def _grid(rows):
@@ -120,33 +138,29 @@ def _grid(rows):
 
 
 def _span(value):
-    match = re.match(r"\s*(\d+)", value or "")
+    if not value:
+        return 1  # most cells: no colspan or rowspan at all
+    match = SPAN.match(value)
     return max(1, min(int(match.group(1)), MAX_SPAN)) if match else 1
 
 
 def _text(tag):
     """A cell's text with whitespace collapsed, without scripts or nested tables."""
+    # The strings of tag.descendants in document order, by a walk of .contents (bs4's generator
+    # costs several times more, and every cell of every table comes here); a nested table's
+    # subtree is skipped whole, as none of its strings belong to the cell.
     parts = []
-    for string in tag.descendants:
-        if not isinstance(string, str):  # bs4's strings are str, its elements are not
-            continue
-        parent = string.parent
-        if parent.name in ("script", "style", "template") or type(string).__name__ in ("Comment", "Doctype"):
-            continue
-        if tag.name != "table" and tag.name != "caption" and _in_nested_table(string, tag):
-            continue
-        parts.append(str(string))
+    skip_tables = tag.name != "table" and tag.name != "caption"
+    stack = list(reversed(tag.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):  # bs4's strings are str, its elements are not
+            if node.parent.name in ("script", "style", "template") or type(node).__name__ in ("Comment", "Doctype"):
+                continue
+            parts.append(str(node))
+        elif not (skip_tables and node.name == "table"):
+            stack.extend(reversed(node.contents))
     return " ".join(" ".join(parts).split())
-
-
-def _in_nested_table(string, cell):
-    """Whether a <table> lies between ``string`` and the ``cell`` it is in (then the string belongs to that table)."""
-    parent = string.parent
-    while parent is not cell:
-        if parent.name == "table":
-            return True
-        parent = parent.parent
-    return False
 
 
 def _header_row_count(table, rows):

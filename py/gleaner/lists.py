@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 from bs4.element import NavigableString, Tag
 
 from .errors import GleanerError
+from .tag_search import index
 
 MIN_ITEMS = 3
 # Under one parent, two alike children may be a grid's row: they count once alike rows add up to MIN_ITEMS.
@@ -224,6 +225,7 @@ class _Stats:
             chars = linked = link_count = image_count = below = 0
             own = False
             elements = []
+            after = index + 1  # where the next element child sits, in document order, if tags holds it
             for child in tag.contents:
                 if type(child) is NavigableString:
                     length = len(child.strip()) if name not in NO_TEXT else 0
@@ -231,9 +233,13 @@ class _Stats:
                         chars += length
                         own = True
                 elif isinstance(child, Tag):
-                    at = position.get(id(child))
-                    if at is None:
-                        continue
+                    if after < count and tags[after] is child:
+                        at = after  # no id() lookup for the 200k elements of a big page
+                    else:
+                        at = position.get(id(child))
+                        if at is None:
+                            continue
+                    after = at + size[at] + 1
                     elements.append(child)
                     chars += text[at]
                     linked += link_text[at]
@@ -258,17 +264,17 @@ class _Stats:
 
 def find_lists(soup):
     """The lists on a parsed page, best first."""
-    tags = soup.find_all(True)
+    tags = index(soup).all  # soup.find_all(True), from the index the other built-ins share
     if not tags:
         return []
     stats = _Stats(tags)
     total = len(tags)
     away = _AwayMemo(stats, total)
     groups = {}  # signature -> [parents' items...], merged across parents that look alike
-    for parent in tags:
+    for parent_at, parent in enumerate(tags):
         if parent.name in NEVER_PARENTS:
             continue
-        children = stats.children[stats.position[id(parent)]]
+        children = stats.children[parent_at]
         if children is None or len(children) < MIN_PER_PARENT:
             continue
         by_name = {}

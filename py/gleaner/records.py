@@ -14,10 +14,17 @@ def to_json_value(value, where):
         return value if math.isfinite(value) else None
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
+    # Plain values are taken as they are before a place name is made for them: a big
+    # page's scraper yields tens of thousands of records of a few strings each.
     if isinstance(value, dict):
-        return {_key(k, where): to_json_value(v, f"{where}.{k}") for k, v in value.items()}
+        checked = {}
+        for k, v in value.items():
+            key = k if isinstance(k, str) else _key(k, where)
+            checked[key] = v if v is None or isinstance(v, (str, bool, int)) else to_json_value(v, f"{where}.{k}")
+        return checked
     if isinstance(value, (list, tuple)):
-        return [to_json_value(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [v if v is None or isinstance(v, (str, bool, int)) else to_json_value(v, f"{where}[{i}]")
+                for i, v in enumerate(value)]
     # A bs4 Tag or NavigableString is a common slip; say so plainly.
     raise UnsupportedOutput(
         f"{where} is a {type(value).__module__}.{type(value).__name__}; records may hold only "
