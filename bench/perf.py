@@ -607,9 +607,12 @@ def print_stages(pages, splits, native):
         rows = []
         for split in splits[name]:
             scrapers = split["scrapers"]
-            row = {"capture": split.get("captureMs", 0), "transfer": split["parseMs"] - split["pythonMs"], "tree": split["pythonMs"]}
+            # The page's message to the host (toHostMs; builds before it did not report it, and
+            # counted it in "results") and its way into the worker.
+            transfer = split.get("toHostMs", 0) + split["parseMs"] - split["pythonMs"]
+            row = {"capture": split.get("captureMs", 0), "transfer": transfer, "tree": split["pythonMs"]}
             row.update({scraper: scrapers.get(scraper, 0) for scraper in names})
-            row["results"] = split.get("hostMs", 0) - split["parseMs"] - sum(scrapers.values())
+            row["results"] = split.get("hostMs", 0) - split.get("toHostMs", 0) - split["parseMs"] - sum(scrapers.values())
             row["store"], row["draw"], row["total"] = split.get("storeMs", 0), split.get("drawMs", 0), split["totalMs"]
             row["rest"] = row["total"] - row["capture"] - split.get("hostMs", 0) - row["store"] - row["draw"]
             rows.append(row)
@@ -618,6 +621,41 @@ def print_stages(pages, splits, native):
         cells = {"tree": statistics.median(run["tree"] for run in native[name]), **each,
                  "results": statistics.median(run["results"] for run in native[name])}
         print(f"  {'  native':<12}" + "".join(f"{cells[label]:11.0f}" if label in cells else f"{'':>11}" for label in header))
+    print()
+    print_way_back(pages, splits)
+
+
+# The records' way from Python to the popup, hop by hop (ms), as the run reports them: the host
+# taking each result from the worker (Python's serialising included), the results' message to the
+# service worker, keeping the run (its serialising, the history, session storage), the run's
+# message to the popup (the popup's parse included), and drawing.
+WAY_BACK = {"python": ("pythonSerialiseMs",), "take": ("takeMs",), "back": ("backMs",), "serialise": ("kept", "serialiseMs"),
+            "history": ("kept", "historyMs"), "session": ("kept", "sessionMs"), "reply": ("replyMs",), "parse": ("parseRunMs",),
+            "draw": ("drawMs",)}
+
+
+def print_way_back(pages, splits):
+    """Where the results' and store stages go, hop by hop (medians, ms); a hop a build does not report is left out."""
+    def value(split, path):
+        for key in path:
+            split = split.get(key) if isinstance(split, dict) else None
+        return split
+
+    hops = [hop for hop, path in WAY_BACK.items() if any(value(split, path) is not None for name in pages for split in splits[name])]
+    if not hops:
+        return
+    print("the records' way back (ms, median): python: Python serialising them; take: the host taking each")
+    print("result from the worker, Python's serialising included; back: the results' message to the service")
+    print("worker; serialise, history, session: keeping the run; reply: the run's message to the popup;")
+    print("parse: the popup reading it; draw: its tables")
+    print(f"  {'':<12}" + "".join(f"{hop:>11}" for hop in hops))
+    for name in pages:
+        cells = []
+        for hop in hops:
+            readings = [value(split, WAY_BACK[hop]) for split in splits[name]]
+            readings = [reading for reading in readings if reading is not None]
+            cells.append(f"{statistics.median(readings):11.0f}" if readings else f"{'':>11}")
+        print(f"  {name + ' page':<12}" + "".join(cells))
     print()
 
 

@@ -7,6 +7,7 @@ import { SETTINGS } from '../common/settings.js';
 import { scraperResult, failedResult } from '../common/scraper-result.js';
 import { loadSnapshot, saveSnapshot } from './snapshot-store.js';
 import { getWheels, sha256Hex } from '../common/wheel-store.js';
+import { clockMs } from '../common/clock.js';
 
 // Pyodide hangs without a word when the CSP lacks 'wasm-unsafe-eval' (or a
 // file is missing), so a boot that takes this long is reported, not awaited.
@@ -330,6 +331,7 @@ export class PythonHost {
   // scrape when absent); one that fails, overruns its time or breaks the
   // worker is reported, and the others still run on a sound worker.
   async run({ page: captured, scrapers }) {
+    const startedAt = clockMs();
     const page = this.namePage(captured);
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
@@ -340,6 +342,8 @@ export class PythonHost {
     const pageInfo = { id: page.id, chars, parseMs: Math.round(performance.now() - parseStarted), pythonMs, soup };
     const results = [];
     let carried = 0;
+    // Each result's way from Python to here, beyond the scraper's own time.
+    let takeMs = 0;
     for (const scraper of scrapers) {
       const timeoutMs = (scraper.timeoutMs ?? this.timeLimits.defaultTimeoutMs) + allowanceMs;
       this.onProgress({ scraper: scraper.name, done: false });
@@ -347,7 +351,9 @@ export class PythonHost {
         await this.boot();
         await this.setPage(page);
       }
+      const scraperStarted = performance.now();
       const result = await this.runScraper(scraper, timeoutMs, page.id);
+      takeMs += performance.now() - scraperStarted - (result.ms ?? 0);
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
       const size = replyChars.get(result) ?? JSON.stringify(result.records).length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {
@@ -358,7 +364,9 @@ export class PythonHost {
       }
     }
     pageInfo.workerReplaced = this.releasePage(chars);
-    return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo };
+    // On the shared clock, so the service worker can tell the messages' share.
+    const timings = { startedAt, takeMs: Math.round(takeMs), endedAt: clockMs() };
+    return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo, timings };
   }
 
   // Python lets the run's page and tree go as soon as the run is over, while

@@ -4,6 +4,7 @@
 
 import { Target, Command, Event, request } from '../common/messages.js';
 import { el, saveFile, FILE_FORMATS } from '../common/ui.js';
+import { clockMs } from '../common/clock.js';
 import { initCrawlPanel } from './crawl-panel.js';
 import { initListsView, showLists, hideLists, listsShown } from './lists-view.js';
 
@@ -155,8 +156,11 @@ async function pick() {
 
 // Where a click's time went, as the run reports it, plus the popup's own
 // drawing: kept on the body for the benchmark (bench/perf.py) to read.
-function noteTimings(run, drawMs) {
-  document.body.dataset.timings = JSON.stringify({ ...run.timings, drawMs: Math.round(drawMs) });
+// replyMs: the run's message from the service worker, on the clock both share.
+function noteTimings(run, receivedAt, drawMs) {
+  const { repliedAt, ...timings } = run.timings ?? {};
+  const replyMs = repliedAt ? { replyMs: Math.round(receivedAt - repliedAt) } : {};
+  document.body.dataset.timings = JSON.stringify({ ...timings, ...replyMs, drawMs: Math.round(drawMs) });
 }
 
 async function scrape(feedUrl = null) {
@@ -166,8 +170,9 @@ async function scrape(feedUrl = null) {
   bootClock = startClock('Starting Python…');
   try {
     const run = await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl });
+    const receivedAt = clockMs();
     const drawStarted = performance.now();
-    showRun(run, { onDrawn: () => noteTimings(run, performance.now() - drawStarted) });
+    showRun(run, { onDrawn: () => noteTimings(run, receivedAt, performance.now() - drawStarted) });
   } catch (error) {
     setStatus(error.message, { error: true });
     document.body.dataset.state = 'error';

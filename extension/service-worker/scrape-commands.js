@@ -10,6 +10,7 @@ import { scrapePage, runScrapers } from './scrape-page.js';
 import { keepRun, lastRunForPage } from './last-run.js';
 import { packagesForTrial } from './package-installer.js';
 import * as store from './scraper-store.js';
+import { clockMs } from '../common/clock.js';
 
 registerCommands('scrape-commands', {
   async [Command.DescribeTab]({ tabId }) {
@@ -29,9 +30,10 @@ registerCommands('scrape-commands', {
     const { page, startedAt, results, boot, parsed, timings } = await scrapePage({ tab, feedUrl });
     const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot, parsed, timings };
     const storeStarted = performance.now();
-    await keepRun(tabId, run);
-    // After the run is kept, so only the popup's copy has it (the benchmark reads it there).
-    run.timings = { ...timings, storeMs: Math.round(performance.now() - storeStarted) };
+    const kept = await keepRun(tabId, run);
+    // After the run is kept, so only the popup's copy has it (the benchmark
+    // reads it there); repliedAt on the clock the popup shares.
+    run.timings = { ...timings, storeMs: Math.round(performance.now() - storeStarted), kept, repliedAt: clockMs() };
     return run;
   },
 
