@@ -7,6 +7,7 @@ arrives, so a run that read the shared page between its scrapers would come
 back with the other tab's URL and title.
 """
 
+import json
 import time
 
 from gleaner.plugins import load_plugin
@@ -89,7 +90,7 @@ def test_overlapping_scrapes_of_two_tabs_each_return_their_own_records(chromium,
     got = []
     for reply in runs:
         assert reply["ok"], reply
-        results = {r["scraper"]: r for r in reply["result"]["results"]}
+        results = {r["scraper"]: r for r in json.loads(reply["result"]["runJson"])["results"]}
         got.append((results["slow-echo-1"]["records"], results["slow-echo-2"]["records"], len(results["links"]["records"])))
     assert got == [(shop_echo, shop_echo, 4), (blog_echo, blog_echo, 1), (shop_echo, shop_echo, 4)]
 

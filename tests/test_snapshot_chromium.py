@@ -42,7 +42,7 @@ OFFSCREEN_OPEN = "async () => (await chrome.runtime.getContexts({ contextTypes: 
 def scrape(browser, page, tab_id):
     reply = browser.send(page, "ScrapeTab", {"tabId": tab_id})
     assert reply["ok"], reply
-    run = reply["result"]
+    run = json.loads(reply["result"]["runJson"])
     records = {result["scraper"]: (result["ok"], result["records"]) for result in run["results"]}
     return run["boot"], records
 

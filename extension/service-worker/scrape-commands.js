@@ -11,6 +11,7 @@ import { keepRun, lastRunForPage } from './last-run.js';
 import { packagesForTrial } from './package-installer.js';
 import * as store from './scraper-store.js';
 import { clockMs } from '../common/clock.js';
+import { readResult, withFields } from '../common/scraper-result.js';
 
 registerCommands('scrape-commands', {
   async [Command.DescribeTab]({ tabId }) {
@@ -30,11 +31,10 @@ registerCommands('scrape-commands', {
     const { page, startedAt, results, boot, parsed, timings } = await scrapePage({ tab, feedUrl });
     const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot, parsed, timings };
     const storeStarted = performance.now();
-    const kept = await keepRun(tabId, run);
-    // After the run is kept, so only the popup's copy has it (the benchmark
-    // reads it there); repliedAt on the clock the popup shares.
-    run.timings = { ...timings, storeMs: Math.round(performance.now() - storeStarted), kept, repliedAt: clockMs() };
-    return run;
+    const { text, timings: kept } = await keepRun(tabId, run);
+    // After the run is kept, so only the popup's copy has them (the
+    // benchmark reads them there); repliedAt on the clock the popup shares.
+    return { runJson: withFields(text, { timings: { ...timings, storeMs: Math.round(performance.now() - storeStarted), kept, repliedAt: clockMs() } }) };
   },
 
   async [Command.GetLastRun]({ tabId }) {
@@ -55,6 +55,6 @@ registerCommands('scrape-commands', {
     }
     const packages = packagesForTrial(await store.read(), metadata);
     const { results } = await runScrapers(input, [{ ...metadata, source, packages }]);
-    return { result: results[0], page: { url: input.url, title: input.title } };
+    return { result: readResult(results[0]), page: { url: input.url, title: input.title } };
   },
 });

@@ -35,7 +35,12 @@ export async function runScrapers(page, scrapers, { callback = null, data = null
   const chosen = await hostScrapers(scrapers, callback);
   const sentAt = clockMs();
   const { results, boot, page: parsed, timings } = await host.run(data === null ? page : { ...page, data }, chosen);
-  const messages = timings && { toHostMs: Math.round(timings.startedAt - sentAt), takeMs: timings.takeMs, backMs: Math.round(clockMs() - timings.endedAt) };
+  const messages = timings && {
+    toHostMs: Math.round(timings.startedAt - sentAt),
+    takeMs: timings.takeMs,
+    pythonSerialiseMs: timings.pythonSerialiseMs,
+    backMs: Math.round(clockMs() - timings.endedAt),
+  };
   return { results, boot, parsed, messages };
 }
 
