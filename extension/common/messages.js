@@ -22,9 +22,10 @@ export const Target = Object.freeze({
 export const Command = Object.freeze({
   // { tabId } -> { page: {url, title, kind}, scrapers: [metadata], offHere: [metadata turned off for this site], lastRun }
   DescribeTab: 'DescribeTab',
-  // { tabId, feedUrl? } -> { runJson }: the run { url, tabUrl, title, kind, feeds, startedAt, results: [result],
-  // boot, historyId | historyError, timings } as JSON text, the records in it as Python wrote them (read once,
-  // by the popup). With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
+  // { tabId, feedUrl? } -> { runJson } | { runJsonTicket }: the run { url, tabUrl, title, kind, feeds, startedAt,
+  // results: [result], boot, historyId | historyError, timings } as JSON text, the records in it as Python wrote
+  // them (read once, by the popup); in Chrome the text is taken by postMessage with the ticket
+  // (common/large-values.js). With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
   ScrapeTab: 'ScrapeTab',
   // { tabId?, runId?, scraper?, format, list?, columns? } -> { text | base64, filename, mediaType }
   // With runId, that run from the history is exported; else the tab's last run.

@@ -5,6 +5,7 @@
 import { Target, Command, Event, request } from '../common/messages.js';
 import { el, saveFile, FILE_FORMATS } from '../common/ui.js';
 import { clockMs } from '../common/clock.js';
+import { take } from '../common/large-values.js';
 import { initCrawlPanel } from './crawl-panel.js';
 import { initListsView, showLists, hideLists, listsShown } from './lists-view.js';
 
@@ -170,7 +171,8 @@ async function scrape(feedUrl = null) {
   setRunning(true);
   bootClock = startClock('Starting Python…');
   try {
-    const { runJson } = await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl });
+    const reply = await request(Target.ServiceWorker, Command.ScrapeTab, { tabId, feedUrl });
+    const runJson = reply.runJson ?? await take(reply.runJsonTicket);
     const receivedAt = clockMs();
     // The run comes as the text the service worker kept: read once, here.
     const parseStarted = performance.now();

@@ -11,6 +11,7 @@ import { keepRun, lastRunForPage } from './last-run.js';
 import { packagesForTrial } from './package-installer.js';
 import * as store from './scraper-store.js';
 import { clockMs } from '../common/clock.js';
+import { canOffer, offer } from '../common/large-values.js';
 import { readResult, withFields } from '../common/scraper-result.js';
 
 registerCommands('scrape-commands', {
@@ -34,7 +35,9 @@ registerCommands('scrape-commands', {
     const { text, timings: kept } = await keepRun(tabId, run);
     // After the run is kept, so only the popup's copy has them (the
     // benchmark reads them there); repliedAt on the clock the popup shares.
-    return { runJson: withFields(text, { timings: { ...timings, storeMs: Math.round(performance.now() - storeStarted), kept, repliedAt: clockMs() } }) };
+    const runJson = withFields(text, { timings: { ...timings, storeMs: Math.round(performance.now() - storeStarted), kept, repliedAt: clockMs() } });
+    // The popup takes the text by postMessage where it can (common/large-values.js).
+    return canOffer() ? { runJsonTicket: offer(runJson) } : { runJson };
   },
 
   async [Command.GetLastRun]({ tabId }) {
