@@ -246,17 +246,21 @@ def cli(*args, cache):
 
 
 def test_scrapy_crawl_installs_the_same_lock_and_runs_offline_the_second_time(tmp_path, site):
+    from scrapy_site.redis_server import running_redis
+
     crawl = ["crawl", f"{site}/price-shop.html", "--engine", "scrapy", "--plugin", PLUGIN, "--delay", "0", "--log-level", "WARNING"]
-    with serve_index() as (base, requests):
+    (tmp_path / "redis").mkdir()
+    with serve_index() as (base, requests), running_redis(tmp_path / "redis") as redis:
         first = cli(*crawl, "--index-url", f"{base}/simple/", cache=tmp_path)
         fetched = [path for path, _ in requests]
         # Again, with each page's run in a forked child: the packages are there too.
-        second = cli(*crawl, "--index-url", f"{base}/simple/", "-s", "GLEANER_ISOLATE_PLUGIN=True", cache=tmp_path)
+        isolated = cli(*crawl, "--index-url", f"{base}/simple/", "-s", "GLEANER_ISOLATE_PLUGIN=True", cache=tmp_path)
+        # And as a worker sharing a real Redis.
+        worker = cli(*crawl, "--index-url", f"{base}/simple/", "--redis", redis.url, "--idle", "1", cache=tmp_path)
         assert len(requests) == len(fetched)
-    assert first.returncode == 0, first.stderr
-    assert second.returncode == 0, second.stderr
-    records = [json.loads(line) for line in first.stdout.splitlines()]
-    assert records == [json.loads(line) for line in second.stdout.splitlines()] == SHOP_PRICES
+    for done in (first, isolated, worker):
+        assert done.returncode == 0, done.stderr
+        assert [json.loads(line) for line in done.stdout.splitlines()] == SHOP_PRICES
     assert "crawled 1 pages: 8 records, 0 pages failed, 0 plugin errors (finished)" in first.stderr
     assert fetched == ["/simple/price-parser/", "/files/price_parser-0.5.1-py3-none-any.whl", "/simple/attrs/", "/files/attrs-26.1.0-py3-none-any.whl"]
     # The same lock, and pip's folder, as --native scrape makes.
