@@ -263,8 +263,9 @@ def test_scrapy_crawl_installs_the_same_lock_and_runs_offline_the_second_time(tm
         assert [json.loads(line) for line in done.stdout.splitlines()] == SHOP_PRICES
     assert "crawled 1 pages: 8 records, 0 pages failed, 0 plugin errors (finished)" in first.stderr
     assert fetched == ["/simple/price-parser/", "/files/price_parser-0.5.1-py3-none-any.whl", "/simple/attrs/", "/files/attrs-26.1.0-py3-none-any.whl"]
-    # The same lock, and pip's folder, as --native scrape makes.
+    # The same lock, and pip's folder, as --native scrape makes; named for a Scrapy project's own `scrapy crawl`.
     [folder] = [p for p in (tmp_path / "packages").iterdir() if p.name != "locks"]
+    assert f"shop-prices's packages (attrs 26.1.0, price-parser 0.5.1) are in {folder}\n" in first.stderr
     assert (folder / ".installed").read_text() == (
         f"attrs==26.1.0 --hash=sha256:{ATTRS_SHA256}\n"
         f"price-parser==0.5.1 --hash=sha256:{PRICE_PARSER_SHA256}\n"
@@ -283,15 +284,23 @@ def test_scrapy_crawl_refuses_a_compiled_package_before_any_page_is_fetched(tmp_
     assert "crawled" not in done.stderr
 
 
-def test_the_spider_without_the_crawl_command_says_how_to_install_the_packages():
-    from gleaner.scrapy.spider import GleanerSpider, PluginRefused
+def test_the_spider_in_a_scrapy_project_takes_the_installed_folder_or_says_how_to_get_it(tmp_path, monkeypatch):
+    from gleaner.scrapy.spider import GleanerSpider, PluginRefused, run_with_alarm
+    from gleaner_cli.native_packages import install
 
+    start = "https://shop.example/price-shop.html"
     with pytest.raises(PluginRefused) as refused:
-        GleanerSpider(plugin=str(PLUGIN), start="https://shop.example/price-shop.html")
+        GleanerSpider(plugin=str(PLUGIN), start=start)
     assert str(refused.value) == (
         "shop-prices requires price-parser==0.5.1, which is not installed: run it with 'gleaner crawl --engine scrapy', "
         "which installs them, or pass the folder that did as -a packages=FOLDER"
     )
+    monkeypatch.setenv("GLEANER_CACHE", str(tmp_path))
+    with serve_index() as (base, _):
+        folder, _ = install(load_plugin(PLUGIN.read_text()), f"{base}/simple/")
+    spider = GleanerSpider(plugin=str(PLUGIN), start=start, packages=str(folder))
+    page = Page(start, SHOP.read_text())
+    assert run_with_alarm(spider.plugin, page, 10, scope=spider.scope)["records"] == SHOP_PRICES
 
 
 def test_build_py_test_runs_a_scrapers_tests_with_its_packages(tmp_path):

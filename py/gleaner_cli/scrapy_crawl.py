@@ -141,9 +141,12 @@ def installed_packages(plugin, index_url):
     from .native_packages import install
 
     try:
-        folder, _ = install(plugin, index_url)
+        folder, lock = install(plugin, index_url)
     except GleanerError as exc:
         raise CliError(f"{plugin.name}: {exc.message}") from None
+    # The folder is what a Scrapy project's own `scrapy crawl gleaner` takes as -a packages=FOLDER.
+    wheels = ", ".join(f"{wheel['name']} {wheel['version']}" for wheel in lock)
+    print(f"{plugin.name}'s packages ({wheels}) are in {folder}", file=sys.stderr)
     return str(folder)
 
 
