@@ -39,10 +39,13 @@ What each row measures:
   the DOM walk) per thousand, from the 200 KB page up; the BENCH line has
   the smallest and the largest (flat when the cost is linear in the page).
 - where a click goes, per page (medians): the capture in the tab, the page's
-  transfer to Python, the tree, each scraper (its records' checks
-  included), the host's handling of the results (serialising them, the
-  worker's reply, the size check), keeping the run (session storage and
-  history), drawing the popup, and the rest (messages between contexts).
+  transfer to Python (its message to the host included), the tree, each
+  scraper (its records' checks included), the records' way back to the
+  service worker (Python writing their text, the host taking each result,
+  the results' message), keeping the run (session storage and history),
+  drawing the popup, and the rest (the other messages between contexts).
+  A second table splits the way back and the store hop by hop, from the
+  timings each context reports on a clock they share (common/clock.js).
 - Python: the same work in the browser's Python and in native CPython: the
   tree built from the tab's DOM walk (capture.js's, the same events on both
   sides) plus the built-in scrapers on it. The browser side is the host's
@@ -609,8 +612,9 @@ def print_stages(pages, splits, native):
     names = sorted({scraper for name in pages for split in splits[name] for scraper in split["scrapers"]})
     header = ["capture", "transfer", "tree", *names, "results", "store", "draw", "rest", "total"]
     print("where a warm click goes (ms, median): capture in the tab; the page's transfer to Python; the tree;")
-    print("each scraper (its records' checks included); results: serialising them and carrying them back to")
-    print("the host; store: keeping the run (session storage, history); draw: the popup's table; rest: messages")
+    print("each scraper (its records' checks included); results: their text, the host taking them and their")
+    print("message to the service worker; store: keeping the run (session storage, history); draw: the popup's")
+    print("table; rest: the other messages")
     print(f"  {'':<12}" + "".join(f"{label:>11}" for label in header))
     for name in pages:
         rows = []
