@@ -284,6 +284,8 @@ def test_picking_and_the_lists_view_in_firefox(firefox_package, site):
     assert editor["title"] == f"New scraper from {site.split('//')[1]}" and editor["state"] == "unsaved changes"
     assert 'ITEMS = "#content > section.listing > ul.results > li.book:not(.promo)"' in editor["text"]
     assert 'NEXT_PAGE = "a.next"' in editor["text"]
+    # Named and titled by Python from the page's address (gleaner.scraper_writer.default_name).
+    assert 'NAME = "127-0-0-1-picker"\nTITLE = "List on 127.0.0.1"' in editor["text"]
     assert report["outlineAfterPopupClosed"] == 0
     assert report["pickStatus"] == "Picking on the page: point at an item of a list and click it. Esc leaves."
     assert report["pickerShown"] == 1
