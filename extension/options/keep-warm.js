@@ -9,7 +9,8 @@ const input = document.getElementById('keep-warm');
 const startWithBrowser = document.getElementById('start-with-browser');
 
 // Chrome only: Firefox unloads the event page that holds Python 30 s after
-// the browser's start (see start-with-browser.js), so the box is not offered there.
+// its last event, a boot at the browser's start with it (see
+// start-with-browser.js), so the box is not offered there.
 document.getElementById('start-with-browser-row').hidden = !globalThis.chrome?.offscreen;
 
 async function show() {
