@@ -209,6 +209,7 @@ def test_options_page_installs_saves_and_exports_a_scraper(firefox_package, site
     report = run_scenario("options-scenario.mjs", {"extension": str(firefox_package), "site": site, "scraperFile": str(scraper_file)})
     builtins = [["article", "true"], ["feed", "true"], ["links", "true"], ["lists", "true"], ["metadata", "true"], ["pagination", "true"], ["tables", "true"]]
     assert report["listed"] == builtins
+    assert report["startWithBrowserShown"] is False
     assert report["saved"] == {"notice": "Saved page-title 1.0.0.", "listed": builtins + [["page-title", "false"]]}
     [stored] = report["stored"]["scrapers"]
     assert stored["source"] == TITLE_PLUGIN and stored["metadata"]["name"] == "page-title"
