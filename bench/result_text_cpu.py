@@ -1,7 +1,7 @@
 """Python's cost of handing a scraper's result to the browser, natively in CPU time.
 
 Each built-in that runs on an HTML page runs on one parsed tree, twice per
-round, alternately: as the host did before (``run_plugin``, then
+round, in turn (which goes first alternates by round): as the host did before (``run_plugin``, then
 ``json.dumps`` of the whole result: every record serialised a second time
 after its check wrote it once) and as it does now (``run_plugin_text``: the
 records' text joined from what each record's check wrote). CPU time
@@ -9,8 +9,8 @@ records' text joined from what each record's check wrote). CPU time
 less than wall time; the figure per page is the sum over the built-ins,
 median of the rounds. From the repository root::
 
-    python bench/result_text_cpu.py            # the 1 MB Wikipedia page and the 5 MB table, 3 rounds
-    python bench/result_text_cpu.py --rounds 5
+    python bench/result_text_cpu.py            # the 1 MB Wikipedia page and the 5 MB table, 4 rounds
+    python bench/result_text_cpu.py --rounds 6
 
 The last line is machine-readable:
 ``RESULT_TEXT wiki_dumps_ms=... wiki_text_ms=... table_dumps_ms=... table_text_ms=...``
@@ -46,13 +46,17 @@ def cpu_ms(work):
 def rounds_on(page, plugins, rounds):
     """[(before_ms, after_ms)] per round: the built-ins' run plus handing over their results, both ways."""
     readings = []
-    for _ in range(rounds):
+    for index in range(rounds):
         before = after = 0
         for plugin in plugins:
-            ms, dumped = cpu_ms(lambda: json.dumps(run_plugin(plugin, page), ensure_ascii=False))
-            before += ms
-            ms, text = cpu_ms(lambda: run_plugin_text(plugin, page))
-            after += ms
+            # Which way goes first alternates, so neither always finds the other's garbage.
+            for way in ("before", "after") if index % 2 == 0 else ("after", "before"):
+                if way == "before":
+                    ms, dumped = cpu_ms(lambda: json.dumps(run_plugin(plugin, page), ensure_ascii=False))
+                    before += ms
+                else:
+                    ms, text = cpu_ms(lambda: run_plugin_text(plugin, page))
+                    after += ms
             # The same records either way (the oracle: the dict path's own dump).
             assert text.partition("\n")[2] == json.dumps(json.loads(dumped)["records"], ensure_ascii=False)
         readings.append((before, after))
@@ -61,7 +65,7 @@ def rounds_on(page, plugins, rounds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     builtins = load_builtins(ROOT / "scrapers")
     plugins = [builtins[name] for name in BUILTINS]
