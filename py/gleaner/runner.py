@@ -87,6 +87,28 @@ def make_result(scraper, title, records=(), follows=(), ms=None, error=None):
     return result
 
 
+def _record_encoder():
+    """json.dumps(record, ensure_ascii=False) for a checked record, without making an encoder per call.
+
+    json.dumps builds a JSONEncoder and then a C encoder for every call with
+    options, a few microseconds each: most of the check on a record of a
+    few strings, and a big page's scrapers yield tens of thousands. A
+    record fresh from to_record holds no cycles, so the encoder keeps no
+    circular-reference markers (which an error mid-record would leave
+    behind).
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without json's C speedups
+        return encoder.encode
+    encode = make(None, encoder.default, json.encoder.encode_basestring, None, encoder.key_separator,
+                  encoder.item_separator, False, False, True)
+    return lambda record: "".join(encode(record, 0))
+
+
+_record_json = _record_encoder()
+
+
 class RunSink:
     """What one run produced so far: its records and follows, and their size as JSON."""
 
@@ -100,11 +122,13 @@ class RunSink:
         if isinstance(value, Follow):
             self.plugin.entry_point(value.callback)  # a callback computed at run time must exist too
             item, target = value.to_dict(), self.follows
+            size = len(json.dumps(item, ensure_ascii=False))
         else:
             item, target = to_record(value, len(self.records)), self.records
-        # Serialise here, inside the guard, so a value json cannot write
+            size = len(_record_json(item))
+        # Serialised here, inside the guard, so a value json cannot write
         # (an int of 10**5000 digits) fails this plugin and not the run.
-        self.chars += len(json.dumps(item, ensure_ascii=False))
+        self.chars += size
         if self.chars > MAX_OUTPUT_CHARS:
             raise OutputTooLarge(
                 f"{self.plugin.name} produced more than {MAX_OUTPUT_CHARS // 2**20} MB of records; "
