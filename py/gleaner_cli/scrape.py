@@ -9,6 +9,7 @@ same scrapers in this CPython instead, without a browser.
 import argparse
 import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -146,9 +147,12 @@ def fetch_native(args):
 
 
 def run_native(args):
+    import gc
+
     from gleaner.host import load_builtins
     from gleaner.page import make_page
-    from gleaner.runner import run_limited, time_limit_seconds
+    from gleaner.runner import run_limited_many, time_limit_seconds
+    from gleaner.tag_search import index
 
     data, url, content_type = fetch_native(args)
     page = make_page(data, url, content_type)
@@ -158,8 +162,36 @@ def run_native(args):
     kind = page.kind
     chosen = [p for p in plugins if p.input == kind and (p.applies_to(url, kind) or url.startswith("file:"))]
     if kind == "html":
-        page.soup  # noqa: B018  (parsed once, before the children fork, and not on any scraper's clock)
-    return [run_limited(p, page, time_limit_seconds(p, len(page.html)), scope=scopes.get(p.name)) for p in chosen]
+        # Parsed once, with the tag index the built-ins share, before the children fork (each
+        # would make its own), and not on any scraper's clock; then frozen, as the browser host
+        # does, so no child's collector walks the tree (and copies every page of it it touches).
+        index(page.soup)
+        gc.freeze()
+    KEPT_FOR_EXIT[:] = [page]
+    try:
+        # The scrapers run side by side, a child each, one per CPU: the page is the same for all.
+        return run_limited_many([(p, time_limit_seconds(p, len(page.html)), scopes.get(p.name)) for p in chosen], page)
+    finally:
+        gc.unfreeze()  # a process that goes on (a caller of this function) may free the tree again
+
+
+# The last page run_native scraped, kept until the process ends (see exit_process).
+KEPT_FOR_EXIT = []
+
+
+def exit_process(code):
+    """End a command's process with this exit code; after a native scrape, without freeing the page.
+
+    A big page's tree is millions of objects: CPython frees them one by one
+    as the process winds down (over a second for a 5 MB page), where the
+    system takes the whole memory back at once. The output is written and
+    flushed by then; a command that kept no page exits normally.
+    """
+    if not KEPT_FOR_EXIT:
+        return code
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def package_scopes(plugins, index_url):

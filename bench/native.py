@@ -1,0 +1,102 @@
+"""The whole native CLI process on big pages: ``python build.py scrape FILE --native``, start to exit.
+
+Run from the repository root::
+
+    python bench/native.py                      # 5 runs per page
+    python bench/native.py --runs 9
+    python bench/native.py --checkout ../other  # also time another checkout, run for run alternately
+
+Pages: the 1 MB Wikipedia page of the corpus and the synthetic 5 MB table
+bench/perf.py writes (33k rows, a link in each). Each run is a fresh
+process (imports, reading and parsing the page, every built-in, the JSON
+written to a file), timed from outside: its wall time, and its CPU time
+(user and system, its scrapers' child processes included), which the
+machine's load disturbs far less than wall time. With ``--checkout`` the
+two checkouts take turns, run by run, so both see the same load; their
+outputs are compared byte for byte.
+
+The last line is machine-readable (this checkout; wall seconds, the worst
+and the median of the runs, then the median CPU seconds)::
+
+    NATIVE wiki_1m_s=... synthetic_5m_s=... wiki_1m_median_s=... synthetic_5m_median_s=... wiki_1m_cpu_s=... synthetic_5m_cpu_s=...
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WIKIPEDIA = ROOT / "tests" / "corpus" / "html" / "wiki-wikipedia-2.html"
+
+
+def synthetic_5m(folder):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from perf import synthetic_page  # the very page bench/perf.py measures in the browser
+
+    path = Path(folder) / "table-5m.html"
+    synthetic_page(path, 5_000_000)
+    return path
+
+
+def one_run(checkout, page, output):
+    """(wall seconds, CPU seconds) of one whole scrape process."""
+    command = [sys.executable, str(checkout / "build.py"), "scrape", str(page), "--native", "-o", str(output)]
+    before = os.times()
+    started = time.perf_counter()
+    finished = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = os.times()
+    if finished.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({finished.returncode}):\n{finished.stderr}")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu
+
+
+def describe(values):
+    return f"median {statistics.median(values):6.2f}  min–max {min(values):.2f}–{max(values):.2f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--checkout", type=Path, help="another checkout to time alternately (before/after)")
+    args = parser.parse_args()
+    checkouts = {"this": ROOT}
+    if args.checkout:
+        checkouts["other"] = args.checkout.resolve()
+    print(f"load average when it started: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    times = {}  # (checkout, page) -> [(wall, cpu)]
+    with tempfile.TemporaryDirectory() as folder:
+        pages = {"wiki_1m": WIKIPEDIA, "synthetic_5m": synthetic_5m(folder)}
+        for run in range(args.runs):
+            for page_name, page in pages.items():
+                outputs = {}
+                for label, checkout in checkouts.items():
+                    outputs[label] = Path(folder) / f"{label}-{page_name}.json"
+                    times.setdefault((label, page_name), []).append(one_run(checkout, page, outputs[label]))
+                if len(outputs) == 2 and outputs["this"].read_bytes() != outputs["other"].read_bytes():
+                    raise SystemExit(f"{page_name}: the two checkouts wrote different records")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(f"whole process, {args.runs} runs each (seconds): wall, then CPU (user + system, children included)")
+    for (label, page_name), runs in times.items():
+        walls, cpus = [wall for wall, _ in runs], [cpu for _, cpu in runs]
+        print(f"  {label:5} {page_name:13} wall {describe(walls)}   CPU {describe(cpus)}")
+    if len(checkouts) == 2:
+        print("  (the records of both checkouts were identical on every run)")
+    summary = {}
+    for page_name in ("wiki_1m", "synthetic_5m"):
+        walls = [wall for wall, _ in times[("this", page_name)]]
+        summary[f"{page_name}_s"] = max(walls)
+        summary[f"{page_name}_median_s"] = statistics.median(walls)
+    for page_name in ("wiki_1m", "synthetic_5m"):
+        summary[f"{page_name}_cpu_s"] = statistics.median(cpu for _, cpu in times[("this", page_name)])
+    print("NATIVE " + " ".join(f"{key}={value:.2f}" for key, value in summary.items()))
+
+
+if __name__ == "__main__":
+    main()
