@@ -199,6 +199,25 @@ def test_scrapers_run_side_by_side_each_with_its_own_limit_and_come_back_in_orde
 
 
 @pytest.mark.parametrize(
+    "idle, total, cpus, processes",
+    [
+        (100, 200, 2, 2),  # half of two CPUs idle while the page was parsed: this process's CPU and the other one
+        (20, 200, 2, 1),  # a busy machine: one at a time, each scraper's time limit as when it runs alone
+        (50, 200, 2, 2),  # half a CPU idle is room for one more
+        (790, 800, 8, 8),  # never more than the CPUs
+        (0, 0, 4, 1),  # no time passed: nothing known
+    ],
+)
+def test_the_native_cli_runs_scrapers_side_by_side_on_idle_cpus_only(idle, total, cpus, processes):
+    from gleaner_cli.scrape import cpu_times, scraper_processes
+
+    assert scraper_processes((1000, 5000), (1000 + idle, 5000 + total), cpus) == processes
+    assert scraper_processes(None, (1, 2), cpus) == 1  # a system without /proc/stat
+    now = cpu_times()
+    assert now is None or 0 <= now[0] <= now[1]
+
+
+@pytest.mark.parametrize(
     "url, content_type, kind",
     [
         ("https://e.example/feed", "application/rss+xml; charset=utf-8", "feed"),
