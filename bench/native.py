@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/native.py                      # 5 runs per page
     python bench/native.py --runs 9
     python bench/native.py --checkout ../other  # also time another checkout, run for run alternately
+    python bench/native.py --split --runs 1     # first, where one scrape's CPU goes, step by step
 
 Pages: the 1 MB Wikipedia page of the corpus and the synthetic 5 MB table
 bench/perf.py writes (33k rows, a link in each). Each run is a fresh
@@ -63,6 +64,66 @@ def one_run(checkout, page, output):
     return wall, cpu, finished.returncode == 0
 
 
+# Where one native scrape's CPU goes, step by step, in the CLI's own order (one scraper at a time here,
+# so each child's CPU is its own); run in a child process per page, with the checkout's own package.
+SPLIT = """
+import gc, json, os, sys
+from pathlib import Path
+checkout, page_path = Path(sys.argv[1]), sys.argv[2]
+sys.path[:0] = [str(checkout / "py"), str(checkout)]
+split, last = {}, [os.times()]
+def step(name):
+    now = os.times()
+    split[name] = round(1000 * (now.user + now.system - last[0].user - last[0].system))
+    split[name + " (children)"] = round(1000 * (now.children_user + now.children_system - last[0].children_user - last[0].children_system))
+    last[0] = now
+import build
+from gleaner_cli import scrape
+from gleaner.exporters import export_results
+from gleaner.host import load_builtins
+from gleaner.page import make_page
+from gleaner.runner import run_limited, time_limit_seconds
+from gleaner.tag_search import index
+step("imports")
+args = scrape.parse_args([page_path, "--native"])
+data, url, content_type = scrape.fetch_native(args)
+page = make_page(data, url, content_type)
+plugins = [p for p in load_builtins(scrape.builtin_scrapers_dir()).values() if p.input == "html"]
+step("read, decode, load the built-ins")
+page.soup
+step("parse (html.parser)")
+index(page.soup)
+gc.freeze()
+step("tag index")
+results = []
+for plugin in plugins:
+    results.append(run_limited(plugin, page, time_limit_seconds(plugin, len(page.html))))
+    step(plugin.name)
+text = export_results(results, "json")
+step("JSON export")
+Path(os.devnull).write_bytes(text)
+step("write")
+del page, results, text
+gc.unfreeze()
+gc.collect()
+step("freeing the page (skipped at exit)")
+print(json.dumps(split))
+"""
+
+
+def print_split(checkout, pages):
+    """Where the CPU of one scrape of each page goes (ms): in this process, and in the scrapers' children."""
+    import json
+
+    print(f"where one scrape's CPU goes, {checkout} (ms; the scrapers one at a time, each in its child):")
+    for page_name, page in pages.items():
+        output = subprocess.run([sys.executable, "-c", SPLIT, str(checkout), str(page)], check=True, capture_output=True, text=True).stdout
+        split = json.loads(output.strip().splitlines()[-1])
+        steps = [name for name in split if not name.endswith(" (children)")]
+        cells = [f"{name} {split[name] + split[name + ' (children)']}" for name in steps]
+        print(f"  {page_name}: " + ", ".join(cells))
+
+
 def describe(values):
     return f"median {statistics.median(values):6.2f}  min–max {min(values):.2f}–{max(values):.2f}"
 
@@ -71,6 +132,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--checkout", type=Path, help="another checkout to time alternately (before/after)")
+    parser.add_argument("--split", action="store_true", help="first print where one scrape's CPU goes, step by step")
     args = parser.parse_args()
     checkouts = {"this": ROOT}
     if args.checkout:
@@ -79,6 +141,9 @@ def main():
     times = {}  # (checkout, page) -> [(wall, cpu)]
     with tempfile.TemporaryDirectory() as folder:
         pages = {"wiki_1m": WIKIPEDIA, "synthetic_5m": synthetic_5m(folder)}
+        if args.split:
+            for checkout in checkouts.values():
+                print_split(checkout, pages)
         for run in range(args.runs):
             for page_name, page in pages.items():
                 outputs = {}
