@@ -26,6 +26,7 @@ import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
 from gleaner import json_ld
+from gleaner.page import collector_paused
 from gleaner.soup import make_soup
 from gleaner.tag_search import attribute_matches, first, index
 
@@ -87,14 +88,8 @@ ENOUGH_TEXT = 500  # characters; less and the class-name rules may have hidden t
 
 def scrape(page):
     soup = page.soup
-    body = soup.body or soup
-    sizes, paragraphs = _measure(body)
-    unlikely = {}  # id(tag) -> _is_unlikely(tag): scoring and the text's walk ask of the same tags
-    text = _main_text(body, sizes, paragraphs, unlikely, strict=True)
-    if len(text) < ENOUGH_TEXT:
-        # Class names can mislead (a layout row called "pageRow" reads as a pager):
-        # as Readability does, try again without them and keep the longer text.
-        text = max(text, _main_text(body, sizes, paragraphs, unlikely, strict=False), key=len)
+    with collector_paused():  # see _find_text
+        text = _find_text(soup.body or soup)
     tags = index(soup)  # every element, by name and by attribute; see first()
     described = json_ld.blocks(tags.named("script"))
     hint = _json_ld_body(described)
@@ -110,6 +105,23 @@ def scrape(page):
         "published": _published(tags, metas, article),
         "text": text,
     }
+
+
+def _find_text(body):
+    """The article's text: the best container's, as block text.
+
+    Python's collector is held off meanwhile: the analysis keeps an entry or
+    two per element (200k on a 5 MB table), all freed by reference counting
+    when it ends, and each collection they triggered walked all of them.
+    """
+    sizes, paragraphs = _measure(body)
+    unlikely = {}  # id(tag) -> _is_unlikely(tag): scoring and the text's walk ask of the same tags
+    text = _main_text(body, sizes, paragraphs, unlikely, strict=True)
+    if len(text) < ENOUGH_TEXT:
+        # Class names can mislead (a layout row called "pageRow" reads as a pager):
+        # as Readability does, try again without them and keep the longer text.
+        text = max(text, _main_text(body, sizes, paragraphs, unlikely, strict=False), key=len)
+    return text
 
 
 def _main_text(body, sizes, paragraphs, unlikely, strict):
@@ -215,7 +227,8 @@ def _measure(root):
 
 
 def _class_and_id(tag):
-    return " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+    attrs = tag.attrs  # the dict itself: Tag.get() is a Python call, asked of every element of a big page
+    return " ".join(attrs.get("class") or []) + " " + (attrs.get("id") or "")
 
 
 def _is_unlikely_once(tag, unlikely):
@@ -227,15 +240,16 @@ def _is_unlikely_once(tag, unlikely):
 
 
 def _is_unlikely(tag):
-    if not tag.attrs:  # no class, id, role or style: nothing below can hold (most tags in a story)
+    attrs = tag.attrs
+    if not attrs:  # no class, id, role or style: nothing below can hold (most tags in a story)
         return False
     names = _class_and_id(tag)
-    role = (tag.get("role") or "").lower()
+    role = (attrs.get("role") or "").lower()
     if role in ("navigation", "complementary", "banner", "contentinfo", "menu", "menubar", "dialog", "alert"):
         return True
-    if tag.get("hidden") is not None or tag.get("aria-hidden") == "true" or "display:none" in (tag.get("style") or "").replace(" ", ""):
+    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true" or "display:none" in (attrs.get("style") or "").replace(" ", ""):
         return True
-    if not HIDDEN_CLASSES.isdisjoint(tag.get("class") or ()):
+    if not HIDDEN_CLASSES.isdisjoint(attrs.get("class") or ()):
         return True
     return (_search(UNLIKELY, names) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
             and not _is_embedded_post(tag))
@@ -278,12 +292,19 @@ def _is_skipped_tag(tag, sizes, body):
     return tag.name != "form" or sizes.get(id(tag), (0, 0))[0] < sizes.get(id(body), (0, 0))[0] // 2
 
 
+# Short elements of these names are not read for ad labels, date lines and the like (see _is_furniture).
+_TEXT_CHECK_EXEMPT = frozenset(("span", "li", "td"))
+
+
 def _is_furniture(tag, sizes, body, unlikely):
     """Inside the chosen container, what is not part of the story."""
     name = tag.name  # asked of every element of the container: a big table's every row and cell
     if name in PHRASING_TAGS:
         return False  # words inside a sentence: leaving them out would break it
-    if name == "h1" or _is_skipped_tag(tag, sizes, body) or (tag.attrs and _is_unlikely_once(tag, unlikely)):
+    attrs = tag.attrs
+    if not attrs and name in _TEXT_CHECK_EXEMPT:
+        return False  # what follows needs a class name, a name of its own, or a text check these are spared
+    if name == "h1" or _is_skipped_tag(tag, sizes, body) or (attrs and _is_unlikely_once(tag, unlikely)):
         return True  # the headline is the record's title, not its text
     if name == "article" and tag.find_parent("article") is not None:
         return True  # a story inside the story: a teaser for another one
@@ -293,9 +314,9 @@ def _is_furniture(tag, sizes, body, unlikely):
     if length > SHORT_BLOCK or not length:
         return False
     # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
-    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)) and not _is_embedded_post(tag):
+    if attrs and _search(BOILERPLATE, _class_and_id(tag)) and not _is_embedded_post(tag):
         return True
-    if length <= 100 and tag.name not in ("span", "li", "td"):
+    if length <= 100 and name not in _TEXT_CHECK_EXEMPT:
         text = inline_text(tag)
         if (text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text) or COPYRIGHT_LINE.search(text)
                 or BREADCRUMB_LINE.search(text)):
@@ -309,7 +330,12 @@ def _link_density(tag, sizes):
 
 
 def _class_weight(tag):
-    names = _class_and_id(tag)
+    return _names_weight(_class_and_id(tag))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_weight(names):
+    """The class weight of these class and id names: asked again for every row of a big table."""
     weight = 0
     if _search(POSITIVE, names):
         weight += 25
@@ -324,13 +350,25 @@ def _score_containers(body, sizes, paragraphs, unlikely, strict=True):
     Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
     too slow for a dict of thousands of elements.
     """
-    scores, out = {}, {}
+    scores, tags, out = {}, {}, {}  # by id(tag): score; the tag; whether it or an ancestor is left out
 
     def excluded(tag):
-        if id(tag) not in out:
-            out[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely_once(tag, unlikely)) or (
-                tag.parent is not None and tag.parent is not body and excluded(tag.parent))
-        return out[id(tag)]
+        chain = []  # the tags asked, up to one whose answer is known: all share it
+        while True:
+            answer = out.get(id(tag))
+            if answer is not None:
+                break
+            if _is_skipped_tag(tag, sizes, body) or (strict and tag.attrs and _is_unlikely_once(tag, unlikely)):
+                answer = True
+                break
+            chain.append(tag)
+            tag = tag.parent
+            if tag is None or tag is body:
+                answer = False
+                break
+        for tag in chain:
+            out[id(tag)] = answer
+        return answer
 
     for paragraph, length, commas, mixed in paragraphs:
         if length < MIN_PARAGRAPH or excluded(paragraph):
@@ -342,12 +380,19 @@ def _score_containers(body, sizes, paragraphs, unlikely, strict=True):
         for divisor in (1, 2, 6):
             if ancestor is None or ancestor.name in ("[document]", "html"):
                 break
-            if id(ancestor) not in scores:
-                scores[id(ancestor)] = (ancestor, _initial_score(ancestor))
-            scores[id(ancestor)] = (ancestor, scores[id(ancestor)][1] + points / divisor)
+            key = id(ancestor)
+            score = scores.get(key)
+            if score is None:
+                tags[key] = ancestor
+                score = _initial_score(ancestor)
+            scores[key] = score + points / divisor
             ancestor = ancestor.parent
     # Text mostly inside links is navigation, however long.
-    return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
+    weighted = {}
+    for key, score in scores.items():
+        text, links = sizes.get(key, (0, 0))
+        weighted[key] = (tags[key], score * (1 - min(1.0, links / text)) if text else score)
+    return weighted
 
 
 _BASE_SCORES = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
