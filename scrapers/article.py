@@ -52,7 +52,7 @@ NEGATIVE = re.compile(
     r"meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|caption",
     re.I,
 )
-# re.IGNORECASE makes these long alternations some ten times slower; see _search().
+# re.IGNORECASE makes these long alternations some ten times slower; see _searcher().
 # Class and id names of the short blocks around a story (see _is_furniture); whole words
 # or word starts, so that "update" or "metadata" in a long container's name do not count.
 BOILERPLATE = re.compile(
@@ -141,7 +141,7 @@ def _main_text(body, sizes, paragraphs, unlikely, strict):
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body, unlikely)) for part in parts]
+    texts = [block_text(part, skip=lambda tag: _is_furniture(tag, sizes, body, unlikely) and id(tag) not in wrappers) for part in parts]
     return "\n\n".join(t for t in texts if t)
 
 
@@ -182,12 +182,12 @@ def _measure(root):
     # One entry per element, in document order: [element, text, links, commas, loose, loose commas,
     # mixed, its parent's entry]. Totals flow from each entry to its parent's, children before
     # parents, so no element is looked up by id() more than once (a 5 MB table has 200k of them).
-    order, stack = [], [(root, None)]
+    order, stack = [], [[root, 0, 0, 0, 0, 0, False, None]]
     while stack:
-        node, parent_entry = stack.pop()
+        entry = stack.pop()
         text = commas = 0
-        elements = []
-        for child in node.contents:
+        children = []
+        for child in entry[0].contents:
             if isinstance(child, str):  # bs4's strings are str, its elements are not
                 visible = text_classes.get(child.__class__)
                 if visible is None:
@@ -198,10 +198,13 @@ def _measure(root):
                     if not child.isascii():
                         commas += child.count("，") + child.count("、")
             elif child.name not in INVISIBLE_TAGS:
-                elements.append(child)
-        entry = [node, text, 0, commas, text, commas, False, parent_entry]
+                children.append([child, 0, 0, 0, 0, 0, False, entry])
+        entry[1] = entry[4] = text
+        entry[3] = entry[5] = commas
         order.append(entry)
-        stack.extend([(child, entry) for child in reversed(elements)])  # popped first to last: document order
+        if children:
+            children.reverse()  # popped first to last: document order
+            stack += children
     for entry in reversed(order):  # children before parents
         node, text, links, commas, loose, loose_commas, mixed, parent_entry = entry
         name = node.name
@@ -251,7 +254,7 @@ def _is_unlikely(tag):
         return True
     if not HIDDEN_CLASSES.isdisjoint(attrs.get("class") or ()):
         return True
-    return (_search(UNLIKELY, names) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+    return (_unlikely_names(names) and not _maybe_names(names) and tag.name not in ("body", "article", "main")
             and not _is_embedded_post(tag))
 
 
@@ -265,24 +268,31 @@ def _is_embedded_post(tag):
     return quote is not None and len(inline_text(quote)) >= 0.8 * len(inline_text(tag))
 
 
-# re.IGNORECASE makes these long alternations some ten times slower; see _search().
-_CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE)}
-
-
-@functools.lru_cache(maxsize=4096)
-def _search(pattern, text):
-    """Whether pattern.search(text) finds the case-insensitive patterns above, without re.IGNORECASE where it can.
+def _searcher(pattern):
+    """Whether pattern.search(text) finds one of the case-insensitive patterns above, as a function
+    of the text, without re.IGNORECASE where it can.
 
     The patterns are lowercase ASCII words, so for ASCII text (nearly every
     class and id) a case-sensitive search of the text lowercased finds the
     same match; other text may hold letters that fold to ASCII ones (the
     Kelvin sign, a dotted capital I), which only re.IGNORECASE knows.
-    Cached: a big page repeats a few class names on thousands of elements
+    Cached by the text alone (hashing a compiled pattern hashes its whole
+    program): a big page repeats a few class names on thousands of elements
     (every row of a table), each asked the same questions.
     """
-    if text.isascii():
-        return _CASE_SENSITIVE[pattern].search(text.lower()) is not None
-    return pattern.search(text) is not None
+    case_sensitive = re.compile(pattern.pattern)
+
+    @functools.lru_cache(maxsize=4096)
+    def search(text):
+        if text.isascii():
+            return case_sensitive.search(text.lower()) is not None
+        return pattern.search(text) is not None
+
+    return search
+
+
+_unlikely_names, _maybe_names, _positive_names, _negative_names, _boilerplate_names = map(
+    _searcher, (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE))
 
 
 def _is_skipped_tag(tag, sizes, body):
@@ -314,7 +324,7 @@ def _is_furniture(tag, sizes, body, unlikely):
     if length > SHORT_BLOCK or not length:
         return False
     # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
-    if attrs and _search(BOILERPLATE, _class_and_id(tag)) and not _is_embedded_post(tag):
+    if attrs and _boilerplate_names(_class_and_id(tag)) and not _is_embedded_post(tag):
         return True
     if length <= 100 and name not in _TEXT_CHECK_EXEMPT:
         text = inline_text(tag)
@@ -337,9 +347,9 @@ def _class_weight(tag):
 def _names_weight(names):
     """The class weight of these class and id names: asked again for every row of a big table."""
     weight = 0
-    if _search(POSITIVE, names):
+    if _positive_names(names):
         weight += 25
-    if _search(NEGATIVE, names):
+    if _negative_names(names):
         weight -= 25
     return weight
 
