@@ -141,7 +141,12 @@ def _main_text(body, sizes, paragraphs, unlikely, strict):
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    texts = [block_text(part, skip=lambda tag: _is_furniture(tag, sizes, body, unlikely) and id(tag) not in wrappers) for part in parts]
+
+    def skip(tag):
+        verdict = _is_furniture(tag, sizes, body, unlikely)
+        return False if verdict and id(tag) in wrappers else verdict
+
+    texts = [block_text(part, skip=skip) for part in parts]
     return "\n\n".join(t for t in texts if t)
 
 
@@ -307,7 +312,8 @@ _TEXT_CHECK_EXEMPT = frozenset(("span", "li", "td"))
 
 
 def _is_furniture(tag, sizes, body, unlikely):
-    """Inside the chosen container, what is not part of the story."""
+    """Inside the chosen container, what is not part of the story: True, False, or for a short
+    block, _is_furniture_line to be asked of its text (block_text's ``skip``)."""
     name = tag.name  # asked of every element of the container: a big table's every row and cell
     if name in PHRASING_TAGS:
         return False  # words inside a sentence: leaving them out would break it
@@ -327,11 +333,14 @@ def _is_furniture(tag, sizes, body, unlikely):
     if attrs and _boilerplate_names(_class_and_id(tag)) and not _is_embedded_post(tag):
         return True
     if length <= 100 and name not in _TEXT_CHECK_EXEMPT:
-        text = inline_text(tag)
-        if (text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text) or COPYRIGHT_LINE.search(text)
-                or BREADCRUMB_LINE.search(text)):
-            return True
+        return _is_furniture_line  # decided on its text, which the walk reads anyway (see block_text)
     return False
+
+
+def _is_furniture_line(text):
+    """A short block's text that is an ad label, a date line, a copyright line or a breadcrumb trail."""
+    return bool(text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text) or COPYRIGHT_LINE.search(text)
+                or BREADCRUMB_LINE.search(text))
 
 
 def _link_density(tag, sizes):
