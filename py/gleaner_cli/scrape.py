@@ -40,6 +40,20 @@ class CliError(Exception):
     """Ends the CLI with a one-line reason and a non-zero exit."""
 
 
+def index_url(text):
+    """--index-url's type: an http(s) address."""
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"takes an http(s) address, not {text!r}")
+    return text
+
+
+def add_index_url_option(parser, whose):
+    """--index-url, as every command that installs a plugin's pinned packages takes it."""
+    parser.add_argument("--index-url", metavar="URL", type=index_url,
+                        help=f"the package index (PEP 503/691 simple API) {whose} pinned REQUIRES are installed from "
+                             "(default: PyPI's); it is asked only while the packages are installed")
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog=f"{PROG} scrape", description=__doc__.split("\n\n")[0])
     parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (a file:// page unless --url says where it came from)")
@@ -49,17 +63,13 @@ def parse_args(argv):
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the run (repeatable)")
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
-    parser.add_argument("--index-url", metavar="URL",
-                        help="the package index (PEP 503/691 simple API) a --plugin's pinned REQUIRES are installed from "
-                             "(default: PyPI's); it is asked only while the plugin is installed")
+    add_index_url_option(parser, "a --plugin's")
     parser.add_argument("--browser", choices=("chromium", "firefox"), default="chromium",
                         help="the browser that runs the extension (firefox: headless firefox-esr, the event page's Pyodide)")
     parser.add_argument("--url", metavar="URL",
                         help="the http(s) address a saved file came from: the page's URL in the browser (which shows the file "
                              "there, offline) and natively, so both give the same records")
     args = parser.parse_args(argv)
-    if args.index_url is not None and not args.index_url.startswith(("http://", "https://")):
-        parser.error(f"--index-url takes an http(s) address, not {args.index_url!r}")
     if args.url is not None:
         if not args.url.startswith(("http://", "https://")):
             parser.error(f"--url takes an http(s) address, not {args.url!r}")
@@ -165,18 +175,16 @@ def run_native(args):
 def package_scopes(plugins, index_url):
     """{plugin name: PackageScope} for the plugins that pin packages, installed with pip first (see native_packages)."""
     from gleaner.errors import GleanerError
-    from gleaner.packages import PackageScope
 
-    from .native_packages import install
+    from .native_packages import package_scope
 
     scopes = {}
     for plugin in plugins:
         if plugin.pins:
             try:
-                folder, lock = install(plugin, index_url)
+                scopes[plugin.name] = package_scope(plugin, index_url)
             except GleanerError as exc:
                 raise CliError(f"{plugin.name}: {exc.message}") from None
-            scopes[plugin.name] = PackageScope([folder], [name for wheel in lock for name in wheel["topLevel"]])
     return scopes
 
 
