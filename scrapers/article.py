@@ -377,10 +377,10 @@ def _score_containers(body, sizes, paragraphs, unlikely, strict=True):
             answer = out.get(id(tag))
             if answer is not None:
                 break
+            chain.append(tag)
             if _is_skipped_tag(tag, sizes, body) or (strict and tag.attrs and _is_unlikely_once(tag, unlikely)):
                 answer = True
                 break
-            chain.append(tag)
             tag = tag.parent
             if tag is None or tag is body:
                 answer = False

@@ -93,10 +93,10 @@ def _walk(node, chunks, skip):
             continue
         if skip is not None and item is not node:
             verdict = skip(item)
-            if verdict is True:
-                left_out += 1
-                continue
             if verdict:
+                if verdict is True or not callable(verdict):
+                    left_out += 1
+                    continue
                 stack.append(_Verdict(item, verdict, len(chunks), left_out))
         if name == "br":
             chunks.append("\n")
