@@ -296,6 +296,10 @@ class _Stats:
             made = self.steps[at] = step(self.tags[at])
         return made
 
+    def below(self, at):
+        """The tags below the tag at ``at``, in document order."""
+        return self.tags[at + 1: at + 1 + self.size[at]]
+
     def element_children(self, at):
         below = self.children[at]
         if below is not None:
@@ -313,18 +317,24 @@ def find_lists(soup):
     total = len(tags)
     away = _AwayMemo(stats, total)
     shapes = _Shapes(stats)
-    text, images, links = stats.text, stats.images, stats.links
+    text, images, links, structure = stats.text, stats.images, stats.links, stats.structure
     groups = {}  # signature -> [parents' items...], merged across parents that look alike
+    # Per structure: the names two or more children could be items under (a table's 33k rows, each of
+    # four cells, hold none: their structure says so once).
+    item_names = {}
     for parent_at, children in enumerate(stats.children):
         if children is None:  # no two element children (MIN_PER_PARENT)
             continue
-        parent = tags[parent_at]
-        if parent.name in NEVER_PARENTS:
+        names = item_names.get(structure[parent_at])
+        if names is None:
+            names = item_names[structure[parent_at]] = _item_names(tags, parent_at, children)
+        if not names:
             continue
+        parent = tags[parent_at]
         by_name = {}
         for at in children:
             name = tags[at].name
-            if name not in NEVER_ITEMS and (text[at] or images[at]):  # an empty slot is no record
+            if name in names and (text[at] or images[at]):  # an empty slot is no record
                 same = by_name.get(name)
                 if same is None:
                     by_name[name] = [at]
@@ -365,6 +375,18 @@ def find_lists(soup):
     return found
 
 
+def _item_names(tags, parent_at, children):
+    """The tag names of which the parent has two or more children that may be items."""
+    if tags[parent_at].name in NEVER_PARENTS:
+        return frozenset()
+    counts = {}
+    for at in children:
+        name = tags[at].name
+        if name not in NEVER_ITEMS:
+            counts[name] = counts.get(name, 0) + 1
+    return frozenset(name for name, count in counts.items() if count >= MIN_PER_PARENT)
+
+
 def _with_lone_items(positions, shape, stats, shapes):
     """The items of a list spread over alike parents (a grid's rows), with the one item a last row may hold
     (a lone item counts when it has a link or an image: a header row has neither)."""
@@ -401,10 +423,19 @@ def _alike(children):
     shapes = [shape for _, shape in children]
     step_size = max(1, len(children) // MEDOID_SAMPLE)
     sample = shapes[::step_size][:MEDOID_SAMPLE]
+    pairs = {}  # (id, id) -> _similarity: it is symmetric, and alike shapes are one object
+
+    def similarity(one, other):
+        key = (id(one), id(other))
+        value = pairs.get(key)
+        if value is None:
+            value = pairs[key] = pairs[key[::-1]] = _similarity(one, other)
+        return value
+
     likeness = {}
     for shape in sample:
         if id(shape) not in likeness:
-            likeness[id(shape)] = sum(_similarity(shape, other) for other in sample)
+            likeness[id(shape)] = sum(similarity(shape, other) for other in sample)
     medoid = max(sample, key=lambda shape: likeness[id(shape)])
     near_medoid = _compared_with(medoid)
     near = [shape for shape in shapes if near_medoid(shape) >= SHAPE_SIMILARITY]
@@ -656,9 +687,10 @@ def describe(found_list):
     if found_list.fields is not None:
         return found_list.fields
     items = found_list.items[:FIELD_ITEMS]  # the fields are the same for all: a sample decides them
+    stats, positions = found_list.stats, found_list.positions[:FIELD_ITEMS]
     slots = {}  # path -> {"order", "items": {item number: first tag}, "link", "image", "text"}
-    for number, item in enumerate(items):
-        for path, tag, order in _walk(item):
+    for number, at in enumerate(positions):
+        for path, tag, order in _walk(stats, at):
             slot = slots.get(path)
             if slot is None:
                 slot = slots[path] = {"path": path, "order": order, "items": {}}
@@ -674,7 +706,7 @@ def describe(found_list):
         if slot_or_none is None:
             selector = ""
         else:
-            selector = _slot_selector(slot_or_none, items)
+            selector = _slot_selector(slot_or_none, items, stats, positions)
             if selector is None:
                 return False
         base = name
@@ -722,25 +754,26 @@ def describe(found_list):
     return fields
 
 
-def _walk(item):
-    """(path from the item, tag, order) for the tags below it in document order (as select_one meets
-    them), up to FIELD_TAGS."""
+def _walk(stats, at):
+    """(path from the item, tag, order) for the tags below the item at ``at`` in document order (as select_one
+    meets them), up to FIELD_TAGS."""
+    tags, parent_of = stats.tags, stats.parent
+    paths = {at: ()}  # position -> the path to it; the tags inside a script or style have none
     out = []
-    stack = [(iter(item.contents), ())]
-    while stack and len(out) < FIELD_TAGS:
-        children, prefix = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
+    for below in range(at + 1, at + 1 + stats.size[at]):
+        prefix = paths.get(parent_of[below])
+        if prefix is None:
             continue
-        if not isinstance(child, Tag) or child.name in NO_TEXT:
+        name = tags[below].name
+        if name in NO_TEXT:
             continue
-        if child.name in TABLE_SECTIONS:  # no step: selectors leave them out (join_steps), browsers imply them
-            stack.append((iter(child.contents), prefix))
+        if name in TABLE_SECTIONS:  # no step: selectors leave them out (join_steps), browsers imply them
+            paths[below] = prefix
             continue
-        path = prefix + (step(child),)
-        out.append((path, child, len(out)))
-        stack.append((iter(child.contents), path))
+        path = paths[below] = prefix + (stats.step(below),)
+        out.append((path, tags[below], len(out)))
+        if len(out) == FIELD_TAGS:
+            break
     return out
 
 
@@ -785,10 +818,11 @@ def _collapsed(tag):
     if kinds is None:
         kinds = Tag.MAIN_CONTENT_STRING_TYPES
     contents = tag.contents
-    if len(contents) == 1 and type(contents[0]) is not Tag:
+    if len(contents) == 1 and type(contents[0]) is not Tag:  # most fields: one string
         only = contents[0]
         if type(only) is kinds if isinstance(kinds, type) else type(only) in kinds:
             return " ".join(only.split())
+        return ""
     strings = []
     _strings_below(tag, kinds, strings)
     return " ".join(" ".join(strings).split())
@@ -822,10 +856,11 @@ def _field_name(slot, values):
     words = _name_words(tag)
     if not words and len(slot["path"]) > 1 and tag.parent is not None:
         words = _name_words(tag.parent)  # <div class="starter">by <a>...</a></div>
-    if values and sum(1 for v in values if _PRICE.search(v)) >= 0.6 * len(values) and len(values[0]) < 40:
+    # The length first: a long text is neither, and searching it for one costs more than the rest of this.
+    if values and len(values[0]) < 40 and sum(1 for v in values if _PRICE.search(v)) >= 0.6 * len(values):
         return "price"
-    if tag.name == "time" or values and sum(1 for v in values if _DATE.search(v)) >= 0.6 * len(values) \
-            and len(values[0]) < 60:
+    if tag.name == "time" or values and len(values[0]) < 60 \
+            and sum(1 for v in values if _DATE.search(v)) >= 0.6 * len(values):
         return "date"
     if words:
         return words[-1]
@@ -836,15 +871,17 @@ def _field_name(slot, values):
     return "text"
 
 
-def _slot_selector(slot, items):
+def _slot_selector(slot, items, stats, positions):
     """The shortest selector from the item that finds the slot's first tag in every item that has one (and, but
     for one in ten, nothing in the others)."""
     path = slot["path"]
     candidates = [join_steps(path[start:]) for start in range(len(path) - 1, -1, -1)]
     candidates.append(join_steps((":scope",) + path))
     sample = range(min(len(items), SAMPLE_ITEMS))
+    below = [stats.below(positions[number]) for number in sample]
     for selector in candidates:
-        found = [(_select_one(items[number], selector), slot["items"].get(number)) for number in sample]
+        chain = _Chain.of(selector)
+        found = [(chain.first(items[number], below[number]), slot["items"].get(number)) for number in sample]
         # Every item that has the slot must get it; one that lacks it may get a near stand-in now and then.
         if all(got is want for got, want in found if want is not None) and \
                 sum(1 for got, want in found if want is None and got is not None) <= max(1, len(found) // 10):
@@ -903,6 +940,7 @@ class _Chain:
                 self.steps.append((name, cls or None, combinator))
             combinator = " "
         self.last = self.steps[-1][0]
+        self.plain = len(self.steps) == 1 and self.last is not None and self.steps[0][1] is None  # a tag name alone
 
     @classmethod
     def of(cls, selector):
@@ -911,9 +949,14 @@ class _Chain:
             chain = cls._cache[selector] = cls(selector)
         return chain
 
-    def first(self, item):
-        for tag in item.descendants:
-            if isinstance(tag, Tag) and tag.name == self.last and self.matches(tag, item):
+    def first(self, item, below=None):
+        """The first tag below the item that the selector matches; ``below``: the item's tags in document
+        order, when the caller has them."""
+        if below is None:
+            below = (tag for tag in item.descendants if isinstance(tag, Tag))
+        last = self.last
+        for tag in below:
+            if tag.name == last and (self.plain or self.matches(tag, item)):
                 return tag
         return None
 
@@ -950,20 +993,20 @@ def page_records(page, limit=MAX_LISTS):
     paused = gc.isenabled()
     gc.disable()
     try:
-        return [{"list": number, **record}
-                for number, found in enumerate(lists_of(page, limit)) for record in records(page, found)]
+        return [record for number, found in enumerate(lists_of(page, limit)) for record in records(page, found, number)]
     finally:
         if paused:
             gc.enable()
 
 
-def records(page, found_list):
+def records(page, found_list, number=None):
     """The list's records, each field read through its selector as the written scraper reads it (select_one,
     then the text collapsed or an attribute, URLs made absolute; None when missing).
 
     One look at each item's tags serves all its fields: they are the tags
     that follow the item in the page's list, as many as it holds, in the
-    order select_one meets them.
+    order select_one meets them. With ``number``, each record starts with
+    ``"list": number``.
     """
     fields = describe(found_list)
     wanted = {}  # the tag name a selector ends in -> [(selector, chain)]
@@ -979,17 +1022,16 @@ def records(page, found_list):
     for item, at in zip(found_list.items, found_list.positions):
         found = {}
         if selectors:
-            for below in range(at + 1, at + 1 + size[at]):
-                tag = tags[below]
+            for tag in tags[at + 1: at + 1 + size[at]]:
                 ending = wanted.get(tag.name)
                 if ending is None:
                     continue
                 for selector, chain in ending:
-                    if selector not in found and chain.matches(tag, item):
+                    if selector not in found and (chain.plain or chain.matches(tag, item)):
                         found[selector] = tag
                 if len(found) == selectors:
                     break
-        record = {}
+        record = {} if number is None else {"list": number}
         for name, selector, attr, kind in reading:
             element = found.get(selector) if selector else item
             if element is None:
@@ -1057,7 +1099,7 @@ def item_selector(soup, found_list):
             break
     if not ok:
         extra = [tag for tag in chosen if id(tag) not in wanted]
-        refined = _exclude(selector, items, extra)
+        refined = _exclude(selector, found_list, extra)
         if refined and exact(refined)[0]:
             return refined
     return selector
@@ -1097,7 +1139,7 @@ def _anchor(tag):
     return step(tag)
 
 
-def _exclude(selector, items, extra):
+def _exclude(selector, found_list, extra):
     """The selector narrowed so it leaves out ``extra`` and keeps every item, or None.
 
     Conditions are tried one by one, each keeping all items, the one that
@@ -1108,6 +1150,7 @@ def _exclude(selector, items, extra):
     """
     import soupsieve
 
+    items = found_list.items
     conditions = []
     item_classes = set()
     for item in items:
@@ -1120,7 +1163,8 @@ def _exclude(selector, items, extra):
                 conditions.append(f":not(.{token})")
     children = _common(items, lambda item: {step(c) for c in item.children if isinstance(c, Tag)})
     conditions += [f":has(> {child})" for child in children]
-    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item)})
+    below = _common(found_list.positions[:SAMPLE_ITEMS],
+                    lambda at: {path[-1] for path, _, _ in _walk(found_list.stats, at)})
     # Named descendants first (a.forum), bare tag names (font) last: sorted() puts no order on meaning.
     conditions += [f":has({tag_step})" for tag_step in below if "." in tag_step]
     conditions += [f":has({tag_step})" for tag_step in below if "." not in tag_step]
