@@ -226,7 +226,7 @@ class _Stats:
         self.children = children = [None] * count  # positions of the element children, for tags with two or more
         self.only_child = only_child = [None] * count  # the position of the element child of a tag with one
         self.structure = structure = [0] * count
-        self.steps = [None] * count  # step() of each tag, made when asked: most tags are never in a shape
+        self.steps = {}  # structure number -> step() of its tags, made when asked: most tags are in no shape
         self._position = None
         structures = {}  # (name, class names, children's structures) -> its number
         plain_string, element, no_text = NavigableString, Tag, NO_TEXT
@@ -291,9 +291,9 @@ class _Stats:
         return self._position.get(id(tag))
 
     def step(self, at):
-        made = self.steps[at]
+        made = self.steps.get(self.structure[at])
         if made is None:
-            made = self.steps[at] = step(self.tags[at])
+            made = self.steps[self.structure[at]] = step(self.tags[at])
         return made
 
     def below(self, at):
@@ -470,29 +470,33 @@ def _compared_with(one):
 def _similarity(one, other):
     if one is other:
         return 1.0
-    union = len(one | other)
-    return len(one & other) / union if union else 1.0
+    shared = len(one & other)
+    union = len(one) + len(other) - shared
+    return shared / union if union else 1.0
 
 
 class _Shapes:
-    """Each item's shape (_shape), made once per structure: the 33k rows of a big table have one
-    structure, so one shape, one object that _alike compares once."""
+    """Each item's shape (_shape), made once per structure, and one object per distinct shape: the 33k
+    rows of a big table have one structure, so one shape, that _alike compares once."""
 
     def __init__(self, stats):
         self.stats = stats
         self.made = {}  # structure number -> shape
+        self.distinct = {}
 
     def __call__(self, at):
         number = self.stats.structure[at]
         shape = self.made.get(number)
         if shape is None:
-            shape = self.made[number] = _shape(at, self.stats)
+            shape = _shape(at, self.stats)
+            shape = self.made[number] = self.distinct.setdefault(shape, shape)
         return shape
 
 
 def _shape(at, stats):
     """The item's structure: the set of paths (tag and first class) below it, a few levels deep."""
-    tags, children, only_child, steps = stats.tags, stats.children, stats.only_child, stats.steps
+    tags, children, only_child, structure, steps = (stats.tags, stats.children, stats.only_child, stats.structure,
+                                                    stats.steps)
     paths = ["@" + stats.step(at)]
     stack = [(at, "", 0)] if children[at] is not None or only_child[at] is not None else []
     seen = 0
@@ -508,7 +512,7 @@ def _shape(at, stats):
                 if children[child] is not None or only_child[child] is not None:
                     stack.append((child, prefix, depth - 1))
             elif name not in NO_TEXT:
-                path = f"{prefix}/{steps[child] or stats.step(child)}"
+                path = f"{prefix}/{steps.get(structure[child]) or stats.step(child)}"
                 paths.append(path)
                 seen += 1
                 # Only what has tags below, and is not at the depth limit, is looked into.
@@ -812,30 +816,33 @@ def _own_text(tag):
 
 
 def _collapsed(tag):
-    """``" ".join(tag.get_text(" ").split())``: the same strings (those bs4's get_text picks for this tag, in
-    document order) and the same words, without get_text's generators (every field of every record)."""
+    """``" ".join(tag.get_text(" ").split())``, without get_text's generators (it reads every field of every
+    record): the same strings, those bs4 picks for this tag, met as bs4 meets them, then the same words."""
     kinds = tag.interesting_string_types
     if kinds is None:
         kinds = Tag.MAIN_CONTENT_STRING_TYPES
+    one_kind = isinstance(kinds, type)
     contents = tag.contents
     if len(contents) == 1 and type(contents[0]) is not Tag:  # most fields: one string
         only = contents[0]
-        if type(only) is kinds if isinstance(kinds, type) else type(only) in kinds:
-            return " ".join(only.split())
+        return " ".join(only.split()) if (type(only) is kinds if one_kind else type(only) in kinds) else ""
+    if not contents:
         return ""
+    # Tag.descendants: the elements from the first child up to the one after the last descendant.
+    if tag.next_sibling is not None:
+        last = tag.next_sibling.previous_element
+    else:
+        last = tag
+        while isinstance(last, Tag) and last.contents:
+            last = last.contents[-1]
+    stop = last.next_element
     strings = []
-    _strings_below(tag, kinds, strings)
+    node = contents[0]
+    while node is not stop and node is not None:
+        if isinstance(node, NavigableString) and (type(node) is kinds if one_kind else type(node) in kinds):
+            strings.append(node)
+        node = node.next_element
     return " ".join(" ".join(strings).split())
-
-
-def _strings_below(tag, kinds, strings):
-    one_kind = isinstance(kinds, type)
-    for child in tag.contents:
-        if isinstance(child, NavigableString):
-            if type(child) is kinds if one_kind else type(child) in kinds:
-                strings.append(child)
-        else:
-            _strings_below(child, kinds, strings)
 
 
 def _image_attribute(slot):
