@@ -417,13 +417,13 @@ def _alike(children):
 
     The typical child (the one most like the others, among a sample) picks
     its kin; the paths most of them share then decide, so one odd item does
-    not set the pattern. Alike children share one shape object (_Shapes),
-    so each distinct shape is compared once.
+    not set the pattern. Alike children share one shape object (_Shapes):
+    each distinct shape is compared once.
     """
     shapes = [shape for _, shape in children]
     step_size = max(1, len(children) // MEDOID_SAMPLE)
     sample = shapes[::step_size][:MEDOID_SAMPLE]
-    pairs = {}  # (id, id) -> _similarity: it is symmetric, and alike shapes are one object
+    pairs = {}  # (id, id) -> _similarity, which is symmetric
 
     def similarity(one, other):
         key = (id(one), id(other))
@@ -437,34 +437,24 @@ def _alike(children):
         if id(shape) not in likeness:
             likeness[id(shape)] = sum(similarity(shape, other) for other in sample)
     medoid = max(sample, key=lambda shape: likeness[id(shape)])
-    near_medoid = _compared_with(medoid)
-    near = [shape for shape in shapes if near_medoid(shape) >= SHAPE_SIMILARITY]
+    distinct = {id(shape): [shape, 0] for shape in shapes}  # id -> [shape, how many children have it]
+    for shape in shapes:
+        distinct[id(shape)][1] += 1
+    near = {key: times for key, (shape, times) in distinct.items() if _similarity(shape, medoid) >= SHAPE_SIMILARITY}
     counts = {}
-    for shape in near:
-        for path in shape:
-            counts[path] = counts.get(path, 0) + 1
-    common = frozenset(path for path, count in counts.items() if count >= len(near) / 2)
-    near_common = _compared_with(common)
+    for key, times in near.items():
+        for path in distinct[key][0]:
+            counts[path] = counts.get(path, 0) + times
+    half = sum(near.values()) / 2
+    common = frozenset(path for path, count in counts.items() if count >= half)
+    belongs = {key: _similarity(shape, common) >= SHAPE_SIMILARITY for key, (shape, _) in distinct.items()}
     kept, rest = [], []
     for child, shape in children:
-        if near_common(shape) >= SHAPE_SIMILARITY:
+        if belongs[id(shape)]:
             kept.append(child)
         else:
             rest.append((child, shape))
     return kept, rest, common
-
-
-def _compared_with(one):
-    """A function of a shape: its _similarity to ``one``, worked out once per shape object."""
-    known = {}
-
-    def similarity(shape):
-        value = known.get(id(shape))
-        if value is None:
-            value = known[id(shape)] = _similarity(shape, one)
-        return value
-
-    return similarity
 
 
 def _similarity(one, other):
