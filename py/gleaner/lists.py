@@ -421,6 +421,10 @@ def _alike(children):
     each distinct shape is compared once.
     """
     shapes = [shape for _, shape in children]
+    first = shapes[0]
+    if shapes.count(first) == len(shapes):
+        # One structure (a table's rows, a grid's cards): all alike, and their paths are the common ones.
+        return [child for child, _ in children], [], first
     step_size = max(1, len(children) // MEDOID_SAMPLE)
     sample = shapes[::step_size][:MEDOID_SAMPLE]
     pairs = {}  # (id, id) -> _similarity, which is symmetric
