@@ -427,19 +427,10 @@ def _alike(children):
         return [child for child, _ in children], [], first
     step_size = max(1, len(children) // MEDOID_SAMPLE)
     sample = shapes[::step_size][:MEDOID_SAMPLE]
-    pairs = {}  # (id, id) -> _similarity, which is symmetric
-
-    def similarity(one, other):
-        key = (id(one), id(other))
-        value = pairs.get(key)
-        if value is None:
-            value = pairs[key] = pairs[key[::-1]] = _similarity(one, other)
-        return value
-
     likeness = {}
     for shape in sample:
         if id(shape) not in likeness:
-            likeness[id(shape)] = sum(similarity(shape, other) for other in sample)
+            likeness[id(shape)] = sum([_similarity(shape, other) for other in sample])
     medoid = max(sample, key=lambda shape: likeness[id(shape)])
     distinct = {id(shape): [shape, 0] for shape in shapes}  # id -> [shape, how many children have it]
     for shape in shapes:
