@@ -435,13 +435,8 @@ def _alike(children):
     distinct = {id(shape): [shape, 0] for shape in shapes}  # id -> [shape, how many children have it]
     for shape in shapes:
         distinct[id(shape)][1] += 1
-    near = {key: times for key, (shape, times) in distinct.items() if _similarity(shape, medoid) >= SHAPE_SIMILARITY}
-    counts = {}
-    for key, times in near.items():
-        for path in distinct[key][0]:
-            counts[path] = counts.get(path, 0) + times
-    half = sum(near.values()) / 2
-    common = frozenset(path for path, count in counts.items() if count >= half)
+    near = [(shape, times) for shape, times in distinct.values() if _similarity(shape, medoid) >= SHAPE_SIMILARITY]
+    common = _common_paths(near)
     belongs = {key: _similarity(shape, common) >= SHAPE_SIMILARITY for key, (shape, _) in distinct.items()}
     kept, rest = [], []
     for child, shape in children:
@@ -450,6 +445,26 @@ def _alike(children):
         else:
             rest.append((child, shape))
     return kept, rest, common
+
+
+def _common_paths(near):
+    """The paths at least half of the shapes hold, of [(shape, how many have it)]."""
+    if len(near) == 1:
+        return near[0][0]
+    if len(near) == 2:
+        (one, many), (other, more) = near
+        common = one & other
+        if many >= more:
+            common |= one
+        if more >= many:
+            common |= other
+        return common
+    counts = {}
+    for shape, times in near:
+        for path in shape:
+            counts[path] = counts.get(path, 0) + times
+    half = sum(times for _, times in near) / 2
+    return frozenset(path for path, count in counts.items() if count >= half)
 
 
 def _similarity(one, other):
