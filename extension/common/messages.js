@@ -45,8 +45,8 @@ export const Command = Object.freeze({
   // tab then answers a ListsOutline port.
   FindLists: 'FindLists',
   // { tabId, spec: { item_selector, fields: [{ name, selector, attr }], next_selector } } -> { name }:
-  // Python writes the plugin (gleaner.scraper_writer) from the tab as it is
-  // now, and the options page's editor opens it as a new, unsaved scraper.
+  // Python writes and names the plugin (gleaner.scraper_writer) from the tab as
+  // it is now, and the options page's editor opens it as a new, unsaved scraper.
   SaveListAsScraper: 'SaveListAsScraper',
 
   // The options page: managing scrapers (see service-worker/scraper-store.js).
@@ -160,8 +160,9 @@ export const HostCommand = Object.freeze({
   // { page } -> { ok, lists: [{ index, items, spec }] } | { ok: false, error }: the lists on the
   // page (gleaner.lists), main list first. Like Run, the page may come in parts.
   ListSpecs: 'HostListSpecs',
-  // { page, spec } -> { ok, source } | { ok: false, error }: a plugin file for the
-  // picked list (gleaner.scraper_writer), its TESTS made from this page.
+  // { page, spec } -> { ok, name, source } | { ok: false, error }: a plugin file for the
+  // picked list (gleaner.scraper_writer), its TESTS made from this page; a spec
+  // without name or title gets them from its url.
   WriteScraper: 'HostWriteScraper',
   // { start: { requires, indexUrl, limitBytes, pyodideShips } } | { state, responses }
   //   -> { ok, state, requests } | { ok, lock } | { ok: false, error }: one step of resolving a

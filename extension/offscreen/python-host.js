@@ -159,6 +159,9 @@ export class PythonHost {
   boot() {
     if (!this.ready) {
       const started = performance.now();
+      // When, on the clock of the whole machine: a run tells whether Python
+      // was started before it (at the browser's start, say) or for it.
+      const startedAt = new Date().toISOString();
       const worker = new PythonWorker((progress) => this.onProgress({ ...progress, elapsedMs: Math.round(performance.now() - started) }));
       this.worker = worker;
       // The snapshot is read while the worker loads its modules, and moved
@@ -176,7 +179,7 @@ export class PythonHost {
         ({ stages, timeLimits, readMs }) => {
           worker.booted = true;
           this.timeLimits = timeLimits;
-          this.bootStages = { snapshotRead: readMs, ...stages, totalMs: Math.round(performance.now() - started) };
+          this.bootStages = { startedAt, snapshotRead: readMs, ...stages, totalMs: Math.round(performance.now() - started) };
           this.onProgress({ stage: 'ready', elapsedMs: this.bootStages.totalMs, done: true });
           return this.bootStages;
         },

@@ -264,10 +264,15 @@ class Host:
 
     def write_scraper_json(self, page_id, spec_json):
         """A plugin file's source for a picked list on the page set last (gleaner/scraper_writer.py):
-        ``{"ok": true, "source"}``, or ``{"ok": false, "error"}`` whose message is a sentence."""
-        from .scraper_writer import write_scraper
+        ``{"ok": true, "name", "source"}`` (a spec may leave out its name and title: they come from
+        its url), or ``{"ok": false, "error"}`` whose message is a sentence."""
+        from .scraper_writer import check_spec, write_scraper
 
-        return self._about_page(page_id, lambda page: {"ok": True, "source": write_scraper(json.loads(spec_json), page.html)})
+        def answer(page):
+            spec = check_spec(json.loads(spec_json))
+            return {"ok": True, "name": spec["name"], "source": write_scraper(spec, page.html)}
+
+        return self._about_page(page_id, answer)
 
     def _about_page(self, page_id, answer):
         """answer(page) as JSON, for the page the caller names; errors as {"ok": false, "error"}."""

@@ -35,7 +35,6 @@ tells the rows apart. docs/lists.md has the rules and their numbers.
 """
 
 import re
-from urllib.parse import urlsplit
 
 from bs4.element import NavigableString, Tag
 
@@ -1246,7 +1245,7 @@ def spec_for_list(page, index, next_url=None):
     ``next_url`` is the page's next page (the pagination built-in's first
     ``next``); without it, a ``rel="next"`` link stands in.
     """
-    from .scraper_writer import default_name, matches_for
+    from .scraper_writer import default_name, default_title, matches_for
 
     found = lists_of(page, index + 1) if index >= 0 else []
     if not 0 <= index < len(found):
@@ -1256,11 +1255,10 @@ def spec_for_list(page, index, next_url=None):
         raise GleanerError(f"the page has {len(found)} lists (0 to {len(found) - 1}); there is no list {index}")
     found_list = found[index]
     fields = describe(found_list)
-    host = urlsplit(page.url).hostname or "this page"
     name = default_name(page.url) + (f"-list{index}" if index else "")
     return {
         "name": name,
-        "title": f"List on {host}" + (f" ({index})" if index else ""),
+        "title": default_title(page.url) + (f" ({index})" if index else ""),
         "url": page.url,
         "matches": matches_for(page.url),
         "item_selector": item_selector(page.soup, found_list),

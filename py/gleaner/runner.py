@@ -87,6 +87,28 @@ def make_result(scraper, title, records=(), follows=(), ms=None, error=None):
     return result
 
 
+def _record_encoder():
+    """json.dumps(record, ensure_ascii=False) for a checked record, without making an encoder per call.
+
+    json.dumps builds a JSONEncoder and then a C encoder for every call with
+    options, a few microseconds each: most of the check on a record of a
+    few strings, and a big page's scrapers yield tens of thousands. A
+    record fresh from to_record holds no cycles, so the encoder keeps no
+    circular-reference markers (which an error mid-record would leave
+    behind).
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without json's C speedups
+        return encoder.encode
+    encode = make(None, encoder.default, json.encoder.encode_basestring, None, encoder.key_separator,
+                  encoder.item_separator, False, False, True)
+    return lambda record: "".join(encode(record, 0))
+
+
+_record_json = _record_encoder()
+
+
 class RunSink:
     """What one run produced so far: its records and follows, and their size as JSON."""
 
@@ -100,11 +122,13 @@ class RunSink:
         if isinstance(value, Follow):
             self.plugin.entry_point(value.callback)  # a callback computed at run time must exist too
             item, target = value.to_dict(), self.follows
+            size = len(json.dumps(item, ensure_ascii=False))
         else:
             item, target = to_record(value, len(self.records)), self.records
-        # Serialise here, inside the guard, so a value json cannot write
+            size = len(_record_json(item))
+        # Serialised here, inside the guard, so a value json cannot write
         # (an int of 10**5000 digits) fails this plugin and not the run.
-        self.chars += len(json.dumps(item, ensure_ascii=False))
+        self.chars += size
         if self.chars > MAX_OUTPUT_CHARS:
             raise OutputTooLarge(
                 f"{self.plugin.name} produced more than {MAX_OUTPUT_CHARS // 2**20} MB of records; "
@@ -164,46 +188,102 @@ def run_limited(plugin, page, seconds=None, callback=None, scope=None):
     exhausted) fails only this scraper. Where fork is missing (Pyodide,
     Windows) the plugin runs here without a limit.
     """
+    return run_limited_many([(plugin, seconds, scope)], page, callback, processes=1)[0]
+
+
+def run_limited_many(runs, page, callback=None, processes=None):
+    """run_limited for several plugins on one page, up to ``processes`` children at once (default: one per CPU).
+
+    ``runs`` holds ``(plugin, seconds, scope)`` triples; the results come in
+    their order, whichever child ends first. Each child has its own time
+    limit, counted from its own start. The children are forked from this
+    process and share its copy of the page's tree: build what they all use
+    (the tree, its tag index) before calling this, and freeze it out of the
+    collector's reach (gc.freeze), or each child copies the pages the
+    collector's walk touches.
+    """
     import multiprocessing
 
-    if seconds is None:
-        seconds = time_limit_seconds(plugin, len(page.html))
     if "fork" not in multiprocessing.get_all_start_methods():
-        return run_plugin(plugin, page, callback, scope)
-    import os
-    import signal
+        return [run_plugin(plugin, page, callback, scope) for plugin, _seconds, scope in runs]
+    from multiprocessing.connection import wait
 
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    started = time.perf_counter()
-    child = context.Process(target=_run_child, args=(plugin, page, callback, send, scope), daemon=True)
-    child.start()
-    send.close()
-    result = how = None
+    processes = max(1, processes or _cpu_count())
+    waiting = list(enumerate(runs))
+    running = {}  # index in runs -> _LimitedRun
+    results = [None] * len(runs)
+    while waiting or running:
+        while waiting and len(running) < processes:
+            index, (plugin, seconds, scope) = waiting.pop(0)
+            if seconds is None:
+                seconds = time_limit_seconds(plugin, len(page.html))
+            running[index] = _LimitedRun(plugin, page, seconds, callback, scope)
+        first_deadline = min(run.deadline for run in running.values())
+        ready = wait([run.receive for run in running.values()], timeout=max(0.0, first_deadline - time.monotonic()))
+        for index, run in list(running.items()):
+            if run.receive in ready or time.monotonic() >= run.deadline:
+                results[index] = run.finish()
+                del running[index]
+    return results
+
+
+def _cpu_count():
+    import os
+
     try:
-        if receive.poll(seconds):
-            result = receive.recv()
-        else:
-            if child.pid:
-                os.kill(child.pid, signal.SIGINT)
-            if receive.poll(INTERRUPT_GRACE_SECONDS):
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use, where the system says
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _LimitedRun:
+    """One plugin running in a forked child, with its deadline."""
+
+    def __init__(self, plugin, page, seconds, callback, scope):
+        import multiprocessing
+
+        self.plugin, self.seconds = plugin, seconds
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.started = time.perf_counter()
+        self.deadline = time.monotonic() + seconds
+        self.child = context.Process(target=_run_child, args=(plugin, page, callback, send, scope), daemon=True)
+        self.child.start()
+        send.close()
+
+    def finish(self):
+        """The child's result: what it sent, else (past its deadline) what it sends once interrupted."""
+        import os
+        import signal
+
+        plugin, receive, child = self.plugin, self.receive, self.child
+        result = how = None
+        try:
+            if receive.poll(max(0.0, self.deadline - time.monotonic())):
                 result = receive.recv()
-                how = kept_records_sentence(len(result["records"]))
             else:
-                how = "Its process was ended."
-    except EOFError:
-        pass
-    finally:
-        child.kill()
-        child.join()
-    ms = round((time.perf_counter() - started) * 1000, 1)
-    if how:
-        kept = result or {}
-        return make_result(plugin.name, plugin.title, kept.get("records", ()), kept.get("follows", ()), ms, timeout_error(plugin.title or plugin.name, seconds, how))
-    if result is None:
-        error = {"type": "Crashed", "message": f"{plugin.title or plugin.name} ended its process (exit code {child.exitcode}; out of memory?)", "user": False}
-        return make_result(plugin.name, plugin.title, ms=ms, error=error)
-    return result
+                if child.pid:
+                    os.kill(child.pid, signal.SIGINT)
+                if receive.poll(INTERRUPT_GRACE_SECONDS):
+                    result = receive.recv()
+                    how = kept_records_sentence(len(result["records"]))
+                else:
+                    how = "Its process was ended."
+        except EOFError:
+            pass
+        finally:
+            child.kill()
+            child.join()
+            receive.close()
+        ms = round((time.perf_counter() - self.started) * 1000, 1)
+        if how:
+            kept = result or {}
+            return make_result(plugin.name, plugin.title, kept.get("records", ()), kept.get("follows", ()), ms,
+                               timeout_error(plugin.title or plugin.name, self.seconds, how))
+        if result is None:
+            error = {"type": "Crashed", "message": f"{plugin.title or plugin.name} ended its process (exit code {child.exitcode}; out of memory?)", "user": False}
+            return make_result(plugin.name, plugin.title, ms=ms, error=error)
+        return result
 
 
 def _run_child(plugin, page, callback, channel, scope=None):
