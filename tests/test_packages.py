@@ -15,7 +15,7 @@ from conftest import ROOT
 from gleaner.packages import PackageRefused, PackageScope, read_wheel, resolve, urllib_fetch
 from gleaner.page import Page
 from gleaner.plugins import load_plugin
-from gleaner.runner import run_plugin
+from gleaner.runner import read_result_text, run_plugin
 from package_index import make_wheel, serve_index
 
 PRICE_PARSER_SHA256 = "d401fb2a866e86103a19383396bee5ac7f72408a9db6bf3c6edf3210e4212910"
@@ -161,7 +161,7 @@ def test_a_plugin_whose_packages_are_not_installed_says_how_to_install_them():
 
     host = Host(ROOT / "scrapers")
     host.set_page_json(json.dumps({"id": "p", "url": "https://shop.example/price-shop.html", "title": "t", "kind": "html"}), SHOP.read_text())
-    result = json.loads(host.run_json("shop-prices", PLUGIN.read_text(), "p"))
+    result = read_result_text(host.run_text("shop-prices", PLUGIN.read_text(), "p"))
     assert result["error"]["message"] == "Shop prices requires price-parser==0.5.1, which is not installed: install the scraper again to fetch its packages."
 
 
@@ -235,7 +235,7 @@ def test_the_host_loads_a_wheels_data_purelib_folder_too(tmp_path):
     host.packages_dir = str(tmp_path)
     host.set_page_json(json.dumps({"id": "p", "url": "https://example.org/", "title": "t", "kind": "html"}), "<p>x</p>")
     source = 'NAME = "d"\nVERSION = "1"\nMATCHES = ["*://*/*"]\nREQUIRES = ["data-lib==1.0"]\n\ndef scrape(page):\n    import data_lib\n    return [{"where": data_lib.WHERE}]\n'
-    result = json.loads(host.run_json("d", source, "p", None, ["abc123"]))
+    result = read_result_text(host.run_text("d", source, "p", None, ["abc123"]))
     assert result["records"] == [{"where": "purelib"}], result
 
 

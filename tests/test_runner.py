@@ -10,7 +10,7 @@ from gleaner.follow import Follow, FollowInvalid
 from gleaner.host import Host
 from gleaner.page import Page, make_page
 from gleaner.plugins import load_plugin
-from gleaner.runner import iter_output, run_limited, run_limited_many, run_plugin, time_limit_seconds
+from gleaner.runner import iter_output, read_result_text, run_limited, run_limited_many, run_plugin, time_limit_seconds
 
 LIST_AND_DETAIL = '''NAME = "list-detail"
 VERSION = "1"
@@ -124,15 +124,15 @@ def test_host_json_carries_follows_data_and_callbacks_and_refuses_another_pages_
     host = Host(ROOT / "scrapers")
     reply = json.loads(host.set_page_json(json.dumps({"id": "p1", "url": "https://shop.example/list", "title": "L", "kind": "html"}), LIST_HTML))
     assert reply["id"] == "p1" and reply["allowanceMs"] == 0
-    listed = json.loads(host.run_json("list-detail", LIST_AND_DETAIL, page_id="p1"))
+    listed = read_result_text(host.run_text("list-detail", LIST_AND_DETAIL, page_id="p1"))
     assert set(listed) == {"scraper", "title", "ok", "records", "follows", "ms"}
     assert [f["url"] for f in listed["follows"]] == ["https://shop.example/catalogue/one.html", "https://shop.example/two", "https://shop.example/catalogue/?page=2"]
-    refused = json.loads(host.run_json("list-detail", LIST_AND_DETAIL, page_id="p0"))
+    refused = read_result_text(host.run_text("list-detail", LIST_AND_DETAIL, page_id="p0"))
     assert refused["ok"] is False and refused["records"] == [] and refused["error"]["type"] == "WrongPage"
     assert refused["error"]["message"] == "this run is for page 'p0', but Python holds page 'p1'; it was refused rather than given another page's records"
     page = {"id": "p2", "url": "https://shop.example/two", "title": "T", "kind": "html", "data": {"label": "Two"}}
     host.set_page_json(json.dumps(page), "<h1>Two!</h1>")
-    detail = json.loads(host.run_json("list-detail", LIST_AND_DETAIL, page_id="p2", callback="detail"))
+    detail = read_result_text(host.run_text("list-detail", LIST_AND_DETAIL, page_id="p2", callback="detail"))
     assert detail["records"] == [{"label": "Two", "url": "https://shop.example/two", "heading": "Two!"}]
 
 

@@ -110,13 +110,23 @@ _record_json = _record_encoder()
 
 
 class RunSink:
-    """What one run produced so far: its records and follows, and their size as JSON."""
+    """What one run produced so far: its records and follows, and their size as JSON.
 
-    def __init__(self, plugin):
+    With ``as_text``, the records are kept only as the JSON text each one's
+    check writes (``record_texts``), which is what the browser carries back:
+    no record is serialised twice, nor kept twice.
+    """
+
+    def __init__(self, plugin, as_text=False):
         self.plugin = plugin
         self.records = []
+        self.record_texts = [] if as_text else None
         self.follows = []
         self.chars = 0
+
+    @property
+    def count(self):
+        return len(self.records if self.record_texts is None else self.record_texts)
 
     def add(self, value):
         if isinstance(value, Follow):
@@ -124,16 +134,20 @@ class RunSink:
             item, target = value.to_dict(), self.follows
             size = len(json.dumps(item, ensure_ascii=False))
         else:
-            item, target = to_record(value, len(self.records)), self.records
-            size = len(_record_json(item))
+            item, target = to_record(value, self.count), self.records
+            text = _record_json(item)
+            size = len(text)
         # Serialised here, inside the guard, so a value json cannot write
         # (an int of 10**5000 digits) fails this plugin and not the run.
         self.chars += size
         if self.chars > MAX_OUTPUT_CHARS:
             raise OutputTooLarge(
                 f"{self.plugin.name} produced more than {MAX_OUTPUT_CHARS // 2**20} MB of records; "
-                f"the first {len(self.records)} are kept"
+                f"the first {self.count} are kept"
             )
+        if target is self.records and self.record_texts is not None:
+            self.record_texts.append(text)
+            return item
         target.append(value if isinstance(value, Follow) else item)
         return target[-1]
 
@@ -165,8 +179,14 @@ def run_plugin(plugin, page, callback=None, scope=None):
     gleaner.packages.PackageScope) makes the plugin's own packages
     importable for this run only.
     """
-    started = time.perf_counter()
     sink = RunSink(plugin)
+    ms, error = run_into(sink, plugin, page, callback, scope)
+    return make_result(plugin.name, plugin.title, sink.records, sink.follows, ms, error)
+
+
+def run_into(sink, plugin, page, callback=None, scope=None):
+    """run_plugin's run, its output into ``sink``: returns (ms, error), error None when it went well."""
+    started = time.perf_counter()
     error = None
     try:
         with scope or contextlib.nullcontext():
@@ -175,8 +195,38 @@ def run_plugin(plugin, page, callback=None, scope=None):
     except (Exception, KeyboardInterrupt) as exc:  # the plugin is someone else's code: report, never crash
         explained = scope.explain(exc, plugin.title or plugin.name) if scope else None
         error = explained.to_dict() if explained else describe_exception(exc, plugin.filename)
-    ms = round((time.perf_counter() - started) * 1000, 1)
-    return make_result(plugin.name, plugin.title, sink.records, sink.follows, ms, error)
+    return round((time.perf_counter() - started) * 1000, 1), error
+
+
+def run_plugin_text(plugin, page, callback=None, scope=None):
+    """run_plugin's result as the browser carries it (see result_text), each record serialised once."""
+    sink = RunSink(plugin, as_text=True)
+    ms, error = run_into(sink, plugin, page, callback, scope)
+    return result_text(make_result(plugin.name, plugin.title, (), sink.follows, ms, error), sink.record_texts)
+
+
+def result_text(result, record_texts=()):
+    """A result as two lines of JSON text: the result without its records (their
+    ``count`` instead, and ``serialiseMs``, the time this took), then the
+    records' JSON array, made of each record's own text. The browser host
+    reads the first line and carries the second as it is, to where the
+    records are shown, stored or exported (json.dumps never writes a raw
+    line break, so the first one ends the first line)."""
+    started = time.perf_counter()
+    records = "[" + ", ".join(record_texts) + "]"
+    head = {key: value for key, value in result.items() if key != "records"}
+    head["count"] = len(record_texts)
+    head["serialiseMs"] = round((time.perf_counter() - started) * 1000, 1)
+    return json.dumps(head, ensure_ascii=False) + "\n" + records
+
+
+def read_result_text(text):
+    """The result (make_result's shape, ``count`` and ``serialiseMs`` left
+    out) from result_text's two lines."""
+    head, _, records = text.partition("\n")
+    result = json.loads(head)
+    del result["count"], result["serialiseMs"]
+    return {**result, "records": json.loads(records)}
 
 
 def run_limited(plugin, page, seconds=None, callback=None, scope=None):
