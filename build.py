@@ -459,4 +459,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from gleaner_cli.scrape import exit_process  # a native scrape's page is not freed object by object
+
+    sys.exit(exit_process(main()))

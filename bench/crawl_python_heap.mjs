@@ -1,6 +1,6 @@
 // Python's memory over many pages, without a browser: the build's Pyodide
 // under Node runs the host exactly as the extension's Worker does
-// (Host.set_page_json, then run_json of the links built-in) on the same
+// (Host.set_page_json, then run_text of the links built-in) on the same
 // synthetic pages bench/crawl.py crawls, and prints every 100 pages the
 // WebAssembly heap (which never shrinks: its size is Python's high-water
 // mark) and the objects Python's garbage collector tracks.
@@ -39,7 +39,7 @@ for (let number = 1; number <= pages; number += 1) {
   const id = `page-${number}`;
   const page = JSON.stringify({ id, url: `http://127.0.0.1/item/${number}`, title: `Item ${number}`, kind: 'html' });
   host.set_page_json(page, itemPage(number), null);
-  host.run_json('links', undefined, id, undefined);
+  host.run_text('links', undefined, id, undefined);
   if (number % 100 === 0) {
     const objects = pyodide.runPython('import gc; len(gc.get_objects())');
     const heapMb = pyodide._module.HEAP8.length / 1_048_576;

@@ -39,10 +39,13 @@ What each row measures:
   the DOM walk) per thousand, from the 200 KB page up; the BENCH line has
   the smallest and the largest (flat when the cost is linear in the page).
 - where a click goes, per page (medians): the capture in the tab, the page's
-  transfer to Python, the tree, each scraper (its records' checks
-  included), the host's handling of the results (serialising them, the
-  worker's reply, the size check), keeping the run (session storage and
-  history), drawing the popup, and the rest (messages between contexts).
+  transfer to Python (its message to the host included), the tree, each
+  scraper (its records' checks included), the records' way back to the
+  service worker (Python writing their text, the host taking each result,
+  the results' message), keeping the run (session storage and history),
+  drawing the popup, and the rest (the other messages between contexts).
+  A second table splits the way back and the store hop by hop, from the
+  timings each context reports on a clock they share (common/clock.js).
 - Python: the same work in the browser's Python and in native CPython: the
   tree built from the tab's DOM walk (capture.js's, the same events on both
   sides) plus the built-in scrapers on it. The browser side is the host's
@@ -313,14 +316,14 @@ def native_ms(captured, scrapers, warm_up=True):
         # Untimed first run: the browser's worker imported bs4 at boot too.
         host.set_page_json(json.dumps({**meta, "id": "warm-up"}), captured["html"], captured["tree"])
         for name in scrapers:
-            host.run_json(name)
+            run_scraper(host, name)
     # As in the browser: the host's own account of the page's Python time and each scraper's.
     reply = json.loads(host.set_page_json(json.dumps({**meta, "id": "timed"}), captured["html"], captured["tree"]))
     assert reply["soup"] == "dom"
     each, results_ms = {}, 0
     for name in scrapers:
         started = time.perf_counter()
-        each[name] = json.loads(host.run_json(name, None, "timed"))["ms"]
+        each[name] = run_scraper(host, name, "timed")["ms"]
         results_ms += (time.perf_counter() - started) * 1000 - each[name]
     timed = {"tree": reply["pythonMs"], "scrapers": sum(each.values()), "each": each, "results": results_ms}
     if len(captured["html"]) <= NATIVE_PARSE_LIMIT:
@@ -328,6 +331,15 @@ def native_ms(captured, scrapers, warm_up=True):
         make_page_native(captured).soup  # noqa: B018
         timed["parse"] = (time.perf_counter() - started) * 1000
     return timed
+
+
+def run_scraper(host, name, page_id=None):
+    """The host's call the worker makes for one scraper; its result without the records.
+    Run as the build being measured has it: run_text (a line about the run, then the
+    records' text), or, in builds before it, run_json."""
+    if hasattr(host, "run_text"):
+        return json.loads(host.run_text(name, None, page_id).partition("\n")[0])
+    return json.loads(host.run_json(name, None, page_id))
 
 
 def native_host():
@@ -602,16 +614,20 @@ def print_stages(pages, splits, native):
     names = sorted({scraper for name in pages for split in splits[name] for scraper in split["scrapers"]})
     header = ["capture", "transfer", "tree", *names, "results", "store", "draw", "rest", "total"]
     print("where a warm click goes (ms, median): capture in the tab; the page's transfer to Python; the tree;")
-    print("each scraper (its records' checks included); results: serialising them and carrying them back to")
-    print("the host; store: keeping the run (session storage, history); draw: the popup's table; rest: messages")
+    print("each scraper (its records' checks included); results: their text, the host taking them and their")
+    print("message to the service worker; store: keeping the run (session storage, history); draw: the popup's")
+    print("table; rest: the other messages")
     print(f"  {'':<12}" + "".join(f"{label:>11}" for label in header))
     for name in pages:
         rows = []
         for split in splits[name]:
             scrapers = split["scrapers"]
-            row = {"capture": split.get("captureMs", 0), "transfer": split["parseMs"] - split["pythonMs"], "tree": split["pythonMs"]}
+            # The page's message to the host (toHostMs; builds before it did not report it, and
+            # counted it in "results") and its way into the worker.
+            transfer = split.get("toHostMs", 0) + split["parseMs"] - split["pythonMs"]
+            row = {"capture": split.get("captureMs", 0), "transfer": transfer, "tree": split["pythonMs"]}
             row.update({scraper: scrapers.get(scraper, 0) for scraper in names})
-            row["results"] = split.get("hostMs", 0) - split["parseMs"] - sum(scrapers.values())
+            row["results"] = split.get("hostMs", 0) - split.get("toHostMs", 0) - split["parseMs"] - sum(scrapers.values())
             row["store"], row["draw"], row["total"] = split.get("storeMs", 0), split.get("drawMs", 0), split["totalMs"]
             row["rest"] = row["total"] - row["capture"] - split.get("hostMs", 0) - row["store"] - row["draw"]
             rows.append(row)
@@ -620,6 +636,41 @@ def print_stages(pages, splits, native):
         cells = {"tree": statistics.median(run["tree"] for run in native[name]), **each,
                  "results": statistics.median(run["results"] for run in native[name])}
         print(f"  {'  native':<12}" + "".join(f"{cells[label]:11.0f}" if label in cells else f"{'':>11}" for label in header))
+    print()
+    print_way_back(pages, splits)
+
+
+# The records' way from Python to the popup, hop by hop (ms), as the run reports them: the host
+# taking each result from the worker (Python's serialising included), the results' message to the
+# service worker, keeping the run (its serialising, the history, session storage), the run's
+# message to the popup (the popup's parse included), and drawing.
+WAY_BACK = {"python": ("pythonSerialiseMs",), "take": ("takeMs",), "back": ("backMs",), "serialise": ("kept", "serialiseMs"),
+            "history": ("kept", "historyMs"), "session": ("kept", "sessionMs"), "reply": ("replyMs",), "parse": ("parseRunMs",),
+            "draw": ("drawMs",)}
+
+
+def print_way_back(pages, splits):
+    """Where the results' and store stages go, hop by hop (medians, ms); a hop a build does not report is left out."""
+    def value(split, path):
+        for key in path:
+            split = split.get(key) if isinstance(split, dict) else None
+        return split
+
+    hops = [hop for hop, path in WAY_BACK.items() if any(value(split, path) is not None for name in pages for split in splits[name])]
+    if not hops:
+        return
+    print("the records' way back (ms, median): python: Python serialising them; take: the host taking each")
+    print("result from the worker, Python's serialising included; back: the results' message to the service")
+    print("worker; serialise, history, session: keeping the run; reply: the run's message to the popup;")
+    print("parse: the popup reading it; draw: its tables")
+    print(f"  {'':<12}" + "".join(f"{hop:>11}" for hop in hops))
+    for name in pages:
+        cells = []
+        for hop in hops:
+            readings = [value(split, WAY_BACK[hop]) for split in splits[name]]
+            readings = [reading for reading in readings if reading is not None]
+            cells.append(f"{statistics.median(readings):11.0f}" if readings else f"{'':>11}")
+        print(f"  {name + ' page':<12}" + "".join(cells))
     print()
 
 

@@ -26,6 +26,7 @@ import re
 
 from gleaner.html_text import BLOCK_TAGS, INVISIBLE_TAGS, block_text, inline_text
 from gleaner import json_ld
+from gleaner.page import collector_paused
 from gleaner.soup import make_soup
 from gleaner.tag_search import attribute_matches, first, index
 
@@ -51,7 +52,7 @@ NEGATIVE = re.compile(
     r"meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|caption",
     re.I,
 )
-# re.IGNORECASE makes these long alternations some ten times slower; see _search().
+# re.IGNORECASE makes these long alternations some ten times slower; see _searcher().
 # Class and id names of the short blocks around a story (see _is_furniture); whole words
 # or word starts, so that "update" or "metadata" in a long container's name do not count.
 BOILERPLATE = re.compile(
@@ -87,14 +88,8 @@ ENOUGH_TEXT = 500  # characters; less and the class-name rules may have hidden t
 
 def scrape(page):
     soup = page.soup
-    body = soup.body or soup
-    sizes, paragraphs = _measure(body)
-    unlikely = {}  # id(tag) -> _is_unlikely(tag): scoring and the text's walk ask of the same tags
-    text = _main_text(body, sizes, paragraphs, unlikely, strict=True)
-    if len(text) < ENOUGH_TEXT:
-        # Class names can mislead (a layout row called "pageRow" reads as a pager):
-        # as Readability does, try again without them and keep the longer text.
-        text = max(text, _main_text(body, sizes, paragraphs, unlikely, strict=False), key=len)
+    with collector_paused():  # see _find_text
+        text = _find_text(soup.body or soup)
     tags = index(soup)  # every element, by name and by attribute; see first()
     described = json_ld.blocks(tags.named("script"))
     hint = _json_ld_body(described)
@@ -110,6 +105,23 @@ def scrape(page):
         "published": _published(tags, metas, article),
         "text": text,
     }
+
+
+def _find_text(body):
+    """The article's text: the best container's, as block text.
+
+    Python's collector is held off meanwhile: the analysis keeps an entry or
+    two per element (200k on a 5 MB table), all freed by reference counting
+    when it ends, and each collection they triggered walked all of them.
+    """
+    sizes, paragraphs = _measure(body)
+    unlikely = {}  # id(tag) -> _is_unlikely(tag): scoring and the text's walk ask of the same tags
+    text = _main_text(body, sizes, paragraphs, unlikely, strict=True)
+    if len(text) < ENOUGH_TEXT:
+        # Class names can mislead (a layout row called "pageRow" reads as a pager):
+        # as Readability does, try again without them and keep the longer text.
+        text = max(text, _main_text(body, sizes, paragraphs, unlikely, strict=False), key=len)
+    return text
 
 
 def _main_text(body, sizes, paragraphs, unlikely, strict):
@@ -129,7 +141,12 @@ def _main_text(body, sizes, paragraphs, unlikely, strict):
         else:
             break
     parts = _with_siblings(top, scores, sizes)
-    texts = [block_text(part, skip=lambda tag: id(tag) not in wrappers and _is_furniture(tag, sizes, body, unlikely)) for part in parts]
+
+    def skip(tag):
+        verdict = _is_furniture(tag, sizes, body, unlikely)
+        return False if verdict and id(tag) in wrappers else verdict
+
+    texts = [block_text(part, skip=skip) for part in parts]
     return "\n\n".join(t for t in texts if t)
 
 
@@ -170,12 +187,12 @@ def _measure(root):
     # One entry per element, in document order: [element, text, links, commas, loose, loose commas,
     # mixed, its parent's entry]. Totals flow from each entry to its parent's, children before
     # parents, so no element is looked up by id() more than once (a 5 MB table has 200k of them).
-    order, stack = [], [(root, None)]
+    order, stack = [], [[root, 0, 0, 0, 0, 0, False, None]]
     while stack:
-        node, parent_entry = stack.pop()
+        entry = stack.pop()
         text = commas = 0
-        elements = []
-        for child in node.contents:
+        children = []
+        for child in entry[0].contents:
             if isinstance(child, str):  # bs4's strings are str, its elements are not
                 visible = text_classes.get(child.__class__)
                 if visible is None:
@@ -186,10 +203,13 @@ def _measure(root):
                     if not child.isascii():
                         commas += child.count("，") + child.count("、")
             elif child.name not in INVISIBLE_TAGS:
-                elements.append(child)
-        entry = [node, text, 0, commas, text, commas, False, parent_entry]
+                children.append([child, 0, 0, 0, 0, 0, False, entry])
+        entry[1] = entry[4] = text
+        entry[3] = entry[5] = commas
         order.append(entry)
-        stack.extend([(child, entry) for child in reversed(elements)])  # popped first to last: document order
+        if children:
+            children.reverse()  # popped first to last: document order
+            stack += children
     for entry in reversed(order):  # children before parents
         node, text, links, commas, loose, loose_commas, mixed, parent_entry = entry
         name = node.name
@@ -215,7 +235,8 @@ def _measure(root):
 
 
 def _class_and_id(tag):
-    return " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+    attrs = tag.attrs  # the dict itself: Tag.get() is a Python call, asked of every element of a big page
+    return " ".join(attrs.get("class") or []) + " " + (attrs.get("id") or "")
 
 
 def _is_unlikely_once(tag, unlikely):
@@ -227,17 +248,18 @@ def _is_unlikely_once(tag, unlikely):
 
 
 def _is_unlikely(tag):
-    if not tag.attrs:  # no class, id, role or style: nothing below can hold (most tags in a story)
+    attrs = tag.attrs
+    if not attrs:  # no class, id, role or style: nothing below can hold (most tags in a story)
         return False
     names = _class_and_id(tag)
-    role = (tag.get("role") or "").lower()
+    role = (attrs.get("role") or "").lower()
     if role in ("navigation", "complementary", "banner", "contentinfo", "menu", "menubar", "dialog", "alert"):
         return True
-    if tag.get("hidden") is not None or tag.get("aria-hidden") == "true" or "display:none" in (tag.get("style") or "").replace(" ", ""):
+    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true" or "display:none" in (attrs.get("style") or "").replace(" ", ""):
         return True
-    if not HIDDEN_CLASSES.isdisjoint(tag.get("class") or ()):
+    if not HIDDEN_CLASSES.isdisjoint(attrs.get("class") or ()):
         return True
-    return (_search(UNLIKELY, names) and not _search(MAYBE, names) and tag.name not in ("body", "article", "main")
+    return (_unlikely_names(names) and not _maybe_names(names) and tag.name not in ("body", "article", "main")
             and not _is_embedded_post(tag))
 
 
@@ -251,24 +273,31 @@ def _is_embedded_post(tag):
     return quote is not None and len(inline_text(quote)) >= 0.8 * len(inline_text(tag))
 
 
-# re.IGNORECASE makes these long alternations some ten times slower; see _search().
-_CASE_SENSITIVE = {pattern: re.compile(pattern.pattern) for pattern in (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE)}
-
-
-@functools.lru_cache(maxsize=4096)
-def _search(pattern, text):
-    """Whether pattern.search(text) finds the case-insensitive patterns above, without re.IGNORECASE where it can.
+def _searcher(pattern):
+    """Whether pattern.search(text) finds one of the case-insensitive patterns above, as a function
+    of the text, without re.IGNORECASE where it can.
 
     The patterns are lowercase ASCII words, so for ASCII text (nearly every
     class and id) a case-sensitive search of the text lowercased finds the
     same match; other text may hold letters that fold to ASCII ones (the
     Kelvin sign, a dotted capital I), which only re.IGNORECASE knows.
-    Cached: a big page repeats a few class names on thousands of elements
+    Cached by the text alone (hashing a compiled pattern hashes its whole
+    program): a big page repeats a few class names on thousands of elements
     (every row of a table), each asked the same questions.
     """
-    if text.isascii():
-        return _CASE_SENSITIVE[pattern].search(text.lower()) is not None
-    return pattern.search(text) is not None
+    case_sensitive = re.compile(pattern.pattern)
+
+    @functools.lru_cache(maxsize=4096)
+    def search(text):
+        if text.isascii():
+            return case_sensitive.search(text.lower()) is not None
+        return pattern.search(text) is not None
+
+    return search
+
+
+_unlikely_names, _maybe_names, _positive_names, _negative_names, _boilerplate_names = map(
+    _searcher, (UNLIKELY, MAYBE, POSITIVE, NEGATIVE, BOILERPLATE))
 
 
 def _is_skipped_tag(tag, sizes, body):
@@ -278,12 +307,20 @@ def _is_skipped_tag(tag, sizes, body):
     return tag.name != "form" or sizes.get(id(tag), (0, 0))[0] < sizes.get(id(body), (0, 0))[0] // 2
 
 
+# Short elements of these names are not read for ad labels, date lines and the like (see _is_furniture).
+_TEXT_CHECK_EXEMPT = frozenset(("span", "li", "td"))
+
+
 def _is_furniture(tag, sizes, body, unlikely):
-    """Inside the chosen container, what is not part of the story."""
+    """Inside the chosen container, what is not part of the story: True, False, or for a short
+    block, _is_furniture_line to be asked of its text (block_text's ``skip``)."""
     name = tag.name  # asked of every element of the container: a big table's every row and cell
     if name in PHRASING_TAGS:
         return False  # words inside a sentence: leaving them out would break it
-    if name == "h1" or _is_skipped_tag(tag, sizes, body) or (tag.attrs and _is_unlikely_once(tag, unlikely)):
+    attrs = tag.attrs
+    if not attrs and name in _TEXT_CHECK_EXEMPT:
+        return False  # what follows needs a class name, a name of its own, or a text check these are spared
+    if name == "h1" or _is_skipped_tag(tag, sizes, body) or (attrs and _is_unlikely_once(tag, unlikely)):
         return True  # the headline is the record's title, not its text
     if name == "article" and tag.find_parent("article") is not None:
         return True  # a story inside the story: a teaser for another one
@@ -293,14 +330,17 @@ def _is_furniture(tag, sizes, body, unlikely):
     if length > SHORT_BLOCK or not length:
         return False
     # Short blocks around the story: bylines, dates, captions, credits, ad labels, promotions.
-    if tag.attrs and _search(BOILERPLATE, _class_and_id(tag)) and not _is_embedded_post(tag):
+    if attrs and _boilerplate_names(_class_and_id(tag)) and not _is_embedded_post(tag):
         return True
-    if length <= 100 and tag.name not in ("span", "li", "td"):
-        text = inline_text(tag)
-        if (text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text) or COPYRIGHT_LINE.search(text)
-                or BREADCRUMB_LINE.search(text)):
-            return True
+    if length <= 100 and name not in _TEXT_CHECK_EXEMPT:
+        return _is_furniture_line  # decided on its text, which the walk reads anyway (see block_text)
     return False
+
+
+def _is_furniture_line(text):
+    """A short block's text that is an ad label, a date line, a copyright line or a breadcrumb trail."""
+    return bool(text.casefold().strip(" :.-") in AD_LABELS or DATE_LINE.match(text) or COPYRIGHT_LINE.search(text)
+                or BREADCRUMB_LINE.search(text))
 
 
 def _link_density(tag, sizes):
@@ -309,11 +349,16 @@ def _link_density(tag, sizes):
 
 
 def _class_weight(tag):
-    names = _class_and_id(tag)
+    return _names_weight(_class_and_id(tag))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_weight(names):
+    """The class weight of these class and id names: asked again for every row of a big table."""
     weight = 0
-    if _search(POSITIVE, names):
+    if _positive_names(names):
         weight += 25
-    if _search(NEGATIVE, names):
+    if _negative_names(names):
         weight -= 25
     return weight
 
@@ -324,13 +369,25 @@ def _score_containers(body, sizes, paragraphs, unlikely, strict=True):
     Returns {id(tag): (tag, score)}: bs4 hashes a tag by serialising it, far
     too slow for a dict of thousands of elements.
     """
-    scores, out = {}, {}
+    scores, tags, out = {}, {}, {}  # by id(tag): score; the tag; whether it or an ancestor is left out
 
     def excluded(tag):
-        if id(tag) not in out:
-            out[id(tag)] = _is_skipped_tag(tag, sizes, body) or (strict and _is_unlikely_once(tag, unlikely)) or (
-                tag.parent is not None and tag.parent is not body and excluded(tag.parent))
-        return out[id(tag)]
+        chain = []  # the tags asked, up to one whose answer is known: all share it
+        while True:
+            answer = out.get(id(tag))
+            if answer is not None:
+                break
+            chain.append(tag)
+            if _is_skipped_tag(tag, sizes, body) or (strict and tag.attrs and _is_unlikely_once(tag, unlikely)):
+                answer = True
+                break
+            tag = tag.parent
+            if tag is None or tag is body:
+                answer = False
+                break
+        for tag in chain:
+            out[id(tag)] = answer
+        return answer
 
     for paragraph, length, commas, mixed in paragraphs:
         if length < MIN_PARAGRAPH or excluded(paragraph):
@@ -342,12 +399,19 @@ def _score_containers(body, sizes, paragraphs, unlikely, strict=True):
         for divisor in (1, 2, 6):
             if ancestor is None or ancestor.name in ("[document]", "html"):
                 break
-            if id(ancestor) not in scores:
-                scores[id(ancestor)] = (ancestor, _initial_score(ancestor))
-            scores[id(ancestor)] = (ancestor, scores[id(ancestor)][1] + points / divisor)
+            key = id(ancestor)
+            score = scores.get(key)
+            if score is None:
+                tags[key] = ancestor
+                score = _initial_score(ancestor)
+            scores[key] = score + points / divisor
             ancestor = ancestor.parent
     # Text mostly inside links is navigation, however long.
-    return {key: (tag, score * (1 - _link_density(tag, sizes))) for key, (tag, score) in scores.items()}
+    weighted = {}
+    for key, score in scores.items():
+        text, links = sizes.get(key, (0, 0))
+        weighted[key] = (tags[key], score * (1 - min(1.0, links / text)) if text else score)
+    return weighted
 
 
 _BASE_SCORES = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,

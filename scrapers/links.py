@@ -20,17 +20,20 @@ def scrape(page):
     urls = {}  # href -> absolute URL: menus and footers repeat the same hrefs
     # The tree's index (gleaner/tag_search.py), not find_all("a"), which walks every node.
     for anchor in index(page.soup).named("a"):
-        if anchor.get("href") is None:
+        attrs = anchor.attrs  # anchor.get(name) is attrs.get(name), a call more per question
+        href = attrs.get("href")
+        if href is None:
             continue
-        href = anchor["href"].strip()
+        href = href.strip()
         if not href or href.lower().startswith(SKIPPED_SCHEMES):
             continue
-        if href not in urls:
-            urls[href] = page.absolute(href)
+        url = urls.get(href)
+        if url is None:
+            url = urls[href] = page.absolute(href)
         yield {
-            "url": urls[href],
+            "url": url,
             "text": _text(anchor),
-            "rel": " ".join(anchor.get("rel") or []),
+            "rel": " ".join(attrs.get("rel") or []),
         }
 
 

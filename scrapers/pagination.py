@@ -66,6 +66,8 @@ WORDS = {
         最后一页|마지막|sista|sidste|siste|viimeinen|poslední|utolsó|end""",
 }
 WORDS = {kind: {" ".join(w.split()) for w in words.split("|")} for kind, words in WORDS.items()}
+# The words a direction's phrase can start with: a text starting with none of them names no direction.
+FIRST_WORDS = {phrase.split(" ")[0] for words in WORDS.values() for phrase in words}
 # Words that may follow a direction word: "Next page", "Nächste Seite", "Older posts".
 FILLERS = {"page", "pages", "seite", "pagina", "página", "страница", "strona", "sayfa", "side", "sida", "sivu",
            "results", "entries", "posts", "articles", "items", "products", "threads", "topics", "comments",
@@ -186,10 +188,12 @@ def scrape(page):
 
 def _has_direction_name(tag, names, cache):
     """Whether the tag's class or id names a direction (next, prev, first, last); remembered per tag."""
+    attrs = tag.attrs
+    if "class" not in attrs and "id" not in attrs:
+        return False  # most tags around links: nothing to remember
     key = id(tag)
     known = cache.get(key)
     if known is None:
-        attrs = tag.attrs
         classes = attrs.get("class")
         raw = (" ".join(classes) if isinstance(classes, list) else classes or "") + (attrs.get("id") or "")
         raw = raw.lower()  # a cheap look before the exact one
@@ -317,7 +321,7 @@ def _rel_kind(rel):
 def _word_kind(text):
     """The kind a text's words name: "Next page »" -> next, "Older posts" -> None."""
     words = _WORD.findall(text.lower())
-    if not words or len(words) > LONG_TEXT_WORDS:
+    if not words or len(words) > LONG_TEXT_WORDS or words[0] not in FIRST_WORDS:
         return None
     for kind in DIRECTIONS:
         vocabulary = WORDS[kind]

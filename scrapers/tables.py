@@ -22,6 +22,8 @@ is skipped too.
 
 import re
 
+from bs4.element import NavigableString, Tag
+
 from gleaner.tag_search import index as tag_index
 
 NAME = "tables"
@@ -36,6 +38,8 @@ MAX_SPAN = 1000  # colspan="100000" exists in the wild; no table is that wide
 PROSE_LENGTH = 300
 RESERVED = ("table", "caption")
 SPAN = re.compile(r"\s*(\d+)")
+# Elements whose strings a cell's text leaves out, or (a table) leaves out whole.
+_NOT_PLAIN = ("script", "style", "template", "table")
 
 
 def scrape(page):
@@ -112,6 +116,9 @@ def _grid(rows):
     """Expand colspan/rowspan into a rectangular list of lists of cell texts."""
     grid, pending = [], {}  # pending: column -> (text, rows left) from rowspans above
     for _, cells in rows:
+        if not pending and not any("colspan" in cell.attrs or "rowspan" in cell.attrs for cell in cells):
+            grid.append([_text(cell) for cell in cells])  # most rows: nothing spans into or out of them
+            continue
         row, column = [], 0
         cells = list(cells)
         while cells or column in pending:
@@ -149,6 +156,13 @@ def _text(tag):
     # The strings of tag.descendants in document order, by a walk of .contents (bs4's generator
     # costs several times more, and every cell of every table comes here); a nested table's
     # subtree is skipped whole, as none of its strings belong to the cell.
+    contents = tag.contents
+    if len(contents) == 1:
+        only = contents[0]
+        if type(only) is NavigableString:  # most cells: one plain string (the tag is a cell or a caption, not a script)
+            return " ".join(only.split())
+        if type(only) is Tag and only.name not in _NOT_PLAIN and len(only.contents) == 1 and type(only.contents[0]) is NavigableString:
+            return " ".join(only.contents[0].split())  # a link or an emphasis holding a plain string
     parts = []
     skip_tables = tag.name != "table" and tag.name != "caption"
     stack = list(reversed(tag.contents))

@@ -209,6 +209,7 @@ def test_options_page_installs_saves_and_exports_a_scraper(firefox_package, site
     report = run_scenario("options-scenario.mjs", {"extension": str(firefox_package), "site": site, "scraperFile": str(scraper_file)})
     builtins = [["article", "true"], ["feed", "true"], ["links", "true"], ["lists", "true"], ["metadata", "true"], ["pagination", "true"], ["tables", "true"]]
     assert report["listed"] == builtins
+    assert report["startWithBrowserShown"] is False
     assert report["saved"] == {"notice": "Saved page-title 1.0.0.", "listed": builtins + [["page-title", "false"]]}
     [stored] = report["stored"]["scrapers"]
     assert stored["source"] == TITLE_PLUGIN and stored["metadata"]["name"] == "page-title"
@@ -284,6 +285,8 @@ def test_picking_and_the_lists_view_in_firefox(firefox_package, site):
     assert editor["title"] == f"New scraper from {site.split('//')[1]}" and editor["state"] == "unsaved changes"
     assert 'ITEMS = "#content > section.listing > ul.results > li.book:not(.promo)"' in editor["text"]
     assert 'NEXT_PAGE = "a.next"' in editor["text"]
+    # Named and titled by Python from the page's address (gleaner.scraper_writer.default_name).
+    assert 'NAME = "127-0-0-1-picker"\nTITLE = "List on 127.0.0.1"' in editor["text"]
     assert report["outlineAfterPopupClosed"] == 0
     assert report["pickStatus"] == "Picking on the page: point at an item of a list and click it. Esc leaves."
     assert report["pickerShown"] == 1

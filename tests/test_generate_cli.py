@@ -145,3 +145,33 @@ def test_the_host_lists_specs_and_writes_a_scraper_for_the_page_it_holds():
         "user": True, "line": None, "column": None, "traceback": None}}
     wrong_page = json.loads(host.list_specs_json("tab-8"))
     assert not wrong_page["ok"] and wrong_page["error"]["type"] == "WrongPage"
+
+
+def test_a_spec_without_name_or_title_is_named_from_its_url():
+    # What the picker and the Lists view send: the picks, and no name or title.
+    host = Host(ROOT / "scrapers")
+    html = (PAGES / "shop-page1.html").read_text(encoding="utf-8")
+    host.set_page_json(json.dumps({"id": "tab-7", "url": SHOP, "kind": "html"}), html)
+    spec = json.loads(host.list_specs_json("tab-7"))["lists"][0]["spec"]
+    picked = {"url": SHOP, **{key: spec[key] for key in ("item_selector", "fields", "next_selector")}}
+    written = json.loads(host.write_scraper_json("tab-7", json.dumps(picked)))
+    assert written["ok"] and written["name"] == "shop-example-shoes"
+    plugin = load_plugin(written["source"], "shop-example-shoes.py")
+    assert (plugin.name, plugin.metadata()["title"]) == ("shop-example-shoes", "List on shop.example")
+    assert run_plugin(plugin, make_page(html, SHOP, "text/html"))["ok"]
+    # A name given is kept; an empty one is a mistake, not a request for the default.
+    assert json.loads(host.write_scraper_json("tab-7", json.dumps({**picked, "name": "my-shoes"})))["name"] == "my-shoes"
+    empty = json.loads(host.write_scraper_json("tab-7", json.dumps({**picked, "name": " "})))
+    assert empty["error"]["message"] == "the scraper spec's name is empty: leave it out for one made from the page's address, or give one"
+
+
+@pytest.mark.parametrize(("url", "name"), [
+    ("https://shop.example/shoes", "shop-example-shoes"),
+    ("https://www.Forum.example/threads/x.123/page-5", "forum-example-threads"),
+    ("https://news.example/section/world/europe/?p=2", "news-example-section-world"),
+    ("http://127.0.0.1:8000/picker/page/2", "127-0-0-1-picker"),
+])
+def test_default_names_from_addresses(url, name):
+    from gleaner.scraper_writer import default_name
+
+    assert default_name(url) == name

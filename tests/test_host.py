@@ -7,6 +7,7 @@ import pytest
 from conftest import ROOT
 from gleaner.errors import MissingPackage, PluginInvalid
 from gleaner.host import Host, run_plugin
+from gleaner.runner import read_result_text
 from gleaner.page import Page, decode_html
 from gleaner.plugins import load_plugin
 
@@ -74,17 +75,17 @@ def test_records_must_be_json_values():
 def test_host_json_interface_runs_builtins_and_user_plugins():
     host = Host(ROOT / "scrapers")
     host.set_page_json(json.dumps({"url": "https://example.org/a/", "html": '<a href="b">B</a>', "title": "T"}))
-    links = json.loads(host.run_json("links"))
+    links = read_result_text(host.run_text("links"))
     assert links["records"] == [{"url": "https://example.org/a/b", "text": "B", "rel": ""}]
-    user = json.loads(host.run_json("page-headings", MINIMAL))
+    user = read_result_text(host.run_text("page-headings", MINIMAL))
     assert user["ok"] and user["records"] == []
-    unknown = json.loads(host.run_json("nope"))
+    unknown = read_result_text(host.run_text("nope"))
     assert unknown["error"]["message"] == "there is no built-in scraper named 'nope'"
     # As the browser worker sends a page: the HTML and the DOM walk beside the JSON.
     # <html><head></head><body><a href="b">B</a></body></html>: four element kinds, then the tokens.
     walk = "\x7f".join(["gleaner-walk-2", '01/23"///', "4", "html", "0", "head", "0", "body", "0", "a", "1", "href", "b", "B"])
     assert json.loads(host.set_page_json(json.dumps({"url": "https://example.org/a/", "title": "T"}), '<a href="b">B</a>', walk))["soup"] == "dom"
-    assert json.loads(host.run_json("links"))["records"] == links["records"]
+    assert read_result_text(host.run_text("links"))["records"] == links["records"]
 
 
 @pytest.mark.parametrize(
@@ -119,3 +120,24 @@ def test_url_joins_keep_empty_query_and_fragment_like_python_314_and_browsers(hr
     from gleaner.urls import join
 
     assert join("http://h/p/q?z#f", href) == expected
+
+
+def test_the_host_carries_each_scrapers_records_as_the_json_text_of_a_whole_dump():
+    """What the browser carries back (Host.run_text): a line without the records, then
+    the records' text, made of each record's own text; it must be exactly what one
+    json.dumps of the records writes, on a real page with non-ASCII text, and for a
+    plugin that fails part way (its records so far kept)."""
+    html = (ROOT / "tests" / "corpus" / "html" / "wiki-wikipedia-2.html").read_text(encoding="utf-8")
+    host = Host(ROOT / "scrapers")
+    host.set_page_json(json.dumps({"id": "w", "url": "https://en.wikipedia.org/wiki/X", "title": "X"}), html)
+    for name in ("links", "tables", "metadata", "lists"):
+        head, newline, records = host.run_text(name, None, "w").partition("\n")
+        expected = run_plugin(host.builtins[name], host.page)["records"]
+        assert newline and records == json.dumps(expected, ensure_ascii=False)
+        assert json.loads(head)["count"] == len(expected) and "records" not in json.loads(head)
+    assert any(ord(ch) > 127 for ch in records)
+    failing = MINIMAL.replace('yield {"level": h.name, "text": h.get_text(" ", strip=True)}', 'yield {"n": "ü"}\n        1 / 0')
+    result = read_result_text(host.run_text("page-headings", failing, "w"))
+    assert not result["ok"] and result["error"]["type"] == "ZeroDivisionError" and result["records"] == [{"n": "ü"}]
+    head = json.loads(host.run_text("page-headings", failing, "w").partition("\n")[0])
+    assert head["count"] == 1 and head["follows"] == [] and head["ms"] >= 0

@@ -60,7 +60,7 @@ def stored(page):
     return page.evaluate("chrome.storage.local.get(['scrapers', 'settings'])")
 
 
-SETTING_KEYS = ["scraperTimeoutSeconds", "csvNeutralizeFormulas", "historyLimitMB", "keepWarmMinutes", "packageIndexUrl", "packageLimitMB"]
+SETTING_KEYS = ["scraperTimeoutSeconds", "csvNeutralizeFormulas", "historyLimitMB", "keepWarmMinutes", "startPythonWithBrowser", "packageIndexUrl", "packageLimitMB"]
 PACKAGE_DEFAULTS = {"packageIndexUrl": "https://pypi.org/simple/", "packageLimitMB": 20}
 
 
@@ -279,7 +279,7 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
     ]
     assert archive["scrapers"][0]["source"] == local_quotes_source()
     assert archive["builtins"]["tables"] == {"enabled": False, "offSites": []}
-    assert archive["settings"] == {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 50, "keepWarmMinutes": 5, **PACKAGE_DEFAULTS}
+    assert archive["settings"] == {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 50, "keepWarmMinutes": 5, "startPythonWithBrowser": False, **PACKAGE_DEFAULTS}
     archive_path = tmp_path / "archive.json"
     archive_path.write_bytes(original)
 
@@ -303,7 +303,7 @@ def manage_scrapers(browser, fixtures_site, tmp_path):
     options.set_input_files("#import-file", str(archive_path))
     wait_notice(options, "Imported 2 scrapers.")
     assert export_all(options) == original
-    assert stored_settings(options) == {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 50, "keepWarmMinutes": 5, **PACKAGE_DEFAULTS}
+    assert stored_settings(options) == {"scraperTimeoutSeconds": 25, "csvNeutralizeFormulas": False, "historyLimitMB": 50, "keepWarmMinutes": 5, "startPythonWithBrowser": False, **PACKAGE_DEFAULTS}
     # The open page shows the imported values at once.
     deadline = time.monotonic() + 10
     while (options.input_value("#scraper-timeout"), options.is_checked("#csv-neutralize")) != ("25", False):

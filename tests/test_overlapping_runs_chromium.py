@@ -10,7 +10,7 @@ back with the other tab's URL and title.
 import time
 
 from gleaner.plugins import load_plugin
-from gleaner_cli.browser import popup_results
+from gleaner_cli.browser import SCRAPE_TAB, popup_results
 
 SLOW_ECHO = '''NAME = "slow-echo-{n}"
 VERSION = "1"
@@ -74,7 +74,7 @@ def test_overlapping_scrapes_of_two_tabs_each_return_their_own_records(chromium,
         # Scrape again: the run buttons are off until the run ends.
         assert popup.evaluate("() => { document.getElementById('scrape').click(); return [document.getElementById('scrape').disabled, document.body.dataset.state]; }") == [True, "running"]
         runs = popup.evaluate(
-            """(tabs) => Promise.all(tabs.map((tabId) => chrome.runtime.sendMessage({ target: 'service-worker', name: 'ScrapeTab', payload: { tabId } })))""",
+            f"(tabs) => Promise.all(tabs.map({SCRAPE_TAB}))",
             [shop_tab, blog_tab, shop_tab],
         )
         for _ in range(600):
@@ -87,9 +87,9 @@ def test_overlapping_scrapes_of_two_tabs_each_return_their_own_records(chromium,
     shop_echo = [{"url": f"{site}/shop.html?overlap", "title": "Käse & Co — Preise"}]
     blog_echo = [{"url": f"{site}/with-feed.html?overlap", "title": "A blog with a feed"}]
     got = []
-    for reply in runs:
+    for reply, run in runs:
         assert reply["ok"], reply
-        results = {r["scraper"]: r for r in reply["result"]["results"]}
+        results = {r["scraper"]: r for r in run["results"]}
         got.append((results["slow-echo-1"]["records"], results["slow-echo-2"]["records"], len(results["links"]["records"])))
     assert got == [(shop_echo, shop_echo, 4), (blog_echo, blog_echo, 1), (shop_echo, shop_echo, 4)]
 

@@ -15,7 +15,7 @@ from conftest import ROOT
 from gleaner.packages import PackageRefused, PackageScope, read_wheel, resolve, urllib_fetch
 from gleaner.page import Page
 from gleaner.plugins import load_plugin
-from gleaner.runner import run_plugin
+from gleaner.runner import read_result_text, run_plugin
 from package_index import make_wheel, serve_index
 
 PRICE_PARSER_SHA256 = "d401fb2a866e86103a19383396bee5ac7f72408a9db6bf3c6edf3210e4212910"
@@ -161,7 +161,7 @@ def test_a_plugin_whose_packages_are_not_installed_says_how_to_install_them():
 
     host = Host(ROOT / "scrapers")
     host.set_page_json(json.dumps({"id": "p", "url": "https://shop.example/price-shop.html", "title": "t", "kind": "html"}), SHOP.read_text())
-    result = json.loads(host.run_json("shop-prices", PLUGIN.read_text(), "p"))
+    result = read_result_text(host.run_text("shop-prices", PLUGIN.read_text(), "p"))
     assert result["error"]["message"] == "Shop prices requires price-parser==0.5.1, which is not installed: install the scraper again to fetch its packages."
 
 
@@ -235,5 +235,97 @@ def test_the_host_loads_a_wheels_data_purelib_folder_too(tmp_path):
     host.packages_dir = str(tmp_path)
     host.set_page_json(json.dumps({"id": "p", "url": "https://example.org/", "title": "t", "kind": "html"}), "<p>x</p>")
     source = 'NAME = "d"\nVERSION = "1"\nMATCHES = ["*://*/*"]\nREQUIRES = ["data-lib==1.0"]\n\ndef scrape(page):\n    import data_lib\n    return [{"where": data_lib.WHERE}]\n'
-    result = json.loads(host.run_json("d", source, "p", None, ["abc123"]))
+    result = read_result_text(host.run_text("d", source, "p", None, ["abc123"]))
     assert result["records"] == [{"where": "purelib"}], result
+
+
+def cli(*args, cache):
+    """build.py with a package cache of the test's own and no network but the local index."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={"GLEANER_CACHE": str(cache), "PATH": "/usr/bin:/bin"})
+
+
+def test_scrapy_crawl_installs_the_same_lock_and_runs_offline_the_second_time(tmp_path, site):
+    from scrapy_site.redis_server import running_redis
+
+    crawl = ["crawl", f"{site}/price-shop.html", "--engine", "scrapy", "--plugin", PLUGIN, "--delay", "0", "--log-level", "WARNING"]
+    (tmp_path / "redis").mkdir()
+    with serve_index() as (base, requests), running_redis(tmp_path / "redis") as redis:
+        first = cli(*crawl, "--index-url", f"{base}/simple/", cache=tmp_path)
+        fetched = [path for path, _ in requests]
+        # Again, with each page's run in a forked child: the packages are there too.
+        isolated = cli(*crawl, "--index-url", f"{base}/simple/", "-s", "GLEANER_ISOLATE_PLUGIN=True", cache=tmp_path)
+        # And as a worker sharing a real Redis.
+        worker = cli(*crawl, "--index-url", f"{base}/simple/", "--redis", redis.url, "--idle", "1", cache=tmp_path)
+        assert len(requests) == len(fetched)
+    for done in (first, isolated, worker):
+        assert done.returncode == 0, done.stderr
+        assert [json.loads(line) for line in done.stdout.splitlines()] == SHOP_PRICES
+    assert "crawled 1 pages: 8 records, 0 pages failed, 0 plugin errors (finished)" in first.stderr
+    assert fetched == ["/simple/price-parser/", "/files/price_parser-0.5.1-py3-none-any.whl", "/simple/attrs/", "/files/attrs-26.1.0-py3-none-any.whl"]
+    # The same lock, and pip's folder, as --native scrape makes; named for a Scrapy project's own `scrapy crawl`.
+    [folder] = [p for p in (tmp_path / "packages").iterdir() if p.name != "locks"]
+    assert f"shop-prices's packages (attrs 26.1.0, price-parser 0.5.1) are in {folder}\n" in first.stderr
+    assert (folder / ".installed").read_text() == (
+        f"attrs==26.1.0 --hash=sha256:{ATTRS_SHA256}\n"
+        f"price-parser==0.5.1 --hash=sha256:{PRICE_PARSER_SHA256}\n"
+    )
+
+
+def test_scrapy_crawl_refuses_a_compiled_package_before_any_page_is_fetched(tmp_path):
+    plugin = tmp_path / "markup.py"
+    plugin.write_text(PLUGIN.read_text().replace("price-parser==0.5.1", "markupsafe==3.0.3").replace("shop-prices", "markup"))
+    with serve_index() as (base, _):
+        # The start page is on a port nothing listens on: were it fetched, the crawl would log a failed page instead.
+        done = cli("crawl", "http://127.0.0.1:9/price-shop.html", "--engine", "scrapy", "--plugin", plugin, "--index-url", f"{base}/simple/",
+                   cache=tmp_path / "cache")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: markup: markupsafe 3.0.3 has no pure-Python wheel (only compiled code or a source archive)")
+    assert "crawled" not in done.stderr
+
+
+def test_the_spider_in_a_scrapy_project_takes_the_installed_folder_or_says_how_to_get_it(tmp_path, monkeypatch):
+    from gleaner.scrapy.spider import GleanerSpider, PluginRefused, run_with_alarm
+    from gleaner_cli.native_packages import install
+
+    start = "https://shop.example/price-shop.html"
+    with pytest.raises(PluginRefused) as refused:
+        GleanerSpider(plugin=str(PLUGIN), start=start)
+    assert str(refused.value) == (
+        "shop-prices requires price-parser==0.5.1, which is not installed: run it with 'gleaner crawl --engine scrapy', "
+        "which installs them, or pass the folder that did as -a packages=FOLDER"
+    )
+    monkeypatch.setenv("GLEANER_CACHE", str(tmp_path))
+    with serve_index() as (base, _):
+        folder, _ = install(load_plugin(PLUGIN.read_text()), f"{base}/simple/")
+    spider = GleanerSpider(plugin=str(PLUGIN), start=start, packages=str(folder))
+    page = Page(start, SHOP.read_text())
+    assert run_with_alarm(spider.plugin, page, 10, scope=spider.scope)["records"] == SHOP_PRICES
+
+
+def test_build_py_test_runs_a_scrapers_tests_with_its_packages(tmp_path):
+    # The example scraper with a case of its own: the saved page beside it, and the prices a person read off it.
+    scraper = tmp_path / "shop_prices.py"
+    scraper.write_text(PLUGIN.read_text() + f"\n\nTESTS = [\n    {{\"url\": \"https://shop.example/price-shop.html\", \"file\": \"price-shop.html\", \"records\": {SHOP_PRICES!r}}},\n]\n")
+    (tmp_path / "price-shop.html").write_bytes(SHOP.read_bytes())
+    wrong = tmp_path / "wrong_prices.py"
+    wrong.write_text(scraper.read_text().replace("'amount': '1299.99'", "'amount': '1299.90'"))
+    with serve_index() as (base, requests):
+        first = cli("test", scraper, "--index-url", f"{base}/simple/", cache=tmp_path / "cache")
+        fetched = len(requests)
+        # A case that fails fails on its records, not on a missing import; the packages come from the cache.
+        failing = cli("test", wrong, "--index-url", f"{base}/simple/", cache=tmp_path / "cache")
+        assert len(requests) == fetched == 4
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout == "ok    shop-prices: https://shop.example/price-shop.html (8 records)\n"
+    assert failing.returncode == 1
+    assert "FAIL  shop-prices: https://shop.example/price-shop.html" in failing.stdout and "1299.90" in failing.stdout and "ModuleNotFoundError" not in failing.stdout
+
+
+def test_build_py_test_refuses_packages_that_cannot_be_installed_with_one_sentence(tmp_path):
+    scraper = tmp_path / "markup.py"
+    scraper.write_text(PLUGIN.read_text().replace("price-parser==0.5.1", "markupsafe==3.0.3") + '\nTESTS = [{"html": "<li>x</li>", "records": []}]\n')
+    with serve_index() as (base, _):
+        done = cli("test", scraper, "--index-url", f"{base}/simple/", cache=tmp_path / "cache")
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {scraper}: markupsafe 3.0.3 has no pure-Python wheel (only compiled code or a source archive)")

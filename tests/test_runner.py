@@ -10,7 +10,7 @@ from gleaner.follow import Follow, FollowInvalid
 from gleaner.host import Host
 from gleaner.page import Page, make_page
 from gleaner.plugins import load_plugin
-from gleaner.runner import iter_output, run_limited, run_plugin, time_limit_seconds
+from gleaner.runner import iter_output, read_result_text, run_limited, run_limited_many, run_plugin, time_limit_seconds
 
 LIST_AND_DETAIL = '''NAME = "list-detail"
 VERSION = "1"
@@ -124,15 +124,15 @@ def test_host_json_carries_follows_data_and_callbacks_and_refuses_another_pages_
     host = Host(ROOT / "scrapers")
     reply = json.loads(host.set_page_json(json.dumps({"id": "p1", "url": "https://shop.example/list", "title": "L", "kind": "html"}), LIST_HTML))
     assert reply["id"] == "p1" and reply["allowanceMs"] == 0
-    listed = json.loads(host.run_json("list-detail", LIST_AND_DETAIL, page_id="p1"))
+    listed = read_result_text(host.run_text("list-detail", LIST_AND_DETAIL, page_id="p1"))
     assert set(listed) == {"scraper", "title", "ok", "records", "follows", "ms"}
     assert [f["url"] for f in listed["follows"]] == ["https://shop.example/catalogue/one.html", "https://shop.example/two", "https://shop.example/catalogue/?page=2"]
-    refused = json.loads(host.run_json("list-detail", LIST_AND_DETAIL, page_id="p0"))
+    refused = read_result_text(host.run_text("list-detail", LIST_AND_DETAIL, page_id="p0"))
     assert refused["ok"] is False and refused["records"] == [] and refused["error"]["type"] == "WrongPage"
     assert refused["error"]["message"] == "this run is for page 'p0', but Python holds page 'p1'; it was refused rather than given another page's records"
     page = {"id": "p2", "url": "https://shop.example/two", "title": "T", "kind": "html", "data": {"label": "Two"}}
     host.set_page_json(json.dumps(page), "<h1>Two!</h1>")
-    detail = json.loads(host.run_json("list-detail", LIST_AND_DETAIL, page_id="p2", callback="detail"))
+    detail = read_result_text(host.run_text("list-detail", LIST_AND_DETAIL, page_id="p2", callback="detail"))
     assert detail["records"] == [{"label": "Two", "url": "https://shop.example/two", "heading": "Two!"}]
 
 
@@ -163,6 +163,58 @@ def test_the_time_limit_stops_a_runaway_and_keeps_what_it_gave():
         "message": "runaway was stopped after 0.5 s, its time limit: it ran too long (an endless loop?). The 1 records it gave before that are kept.",
         "user": True,
     }
+
+
+SLEEPER = '''NAME = "sleeper-{n}"
+VERSION = "1"
+MATCHES = ["*://*/*"]
+
+
+def scrape(page):
+    import time
+
+    yield {{"started": time.time()}}
+    time.sleep(0.5)
+    yield {{"ended": time.time()}}
+'''
+
+
+def test_scrapers_run_side_by_side_each_with_its_own_limit_and_come_back_in_order():
+    page = Page("https://e.example/", "")
+    sleepers = [load_plugin(SLEEPER.format(n=n)) for n in (1, 2)]
+    runaway = load_plugin(RUNAWAY)
+    results = run_limited_many([(sleepers[0], None, None), (runaway, None, None), (sleepers[1], None, None)], page, processes=2)
+    assert [r["scraper"] for r in results] == ["sleeper-1", "runaway", "sleeper-2"]
+    assert results[1]["error"]["type"] == "Timeout" and results[1]["records"] == [{"n": 1}]
+    assert all(r["ok"] for r in (results[0], results[2]))
+    # The first sleeper and the runaway started together; the second sleeper took the runaway's place.
+    first, second = ({key: value for record in r["records"] for key, value in record.items()} for r in (results[0], results[2]))
+    assert second["started"] >= first["started"] + 0.4
+    one_at_a_time = run_limited_many([(sleeper, None, None) for sleeper in sleepers], page, processes=1)
+    first, second = ({key: value for record in r["records"] for key, value in record.items()} for r in one_at_a_time)
+    assert second["started"] >= first["ended"]
+    side_by_side = run_limited_many([(sleeper, None, None) for sleeper in sleepers], page, processes=2)
+    first, second = ({key: value for record in r["records"] for key, value in record.items()} for r in side_by_side)
+    assert second["started"] < first["ended"] and first["started"] < second["ended"]
+
+
+@pytest.mark.parametrize(
+    "idle, total, cpus, processes",
+    [
+        (100, 200, 2, 2),  # half of two CPUs idle while the page was parsed: this process's CPU and the other one
+        (20, 200, 2, 1),  # a busy machine: one at a time, each scraper's time limit as when it runs alone
+        (50, 200, 2, 2),  # half a CPU idle is room for one more
+        (790, 800, 8, 8),  # never more than the CPUs
+        (0, 0, 4, 1),  # no time passed: nothing known
+    ],
+)
+def test_the_native_cli_runs_scrapers_side_by_side_on_idle_cpus_only(idle, total, cpus, processes):
+    from gleaner_cli.scrape import cpu_times, scraper_processes
+
+    assert scraper_processes((1000, 5000), (1000 + idle, 5000 + total), cpus) == processes
+    assert scraper_processes(None, (1, 2), cpus) == 1  # a system without /proc/stat
+    now = cpu_times()
+    assert now is None or 0 <= now[0] <= now[1]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ HOSTILE = ROOT / "tests" / "hostile"
 
 # Every route tests/hostile/exfiltrate.py tries, in its order.
 SYNC_ROUTES = (
-    "fetch", "fetch-no-cors-keepalive-post", "xhr-sync", "xhr-async", "websocket", "eventsource", "sendBeacon",
+    "fetch", "fetch-no-cors-keepalive-post", "xhr-sync", "xhr-async", "xhr-mozSystem", "websocket", "eventsource", "sendBeacon",
     "importScripts", "eval-dynamic-import", "Function-constructor", "pyodide-run_js", "nested-worker", "blob-worker",
     "FontFace", "WebTransport", "pyfetch", "pyodide-open_url", "loadPackage", "micropip", "urllib", "socket",
     "chrome.runtime.sendMessage", "browser.runtime", "navigator.serviceWorker", "BroadcastChannel", "indexedDB",
@@ -50,8 +50,8 @@ REFUSED = {
 }
 # Routes that start and fail later (their outcome arrives with the next run).
 ASYNC_ROUTES = {
-    "fetch", "fetch-no-cors-keepalive-post", "xhr-async", "websocket", "eventsource", "FontFace", "WebTransport",
-    "pyfetch", "loadPackage",
+    "fetch", "fetch-no-cors-keepalive-post", "xhr-async", "xhr-mozSystem", "websocket", "eventsource", "FontFace",
+    "WebTransport", "pyfetch", "loadPackage",
 }
 
 

@@ -40,9 +40,8 @@ OFFSCREEN_OPEN = "async () => (await chrome.runtime.getContexts({ contextTypes: 
 
 
 def scrape(browser, page, tab_id):
-    reply = browser.send(page, "ScrapeTab", {"tabId": tab_id})
+    reply, run = browser.scrape_tab(page, tab_id)
     assert reply["ok"], reply
-    run = reply["result"]
     records = {result["scraper"]: (result["ok"], result["records"]) for result in run["results"]}
     return run["boot"], records
 

@@ -22,8 +22,10 @@ export const Target = Object.freeze({
 export const Command = Object.freeze({
   // { tabId } -> { page: {url, title, kind}, scrapers: [metadata], offHere: [metadata turned off for this site], lastRun }
   DescribeTab: 'DescribeTab',
-  // { tabId, feedUrl? } -> run: { url, tabUrl, title, kind, feeds, startedAt, results: [result], boot }
-  // With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
+  // { tabId, feedUrl? } -> { runJson } | { runJsonTicket }: the run { url, tabUrl, title, kind, feeds, startedAt,
+  // results: [result], boot, historyId | historyError, timings } as JSON text, the records in it as Python wrote
+  // them (read once, by the popup); in Chrome the text is taken by postMessage with the ticket
+  // (common/large-values.js). With feedUrl, the feed that page links is fetched (in the page) and scraped instead.
   ScrapeTab: 'ScrapeTab',
   // { tabId?, runId?, scraper?, format, list?, columns? } -> { text | base64, filename, mediaType }
   // With runId, that run from the history is exported; else the tab's last run.
@@ -32,7 +34,7 @@ export const Command = Object.freeze({
   // (the lists scraper's records only), the records of that list, and with
   // columns ([[key, name], ...]) only those keys, renamed, in that order.
   ExportRecords: 'ExportRecords',
-  // { tabId } -> the tab's last run (as ScrapeTab returned it) or null
+  // { tabId } -> the tab's last run (as ScrapeTab returned it, read) or null
   GetLastRun: 'GetLastRun',
   // {} -> { ready, stages }: start Python early, before a scrape is asked for
   WarmUp: 'WarmUp',
@@ -45,8 +47,8 @@ export const Command = Object.freeze({
   // tab then answers a ListsOutline port.
   FindLists: 'FindLists',
   // { tabId, spec: { item_selector, fields: [{ name, selector, attr }], next_selector } } -> { name }:
-  // Python writes the plugin (gleaner.scraper_writer) from the tab as it is
-  // now, and the options page's editor opens it as a new, unsaved scraper.
+  // Python writes and names the plugin (gleaner.scraper_writer) from the tab as
+  // it is now, and the options page's editor opens it as a new, unsaved scraper.
   SaveListAsScraper: 'SaveListAsScraper',
 
   // The options page: managing scrapers (see service-worker/scraper-store.js).
@@ -82,7 +84,7 @@ export const Command = Object.freeze({
   // The history of recent runs (see service-worker/run-history.js).
   // {} -> { runs: [{ id, url, tabUrl, title, kind, startedAt, size, counts: [{ scraper, title, ok, count, error }] }], limitBytes, totalBytes }
   ListRuns: 'ListRuns',
-  // { runId } -> the run as ScrapeTab returned it, with historyId
+  // { runId } -> the run as ScrapeTab returned it (read), with historyId
   GetRun: 'GetRun',
   // { runId } -> {}
   DeleteRun: 'DeleteRun',
@@ -139,7 +141,8 @@ export const Port = Object.freeze({
 export const HostCommand = Object.freeze({
   // {} -> { python, packages, builtins }
   Describe: 'HostDescribe',
-  // { page: { ...captured, id?, data? }, scrapers: [{ name, title, source?, timeoutMs, callback? }] } -> { results: [result], boot, page }
+  // { page: { ...captured, id?, data? }, scrapers: [{ name, title, source?, timeoutMs, callback? }] }
+  //   -> { results: [result, its records as JSON text: recordsJson and count], boot, page, timings }
   // data: what the page that followed here passed on (a crawl); callback: the
   // plugin's entry point to call instead of scrape (a crawl). Runs take turns
   // (first come, first run), and each names its page by id (the host gives
@@ -160,8 +163,9 @@ export const HostCommand = Object.freeze({
   // { page } -> { ok, lists: [{ index, items, spec }] } | { ok: false, error }: the lists on the
   // page (gleaner.lists), main list first. Like Run, the page may come in parts.
   ListSpecs: 'HostListSpecs',
-  // { page, spec } -> { ok, source } | { ok: false, error }: a plugin file for the
-  // picked list (gleaner.scraper_writer), its TESTS made from this page.
+  // { page, spec } -> { ok, name, source } | { ok: false, error }: a plugin file for the
+  // picked list (gleaner.scraper_writer), its TESTS made from this page; a spec
+  // without name or title gets them from its url.
   WriteScraper: 'HostWriteScraper',
   // { start: { requires, indexUrl, limitBytes, pyodideShips } } | { state, responses }
   //   -> { ok, state, requests } | { ok, lock } | { ok: false, error }: one step of resolving a

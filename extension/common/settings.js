@@ -32,6 +32,10 @@ export const SETTINGS = Object.freeze({
   historyLimitMB: { default: 50, valid: positive(), means: 'a number of MB above 0' },
   // Python stays booted this long after its last use, then gives its memory back.
   keepWarmMinutes: { default: 5, valid: positive(), means: 'a number of minutes above 0' },
+  // Chrome: Python boots when the browser starts (runtime.onStartup), so the
+  // first click finds it ready; it then holds its memory until the keep-warm
+  // period passes unused. Off by default: that memory is the cost.
+  startPythonWithBrowser: { default: false, valid: boolean, means: 'true or false' },
   // Where the packages a scraper pins in REQUIRES are installed from, at its
   // install only (a PEP 503/691 simple index: PyPI's, a company's, a local one).
   packageIndexUrl: { default: 'https://pypi.org/simple/', valid: webAddress, means: 'an http(s) address of a package index' },

@@ -5,6 +5,7 @@ import {
   Target, Event, HostCommand, ok, fail, fromServiceWorker,
 } from '../common/messages.js';
 import { PythonHost } from './python-host.js';
+import { handOver } from '../common/large-values.js';
 
 const host = new PythonHost({
   onProgress: (progress) => {
@@ -35,6 +36,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     sendResponse(fail(new Error(`refused host command ${String(message.name).slice(0, 64)}: unknown, or its payload is not an object`), 'python host'));
     return false;
   }
-  host.handle(message.name, message.payload).then(ok, (error) => fail(error, 'python host')).then(sendResponse);
+  // The result goes by postMessage (common/large-values.js), the reply names it.
+  host.handle(message.name, message.payload)
+    .then(async (result) => {
+      const ticket = await handOver(result);
+      return ticket ? { largeValueTicket: ticket } : result;
+    })
+    .then(ok, (error) => fail(error, 'python host'))
+    .then(sendResponse);
   return true;
 });

@@ -7,6 +7,7 @@ import { SETTINGS } from '../common/settings.js';
 import { scraperResult, failedResult } from '../common/scraper-result.js';
 import { loadSnapshot, saveSnapshot } from './snapshot-store.js';
 import { getWheels, sha256Hex } from '../common/wheel-store.js';
+import { clockMs } from '../common/clock.js';
 
 // Pyodide hangs without a word when the CSP lacks 'wasm-unsafe-eval' (or a
 // file is missing), so a boot that takes this long is reported, not awaited.
@@ -49,6 +50,8 @@ class PythonWorker {
     this.interruptBuffer = newInterruptBuffer();
     this.pending = new Map();
     this.nextId = 1;
+    // The worker's reply token (python-worker.js), from its boot's reply.
+    this.token = null;
     this.onProgress = onProgress;
     this.booted = false;
     // The wheels (by sha256) unpacked in this worker's file system; a new worker starts with none.
@@ -65,6 +68,9 @@ class PythonWorker {
       }
       const call = this.pending.get(data?.id);
       if (!call) return;
+      if (call.op === WorkerOp.Boot && this.token === null) this.token = data.token;
+      // Not from the worker's own listener: a plugin's forgery, ignored.
+      else if (data.token !== this.token) return;
       this.pending.delete(data.id);
       if (data.ok) call.resolve(data.result);
       else call.reject(Object.assign(new Error(data.error?.message), data.error));
@@ -91,7 +97,7 @@ class PythonWorker {
     const id = this.nextId++;
     if (this.interruptBuffer) this.interruptBuffer[0] = 0;
     const reply = new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, op });
       this.worker.postMessage({ id, op, args }, transfer);
     });
     // A reply abandoned after a timeout must not become an unhandled rejection.
@@ -159,6 +165,9 @@ export class PythonHost {
   boot() {
     if (!this.ready) {
       const started = performance.now();
+      // When, on the clock of the whole machine: a run tells whether Python
+      // was started before it (at the browser's start, say) or for it.
+      const startedAt = new Date().toISOString();
       const worker = new PythonWorker((progress) => this.onProgress({ ...progress, elapsedMs: Math.round(performance.now() - started) }));
       this.worker = worker;
       // The snapshot is read while the worker loads its modules, and moved
@@ -176,7 +185,7 @@ export class PythonHost {
         ({ stages, timeLimits, readMs }) => {
           worker.booted = true;
           this.timeLimits = timeLimits;
-          this.bootStages = { snapshotRead: readMs, ...stages, totalMs: Math.round(performance.now() - started) };
+          this.bootStages = { startedAt, snapshotRead: readMs, ...stages, totalMs: Math.round(performance.now() - started) };
           this.onProgress({ stage: 'ready', elapsedMs: this.bootStages.totalMs, done: true });
           return this.bootStages;
         },
@@ -257,8 +266,8 @@ export class PythonHost {
       try {
         const result = checkResult(await withTimeout(reply, interruptGraceMs), scraper);
         if (result.error?.type !== 'KeyboardInterrupt') return result;
-        const kept = result.records.length ? fillIn(keptRecordsMessage, { count: result.records.length }) : 'Python kept running.';
-        return stopped(kept, result.records, result.follows);
+        const kept = result.count ? fillIn(keptRecordsMessage, { count: result.count }) : 'Python kept running.';
+        return stopped(kept, result, result.follows);
       } catch (error) {
         if (!error.timedOut) return this.brokenWorker(scraper, error, stopped('Python kept running.'));
       }
@@ -330,6 +339,7 @@ export class PythonHost {
   // scrape when absent); one that fails, overruns its time or breaks the
   // worker is reported, and the others still run on a sound worker.
   async run({ page: captured, scrapers }) {
+    const startedAt = clockMs();
     const page = this.namePage(captured);
     const wasWarm = this.bootStages !== null && this.ready !== null;
     const boot = await this.boot();
@@ -340,6 +350,10 @@ export class PythonHost {
     const pageInfo = { id: page.id, chars, parseMs: Math.round(performance.now() - parseStarted), pythonMs, soup };
     const results = [];
     let carried = 0;
+    // Each result's way from Python to here, beyond the scraper's own time,
+    // and of that Python's writing its text.
+    let takeMs = 0;
+    let pythonSerialiseMs = 0;
     for (const scraper of scrapers) {
       const timeoutMs = (scraper.timeoutMs ?? this.timeLimits.defaultTimeoutMs) + allowanceMs;
       this.onProgress({ scraper: scraper.name, done: false });
@@ -347,9 +361,12 @@ export class PythonHost {
         await this.boot();
         await this.setPage(page);
       }
+      const scraperStarted = performance.now();
       const result = await this.runScraper(scraper, timeoutMs, page.id);
+      takeMs += performance.now() - scraperStarted - (result.ms ?? 0);
+      pythonSerialiseMs += serialiseMs.get(result) ?? 0;
       if (!result.ok && POISONED.test(`${result.error?.type} ${result.error?.message}`)) this.replace();
-      const size = replyChars.get(result) ?? JSON.stringify(result.records).length;
+      const size = result.recordsJson.length;
       if (carried + size > MAX_RUN_OUTPUT_CHARS) {
         results.push(tooMuchOutput(result));
       } else {
@@ -358,7 +375,9 @@ export class PythonHost {
       }
     }
     pageInfo.workerReplaced = this.releasePage(chars);
-    return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo };
+    // On the shared clock, so the service worker can tell the messages' share.
+    const timings = { startedAt, takeMs: Math.round(takeMs), pythonSerialiseMs: Math.round(pythonSerialiseMs), endedAt: clockMs() };
+    return { results, boot: { ...boot, warm: wasWarm }, page: pageInfo, timings };
   }
 
   // Python lets the run's page and tree go as soon as the run is over, while
@@ -481,37 +500,44 @@ const REPLACE_WORKER_AFTER_CHARS = 8 * 1024 * 1024;
 const MAX_TRANSFERS = 8;
 
 // The run's reply crosses two extension messages (host to service worker,
-// service worker to popup), each capped at 64 MiB of JSON.
-const MAX_RUN_OUTPUT_CHARS = 40 * 1024 * 1024;
+// service worker to popup), each capped at 64 MiB of JSON, with the records
+// as JSON text inside it: its quotes and backslashes are escaped once more,
+// which at worst doubles it.
+const MAX_RUN_OUTPUT_CHARS = 30 * 1024 * 1024;
 
 function tooMuchOutput(result) {
   return scraperResult({
     ...result,
     ok: false,
     records: [],
+    recordsJson: null,
+    count: null,
     follows: [],
     error: { type: 'OutputTooLarge', message: `${result.title || result.scraper}'s records were dropped: with the scrapers before it, this run's records passed ${MAX_RUN_OUTPUT_CHARS / 1_048_576} MB, more than one run can carry.`, user: true },
   });
 }
 
-// The size of each result as the worker's JSON text, which bounds its records' (see run).
-const replyChars = new WeakMap();
-
 // The worker answers a RunScraper with the result of the scraper it was
-// asked for, as JSON text of this shape; a plugin that posts its own
-// messages to the host (js.postMessage) cannot pass off anything else.
+// asked for, as gleaner.runner.result_text writes it: a line of JSON about
+// the run, then the records' JSON text, which is carried as it is (the
+// worker's reply token vouches for it: see python-worker.js).
 function checkResult(reply, scraper) {
-  let result = null;
+  const cut = typeof reply === 'string' ? reply.indexOf('\n') : -1;
+  let head = null;
   try {
-    result = typeof reply === 'string' ? JSON.parse(reply) : null;
+    head = cut > 0 ? JSON.parse(reply.slice(0, cut)) : null;
   } catch {
     // not JSON: refused below
   }
-  const shaped = result && typeof result === 'object' && result.scraper === scraper.name
-    && typeof result.ok === 'boolean' && Array.isArray(result.records)
-    && (result.follows === undefined || Array.isArray(result.follows));
+  const recordsJson = cut > 0 ? reply.slice(cut + 1) : '';
+  const shaped = head && typeof head === 'object' && head.scraper === scraper.name
+    && typeof head.ok === 'boolean' && Number.isInteger(head.count) && recordsJson.startsWith('[') && recordsJson.endsWith(']')
+    && (head.follows === undefined || Array.isArray(head.follows));
   if (!shaped) throw Object.assign(new Error(`the worker answered ${scraper.name} with a malformed result`), { type: 'ProtocolError' });
-  const checked = scraperResult(result);
-  replyChars.set(checked, reply.length);
-  return checked;
+  const result = scraperResult({ ...head, recordsJson });
+  if (Number.isFinite(head.serialiseMs)) serialiseMs.set(result, head.serialiseMs);
+  return result;
 }
+
+// Python's time writing each result's text (a stage of the benchmark's split).
+const serialiseMs = new WeakMap();

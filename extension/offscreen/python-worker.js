@@ -3,7 +3,8 @@
 // without taking the host down; Pyodide 314 only loads in a module worker.
 //
 // Protocol: the host posts { id, op, args }; the worker answers
-// { id, ok, result } or { id, ok: false, error }, and posts
+// { id, ok, result, token } or { id, ok: false, error, token } (token: see
+// replyToken below), and posts
 // { progress: { stage, ms } } while it boots, and { snapshot } (bytes) when
 // it made a memory snapshot for the host to store. Ops are named in
 // common/messages.js (WorkerOp).
@@ -176,9 +177,10 @@ const ops = {
   // pageId: the page this run is for (Python refuses another); callback: the
   // plugin's entry point a crawl names, scrape when absent.
   // packages: the sha256 of each wheel the plugin's lock names, unpacked by LoadWheels first.
-  // Answered as Python's JSON text, read once by the host: a string crosses
-  // to it in one copy, where the records as objects would be cloned one by one.
-  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback, packages }) => host.run_json(name, source ?? undefined, pageId ?? undefined, callback ?? undefined, packages ?? undefined),
+  // Answered as Python's text (gleaner.runner.result_text: a line about the
+  // run, then the records' JSON): a string crosses to the host in one copy,
+  // and nobody on the way parses the records.
+  [WorkerOp.RunScraper]: async ({ name, source, pageId, callback, packages }) => host.run_text(name, source ?? undefined, pageId ?? undefined, callback ?? undefined, packages ?? undefined),
   // The run is over: the page and its tree go (one full collection, while nobody waits).
   [WorkerOp.ReleasePage]: async () => JSON.parse(host.release_page_json()),
   [WorkerOp.Export]: async (request) => JSON.parse(host.export_json(JSON.stringify(request))),
@@ -199,7 +201,14 @@ const ops = {
 
 // Plugins can reach self.onmessage and self.postMessage through `js`; a
 // listener and a reference taken before any plugin runs cannot be replaced.
-const reply = postMessage.bind(self);
+// Every reply carries this worker's token, which the host learns from the
+// boot's reply (before any plugin runs) and no plugin can read (it lives in
+// this module, not on a global): a reply a plugin forges with
+// js.postMessage lacks it, and the host ignores it. So the host can carry a
+// scraper's records as the text Python wrote, unread.
+const replyToken = crypto.randomUUID();
+const post = postMessage.bind(self);
+const reply = (message) => post({ ...message, token: replyToken });
 
 addEventListener('message', async ({ data: { id, op, args } }) => {
   try {

@@ -80,7 +80,7 @@ async function onMenuClick(info, tab) {
     await badge.showProgress('…', { tabId: tab.id });
     const run = await scrapeFromMenu(info.menuItemId, tab, info);
     await keepRun(tab.id, run);
-    const count = run.results.reduce((sum, result) => sum + result.records.length, 0);
+    const count = run.results.reduce((sum, result) => sum + result.count, 0);
     await badge.showProgress(String(count), { tabId: tab.id });
     await chrome.action.setTitle({ tabId: tab.id, title: defaultTitle() });
     // Chrome 127+ opens the popup on request; Firefox only inside the click's

@@ -25,6 +25,7 @@ import { registerCommands } from './command-registry.js';
 import * as badge from './badge.js';
 import { host } from './host-client.js';
 import { scrapePage } from './scrape-page.js';
+import { readResult } from '../common/scraper-result.js';
 import { allScrapers } from './scraper-catalog.js';
 import * as scraperStore from './scraper-store.js';
 import * as store from './crawl-store.js';
@@ -218,7 +219,7 @@ async function visit(crawl, page, windowId) {
       const scrapers = await crawlScrapers(mode, chosen);
       const callback = mode === 'follow' ? page.callback : null;
       const { results } = await scrapePage({ tab, scrapers, callback, data: page.data });
-      return pageOutcome(crawl, page, results, {
+      return pageOutcome(crawl, page, results.map(readResult), {
         ms: Date.now() - startedAt,
         loadMs: loaded.loadMs,
         note: loaded.timedOut ? `read at its ${options.timeoutMs / 1000} s timeout, still loading` : null,

@@ -6,6 +6,7 @@
 import { Target, HostCommand, Event, PAGE_PART_CHARS } from '../common/messages.js';
 import { keepAliveWhile } from '../common/event-page.js';
 import { readSetting } from '../common/settings.js';
+import { arrival } from '../common/large-values.js';
 
 const OFFSCREEN_URL = 'extension/offscreen/offscreen.html';
 // Chrome only. Detected once and called through this name, so the Firefox
@@ -44,7 +45,8 @@ async function viaOffscreen(name, payload) {
   const reply = await chrome.runtime.sendMessage({ target: Target.PythonHost, name, payload });
   if (!reply) throw Object.assign(new Error('the Python host (offscreen document) did not answer'), { context: 'offscreen document' });
   if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
-  return reply.result;
+  // The offscreen document posts its result to this worker (common/large-values.js).
+  return reply.result?.largeValueTicket ? arrival(reply.result.largeValueTicket) : reply.result;
 }
 
 let localHost = null;

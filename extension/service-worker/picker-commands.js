@@ -36,26 +36,17 @@ async function pickingTabs() {
   return (await chrome.storage.session.get(PICKING_KEY))[PICKING_KEY] ?? [];
 }
 
-// The plugin's NAME from the page's address: its host and first path words.
-// The twin of gleaner.scraper_writer.default_name, which `build.py generate` uses.
-export function defaultName(url) {
-  const { hostname, pathname } = new URL(url);
-  const words = pathname.split('/').filter((part) => part && !/\d|^(page|pages|p|seite|pagina)$/i.test(part)).slice(0, 2);
-  const name = [hostname.replace(/^www\./, '') || 'page', ...words].join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return name.slice(0, 64).replace(/-+$/, '') || 'scraper';
-}
-
 async function saveAsScraper(tab, picked) {
   const page = await captureTab(tab);
   const site = new URL(page.url).host;
-  const spec = { name: defaultName(page.url), title: `List on ${new URL(page.url).hostname}`, url: page.url, ...picked };
-  const reply = await host.writeScraper(page, spec);
+  // Python names the scraper (and titles it) from the page's address when the spec does not.
+  const reply = await host.writeScraper(page, { url: page.url, ...picked });
   if (!reply.ok) {
     throw Object.assign(new Error(`The scraper could not be written: ${reply.error.message}`), reply.error, { message: `The scraper could not be written: ${reply.error.message}`, context: 'python' });
   }
   await putDraft({ source: reply.source, title: `New scraper from ${site}`, url: page.url });
   await chrome.runtime.openOptionsPage();
-  return { name: spec.name };
+  return { name: reply.name };
 }
 
 registerCommands('picker-commands', {

@@ -13,6 +13,7 @@
 
 import { database, requestResult as done } from '../common/idb.js';
 import { readSetting } from '../common/settings.js';
+import { runJson } from '../common/scraper-result.js';
 
 const SUMMARIES = 'summaries';
 const RESULTS = 'results';
@@ -38,13 +39,14 @@ function summaryOf(run, size) {
     kind: run.kind,
     startedAt: run.startedAt,
     size,
-    counts: run.results.map((r) => ({ scraper: r.scraper, title: r.title ?? r.scraper, ok: r.ok, count: r.records.length, error: r.ok ? null : r.error?.message ?? 'failed' })),
+    counts: run.results.map((r) => ({ scraper: r.scraper, title: r.title ?? r.scraper, ok: r.ok, count: r.count, error: r.ok ? null : r.error?.message ?? 'failed' })),
   };
 }
 
-// Store a run (as ScrapeTab returns it); returns its id. Prunes to `limitBytes`.
-// resultsJson: the run as JSON text, when the caller has it already.
-export async function addRun(run, limitBytes, resultsJson = JSON.stringify(run)) {
+// Store a run (its results as common/scraper-result.js carries them); returns
+// its id. Prunes to `limitBytes`. resultsJson: the run as JSON text, when the
+// caller has it already.
+export async function addRun(run, limitBytes, resultsJson = runJson(run)) {
   const size = new TextEncoder().encode(resultsJson).length;
   const id = await transact('readwrite', async ({ summaries, results }) => {
     const key = await done(summaries.add(summaryOf(run, size)));

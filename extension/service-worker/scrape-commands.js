@@ -10,6 +10,9 @@ import { scrapePage, runScrapers } from './scrape-page.js';
 import { keepRun, lastRunForPage } from './last-run.js';
 import { packagesForTrial } from './package-installer.js';
 import * as store from './scraper-store.js';
+import { clockMs } from '../common/clock.js';
+import { canOffer, offer } from '../common/large-values.js';
+import { readResult, withFields } from '../common/scraper-result.js';
 
 registerCommands('scrape-commands', {
   async [Command.DescribeTab]({ tabId }) {
@@ -29,10 +32,12 @@ registerCommands('scrape-commands', {
     const { page, startedAt, results, boot, parsed, timings } = await scrapePage({ tab, feedUrl });
     const run = { url: page.url, tabUrl: tab.url, title: page.title, kind: page.kind, feeds: page.feeds, startedAt, results, boot, parsed, timings };
     const storeStarted = performance.now();
-    await keepRun(tabId, run);
-    // After the run is kept, so only the popup's copy has it (the benchmark reads it there).
-    run.timings = { ...timings, storeMs: Math.round(performance.now() - storeStarted) };
-    return run;
+    const { text, timings: kept } = await keepRun(tabId, run);
+    // After the run is kept, so only the popup's copy has them (the
+    // benchmark reads them there); repliedAt on the clock the popup shares.
+    const runJson = withFields(text, { timings: { ...timings, storeMs: Math.round(performance.now() - storeStarted), kept, repliedAt: clockMs() } });
+    // The popup takes the text by postMessage where it can (common/large-values.js).
+    return canOffer() ? { runJsonTicket: offer(runJson) } : { runJson };
   },
 
   async [Command.GetLastRun]({ tabId }) {
@@ -53,6 +58,6 @@ registerCommands('scrape-commands', {
     }
     const packages = packagesForTrial(await store.read(), metadata);
     const { results } = await runScrapers(input, [{ ...metadata, source, packages }]);
-    return { result: results[0], page: { url: input.url, title: input.title } };
+    return { result: readResult(results[0]), page: { url: input.url, title: input.title } };
   },
 });

@@ -7,6 +7,7 @@ import { readSetting, MAX_TIMEOUT_SECONDS } from '../common/settings.js';
 import { host } from './host-client.js';
 import { captureTab } from './tab-capture.js';
 import { applicableScrapers } from './scraper-catalog.js';
+import { clockMs } from '../common/clock.js';
 
 // What the host is given for each scraper: its time limit is its own
 // TIMEOUT, else the person's setting, never above MAX_TIMEOUT_SECONDS; with
@@ -26,10 +27,21 @@ async function hostScrapers(scrapers, callback) {
 
 // Run `scrapers` on a page already in hand (captured, or pasted in the
 // options page). `data` reaches Python as the page's data (what the page
-// that followed here passed on). Returns { results, boot, parsed }.
+// that followed here passed on). Returns { results, boot, parsed, messages },
+// messages: the time the page's message took to reach the host (toHostMs),
+// the host's taking of each result from Python (takeMs) and the results'
+// message back (backMs).
 export async function runScrapers(page, scrapers, { callback = null, data = null } = {}) {
-  const { results, boot, page: parsed } = await host.run(data === null ? page : { ...page, data }, await hostScrapers(scrapers, callback));
-  return { results, boot, parsed };
+  const chosen = await hostScrapers(scrapers, callback);
+  const sentAt = clockMs();
+  const { results, boot, page: parsed, timings } = await host.run(data === null ? page : { ...page, data }, chosen);
+  const messages = timings && {
+    toHostMs: Math.round(timings.startedAt - sentAt),
+    takeMs: timings.takeMs,
+    pythonSerialiseMs: timings.pythonSerialiseMs,
+    backMs: Math.round(clockMs() - timings.endedAt),
+  };
+  return { results, boot, parsed, messages };
 }
 
 // scrapePage({ tab, feedUrl?, scrapers?, callback?, data? })
@@ -38,8 +50,9 @@ export async function runScrapers(page, scrapers, { callback = null, data = null
 // { name, title, source?, timeout? }), by default those that apply to the
 // captured page. page is what the tab gave (url, title, kind, feeds, ...);
 // results: one scraper-result.js shape per scraper; follows: every result's
-// follows, in order; timings: { captureMs, hostMs }, where a click's time
-// goes (the benchmark reads them); parsed: the host's account of the page.
+// follows, in order; timings: { captureMs, hostMs, toHostMs, takeMs, backMs },
+// where a click's time goes (the benchmark reads them); parsed: the host's
+// account of the page.
 export async function scrapePage({ tab, feedUrl = null, scrapers = null, callback = null, data = null }) {
   const captureStarted = performance.now();
   const page = await captureTab(tab, feedUrl);
@@ -47,8 +60,8 @@ export async function scrapePage({ tab, feedUrl = null, scrapers = null, callbac
   const chosen = scrapers ?? await applicableScrapers(page.url, page.kind);
   const startedAt = new Date().toISOString();
   const hostStarted = performance.now();
-  const { results, boot, parsed } = await runScrapers(page, chosen, { callback, data });
-  const timings = { captureMs, hostMs: Math.round(performance.now() - hostStarted) };
+  const { results, boot, parsed, messages } = await runScrapers(page, chosen, { callback, data });
+  const timings = { captureMs, hostMs: Math.round(performance.now() - hostStarted), ...messages };
   const follows = results.flatMap((result) => result.follows ?? []);
   return { page, startedAt, results, follows, timings, boot, parsed };
 }

@@ -12,6 +12,7 @@
 //   crawl.js              crawls: many pages in background tabs, durable
 //   crawl-access.js       a crawl waiting for the site access its page asked for
 //   picker-commands.js    picking data in the page, the lists found, Save as scraper
+//   start-with-browser.js Python booted at the browser's start, when the person asked
 
 import { Target, fail, ok, fromExtensionPage, fromContentScript } from '../common/messages.js';
 import { findCommand, findContentCommand } from './command-registry.js';
@@ -26,6 +27,7 @@ import './context-menu.js';
 import './crawl.js';
 import './crawl-access.js';
 import './picker-commands.js';
+import './start-with-browser.js';
 
 // Python's first boot after an install or an update is the slow one (it
 // makes the memory snapshot that every later start restores). Done now, it

@@ -17,7 +17,16 @@ from .exporters import exporter
 from .packages import PackageScope, folder_top_level, resolve_step, run_ready_message, start_resolution
 from .page import Page
 from .plugins import load_plugin, package_available, source_diff, validate_user_source
-from .runner import MAX_OUTPUT_CHARS, OutputTooLarge, make_result, page_allowance_seconds, run_plugin, time_limit_rules  # noqa: F401  (the host's API)
+from .runner import (  # noqa: F401  (the host's API)
+    MAX_OUTPUT_CHARS,
+    OutputTooLarge,
+    make_result,
+    page_allowance_seconds,
+    result_text,
+    run_plugin,
+    run_plugin_text,
+    time_limit_rules,
+)
 
 OPTIONAL_PACKAGES = ("bs4", "xmltodict", "lxml")
 # Where the browser worker unpacks the wheels of plugins' packages, one folder per sha256.
@@ -166,26 +175,30 @@ class Host:
         self.release_page()
         return json.dumps({"ms": round((time.perf_counter() - started) * 1000, 1)})
 
-    def run_json(self, name, source=None, page_id=None, callback=None, packages=None):
+    def run_text(self, name, source=None, page_id=None, callback=None, packages=None):
         """Run scraper ``name`` (a built-in, or the user's ``source``) on the
         page set last, through its function ``callback`` (``scrape`` when
         None). With ``page_id``, the run is refused unless that is the page
         Python holds: no run reads another run's page. ``packages``: the
-        sha256 of each wheel the plugin's lock names (see package_scope)."""
+        sha256 of each wheel the plugin's lock names (see package_scope).
+
+        The result comes as runner.result_text writes it: a line of JSON
+        without the records, then the records' JSON text, which the browser
+        carries as it is (each record is serialised once, here)."""
         if page_id is not None and page_id != self.page_id:
             refused = WrongPage(
                 f"this run is for page {page_id!r}, but Python holds page {self.page_id!r}; "
                 "it was refused rather than given another page's records"
             )
-            return json.dumps(make_result(name, name, error=refused.to_dict()))
+            return result_text(make_result(name, name, error=refused.to_dict()))
         try:
             if self.page is None:
                 raise GleanerError("no page was set before this run")
             plugin = self.plugin(name, source)
             scope = self.package_scope(plugin, packages)
         except GleanerError as exc:
-            return json.dumps(make_result(name, name, error=exc.to_dict()))
-        return json.dumps(run_plugin(plugin, self.page, callback, scope), ensure_ascii=False)
+            return result_text(make_result(name, name, error=exc.to_dict()))
+        return run_plugin_text(plugin, self.page, callback, scope)
 
     def package_scope(self, plugin, packages=None):
         """The PackageScope of a plugin that pins packages: its wheels, unpacked by the worker
@@ -264,10 +277,15 @@ class Host:
 
     def write_scraper_json(self, page_id, spec_json):
         """A plugin file's source for a picked list on the page set last (gleaner/scraper_writer.py):
-        ``{"ok": true, "source"}``, or ``{"ok": false, "error"}`` whose message is a sentence."""
-        from .scraper_writer import write_scraper
+        ``{"ok": true, "name", "source"}`` (a spec may leave out its name and title: they come from
+        its url), or ``{"ok": false, "error"}`` whose message is a sentence."""
+        from .scraper_writer import check_spec, write_scraper
 
-        return self._about_page(page_id, lambda page: {"ok": True, "source": write_scraper(json.loads(spec_json), page.html)})
+        def answer(page):
+            spec = check_spec(json.loads(spec_json))
+            return {"ok": True, "name": spec["name"], "source": write_scraper(spec, page.html)}
+
+        return self._about_page(page_id, answer)
 
     def _about_page(self, page_id, answer):
         """answer(page) as JSON, for the page the caller names; errors as {"ok": false, "error"}."""

@@ -23,7 +23,10 @@ def block_text(tag, skip=None):
     """Text of ``tag`` with "\\n\\n" between paragraphs.
 
     ``skip(element)`` may return True to leave an element (and everything
-    inside it) out.
+    inside it) out, or a function that decides from the element's text: once
+    the element has been read, it is given the element's ``inline_text`` and
+    the element is left out where it returns true. The walk has read that
+    text already, so a page's many short blocks are not read twice.
     """
     chunks = []  # strings, with None marking a paragraph break and "\n" a line break
     _walk(tag, chunks, skip)
@@ -48,8 +51,19 @@ _BLOCK_END = object()
 _CELL_END = object()
 
 
+class _Verdict:
+    """The end of an element whose skip() waits for its text: where its chunks start, and how many
+    elements inside it the walk had left out when it started."""
+
+    __slots__ = ("element", "check", "start", "left_out")
+
+    def __init__(self, element, check, start, left_out):
+        self.element, self.check, self.start, self.left_out = element, check, start, left_out
+
+
 def _walk(node, chunks, skip):
     stack = [node]
+    left_out = 0  # elements left out so far; an element none of whose parts was left out has its whole text in chunks
     while stack:
         item = stack.pop()
         if item is _BLOCK_END:
@@ -62,11 +76,32 @@ def _walk(node, chunks, skip):
             if type(item).__name__ in _TEXT_TYPES:
                 chunks.append(str(item))
             continue
-        name = item.name
-        if name in INVISIBLE_TAGS or (skip is not None and item is not node and skip(item)):
+        if type(item) is _Verdict:
+            if left_out == item.left_out:
+                # Its text as inline_text gives it: the chunks the walk took, breaks aside (the
+                # markers for a <br> or a cell's end are spaces, which inline_text collapses anyway).
+                text = _SPACES.sub(" ", " ".join([chunk for chunk in chunks[item.start:] if chunk is not None])).strip()
+            else:  # the walk left part of it out (a script, a caption): inline_text reads some of that
+                text = inline_text(item.element)
+            if item.check(text):
+                del chunks[item.start:]
+                left_out += 1
             continue
+        name = item.name
+        if name in INVISIBLE_TAGS:
+            left_out += 1
+            continue
+        if skip is not None and item is not node:
+            verdict = skip(item)
+            if verdict:
+                if verdict is True or not callable(verdict):
+                    left_out += 1
+                    continue
+                stack.append(_Verdict(item, verdict, len(chunks), left_out))
         if name == "br":
             chunks.append("\n")
+            if item.contents:  # never from a parser; a tree built otherwise might
+                left_out += 1
             continue
         if name in BLOCK_TAGS:
             chunks.append(None)

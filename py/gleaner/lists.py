@@ -35,7 +35,6 @@ tells the rows apart. docs/lists.md has the rules and their numbers.
 """
 
 import re
-from urllib.parse import urlsplit
 
 from bs4.element import NavigableString, Tag
 
@@ -188,78 +187,124 @@ class NoList(GleanerError):
 class FoundList:
     """One list on the page: its items (document order), how it ranks, and how to read its fields."""
 
-    def __init__(self, items, score, shape):
+    def __init__(self, items, score, shape, stats=None, positions=None):
         self.items = items
         self.score = score
         self.shape = shape  # item paths common to the list
         self.fields = None  # [(name, selector, attr)] once described
         self.why = ""
+        # The page's pass (_Stats) and the items' places in it: records() reads an item's tags from there.
+        self.stats = stats
+        self.positions = positions
 
     def __repr__(self):
         return f"FoundList({len(self.items)} items, score {self.score:.0f}, {self.items[0].name})"
 
 
 class _Stats:
-    """Per-tag sums from one bottom-up pass: text, link text, links, images, tags below."""
+    """One bottom-up pass over the page's tags (document order), each tag known by its position there:
+    its text, link text, links, images and tags below; its parent and element children; and its
+    structure's number (equal numbers: the same tags and class names below, in the same order).
 
-    __slots__ = ("position", "text", "link_text", "links", "images", "size", "own_text", "children", "only_child", "steps")
+    Positions, not tags, go from question to question: a big page has 200k
+    tags, and a table from id(tag) cost more than most questions asked of it.
+    """
+
+    __slots__ = ("tags", "text", "link_text", "links", "images", "size", "parent", "children", "only_child",
+                 "structure", "steps", "_position")
 
     def __init__(self, tags):
         count = len(tags)
-        self.position = {id(tag): index for index, tag in enumerate(tags)}
-        self.text = [0] * count
-        self.link_text = [0] * count
-        self.links = [0] * count
-        self.images = [0] * count
-        self.size = [0] * count
-        self.own_text = [False] * count
-        self.children = [None] * count  # element children, for tags with two or more
-        self.only_child = [None] * count  # the element child of a tag with one
-        self.steps = [step(tag) for tag in tags]
-        position = self.position
-        text, link_text, links, images, size, own_text = (self.text, self.link_text, self.links, self.images,
-                                                          self.size, self.own_text)
+        self.tags = tags
+        self.text = text = [0] * count
+        self.link_text = link_text = [0] * count
+        self.links = links = [0] * count
+        self.images = images = [0] * count
+        self.size = size = [0] * count
+        self.parent = parent = [-1] * count  # -1: the document
+        self.children = children = [None] * count  # positions of the element children, for tags with two or more
+        self.only_child = only_child = [None] * count  # the position of the element child of a tag with one
+        self.structure = structure = [0] * count
+        self.steps = {}  # structure number -> step() of its tags, made when asked: most tags are in no shape
+        self._position = None
+        structures = {}  # (name, class names, children's structures) -> its number
+        plain_string, element, no_text = NavigableString, Tag, NO_TEXT
         for index in range(count - 1, -1, -1):
             tag = tags[index]
             name = tag.name
             chars = linked = link_count = image_count = below = 0
-            own = False
-            elements = []
-            after = index + 1  # where the next element child sits, in document order, if tags holds it
+            first = elements = None
+            after = index + 1  # where the next element child sits, in document order
             for child in tag.contents:
-                if type(child) is NavigableString:
-                    length = len(child.strip()) if name not in NO_TEXT else 0
-                    if length:
-                        chars += length
-                        own = True
-                elif isinstance(child, Tag):
+                if type(child) is plain_string:
+                    if name not in no_text:
+                        chars += len(child.strip())
+                elif isinstance(child, element):
                     if after < count and tags[after] is child:
-                        at = after  # no id() lookup for the 200k elements of a big page
+                        at = after
                     else:
-                        at = position.get(id(child))
+                        at = self.of(child)
                         if at is None:
                             continue
-                    after = at + size[at] + 1
-                    elements.append(child)
+                    child_size = size[at]
+                    after = at + child_size + 1
+                    parent[at] = index
+                    if first is None:
+                        first = at
+                    elif elements is None:
+                        elements = [first, at]
+                    else:
+                        elements.append(at)
                     chars += text[at]
                     linked += link_text[at]
                     link_count += links[at]
                     image_count += images[at]
-                    below += size[at] + 1
-            if name == "a" and tag.get("href") is not None:
-                link_count += 1
-                linked = chars
+                    below += child_size + 1
+            if name == "a":
+                if tag.get("href") is not None:
+                    link_count += 1
+                    linked = chars
             elif name == "img":
                 image_count += 1
-            text[index], link_text[index], links[index], images[index] = chars, linked, link_count, image_count
-            size[index], own_text[index] = below, own
-            if len(elements) > 1:
-                self.children[index] = elements
-            elif elements:
-                self.only_child[index] = elements[0]
+            text[index], link_text[index], links[index], images[index], size[index] = (chars, linked, link_count,
+                                                                                       image_count, below)
+            classes = tag.attrs.get("class")
+            classes = tuple(classes) if classes else None
+            if elements is not None:
+                children[index] = elements
+                key = (name, classes, *[structure[at] for at in elements])
+            elif first is not None:
+                only_child[index] = first
+                key = (name, classes, structure[first])
+            else:
+                key = (name, classes)
+            number = structures.get(key)
+            if number is None:
+                number = structures[key] = len(structures)
+            structure[index] = number
 
     def of(self, tag):
-        return self.position[id(tag)]
+        """A tag's position, None for a tag not in the list (the table is made on the first question)."""
+        if self._position is None:
+            self._position = dict(zip(map(id, self.tags), range(len(self.tags))))
+        return self._position.get(id(tag))
+
+    def step(self, at):
+        made = self.steps.get(self.structure[at])
+        if made is None:
+            made = self.steps[self.structure[at]] = step(self.tags[at])
+        return made
+
+    def below(self, at):
+        """The tags below the tag at ``at``, in document order."""
+        return self.tags[at + 1: at + 1 + self.size[at]]
+
+    def element_children(self, at):
+        below = self.children[at]
+        if below is not None:
+            return below
+        below = self.only_child[at]
+        return () if below is None else (below,)
 
 
 def find_lists(soup):
@@ -270,24 +315,36 @@ def find_lists(soup):
     stats = _Stats(tags)
     total = len(tags)
     away = _AwayMemo(stats, total)
+    shapes = _Shapes(stats)
+    text, images, links, structure = stats.text, stats.images, stats.links, stats.structure
     groups = {}  # signature -> [parents' items...], merged across parents that look alike
-    for parent_at, parent in enumerate(tags):
-        if parent.name in NEVER_PARENTS:
+    # Per structure: the names two or more children could be items under (a table's 33k rows, each of
+    # four cells, hold none: their structure says so once).
+    item_names = {}
+    for parent_at, children in enumerate(stats.children):
+        if children is None:  # no two element children (MIN_PER_PARENT)
             continue
-        children = stats.children[parent_at]
-        if children is None or len(children) < MIN_PER_PARENT:
+        names = item_names.get(structure[parent_at])
+        if names is None:
+            names = item_names[structure[parent_at]] = _item_names(tags, parent_at, children)
+        if not names:
             continue
+        parent = tags[parent_at]
         by_name = {}
-        for child in children:
-            at = stats.position[id(child)]
-            if child.name not in NEVER_ITEMS and (stats.text[at] or stats.images[at]):  # an empty slot is no record
-                by_name.setdefault(child.name, []).append(child)
+        for at in children:
+            name = tags[at].name
+            if name in names and (text[at] or images[at]):  # an empty slot is no record
+                same = by_name.get(name)
+                if same is None:
+                    by_name[name] = [at]
+                else:
+                    same.append(at)
         for name, same in by_name.items():
             if len(same) < MIN_PER_PARENT:
                 continue
-            if not any(stats.links[stats.position[id(c)]] or stats.images[stats.position[id(c)]] for c in same):
+            if not any(links[at] or images[at] for at in same):
                 continue  # no link, no image: text blocks (paragraphs, cells of prose), not records
-            rest = [(child, _shape(child, stats)) for child in same]
+            rest = [(at, shapes(at)) for at in same]
             while len(rest) >= MIN_PER_PARENT:
                 kept, rest, shape = _alike(rest)
                 if not kept:
@@ -295,7 +352,7 @@ def find_lists(soup):
                 if len(kept) < MIN_PER_PARENT:
                     continue
                 # Alike parents with alike items: one list, as one selector would see it.
-                clusters = groups.setdefault((_parent_signature(parent), _item_signature(kept)), [])
+                clusters = groups.setdefault((_parent_signature(parent), _item_signature(kept, stats)), [])
                 for cluster in clusters:
                     if _similarity(cluster[0][1], shape) >= SHAPE_SIMILARITY:
                         cluster.append((kept, shape))
@@ -304,41 +361,53 @@ def find_lists(soup):
                     clusters.append([(kept, shape)])
     found = []
     for parts in (cluster for clusters in groups.values() for cluster in clusters):
-        items = [item for kept, _ in parts for item in kept]
-        if len(items) < MIN_ITEMS:
+        positions = [at for kept, _ in parts for at in kept]
+        if len(positions) < MIN_ITEMS:
             continue
-        items = _with_lone_items(items, parts[0][1], stats)
+        positions = _with_lone_items(positions, parts[0][1], stats, shapes)
         shape = parts[0][1]
-        scored = _score(items, shape, stats, total, away)
+        scored = _score(positions, shape, stats, total, away)
         if scored is not None:
             found.append(scored)
     _yield_to_finer_lists(found, stats)
-    found.sort(key=lambda found_list: (-found_list.score, stats.of(found_list.items[0])))
+    found.sort(key=lambda found_list: (-found_list.score, found_list.positions[0]))
     return found
 
 
-def _with_lone_items(items, shape, stats):
+def _item_names(tags, parent_at, children):
+    """The tag names of which the parent has two or more children that may be items."""
+    if tags[parent_at].name in NEVER_PARENTS:
+        return frozenset()
+    counts = {}
+    for at in children:
+        name = tags[at].name
+        if name not in NEVER_ITEMS:
+            counts[name] = counts.get(name, 0) + 1
+    return frozenset(name for name, count in counts.items() if count >= MIN_PER_PARENT)
+
+
+def _with_lone_items(positions, shape, stats, shapes):
     """The items of a list spread over alike parents (a grid's rows), with the one item a last row may hold
     (a lone item counts when it has a link or an image: a header row has neither)."""
-    parents = {id(item.parent): item.parent for item in items}
-    seen = {id(item) for item in items}
-    name, parent_step = items[0].name, step(items[0].parent)
+    tags, parent_of = stats.tags, stats.parent
+    parents = dict.fromkeys(parent_of[at] for at in positions)
+    seen = set(positions)
+    name, parent_step = tags[positions[0]].name, stats.step(parent_of[positions[0]])
     added = []
-    for parent in list(parents.values()):
-        grand = parent.parent
-        for uncle in stats.children[stats.position[id(grand)]] or () if grand is not None else ():
-            if id(uncle) in parents or step(uncle) != parent_step:
+    for parent in list(parents):
+        grand = parent_of[parent]
+        for uncle in (stats.children[grand] or ()) if grand >= 0 else ():
+            if uncle in parents or stats.step(uncle) != parent_step:
                 continue
-            parents[id(uncle)] = uncle
-            for child in stats.children[stats.position[id(uncle)]] or [c for c in uncle.contents if isinstance(c, Tag)]:
-                at = stats.position[id(child)]
-                if child.name == name and id(child) not in seen and (stats.links[at] or stats.images[at]) \
-                        and _similarity(_shape(child, stats), shape) >= LONE_SIMILARITY:
-                    seen.add(id(child))
-                    added.append(child)
+            parents[uncle] = None
+            for at in stats.element_children(uncle):
+                if tags[at].name == name and at not in seen and (stats.links[at] or stats.images[at]) \
+                        and _similarity(shapes(at), shape) >= LONE_SIMILARITY:
+                    seen.add(at)
+                    added.append(at)
     if not added:
-        return items
-    return sorted(items + added, key=stats.of)
+        return positions
+    return sorted(positions + added)
 
 
 def _alike(children):
@@ -347,59 +416,108 @@ def _alike(children):
 
     The typical child (the one most like the others, among a sample) picks
     its kin; the paths most of them share then decide, so one odd item does
-    not set the pattern.
+    not set the pattern. Alike children share one shape object (_Shapes):
+    each distinct shape is compared once.
     """
     shapes = [shape for _, shape in children]
+    first = shapes[0]
+    if shapes.count(first) == len(shapes):
+        # One structure (a table's rows, a grid's cards): all alike, and their paths are the common ones.
+        return [child for child, _ in children], [], first
     step_size = max(1, len(children) // MEDOID_SAMPLE)
     sample = shapes[::step_size][:MEDOID_SAMPLE]
-    medoid = max(sample, key=lambda shape: sum(_similarity(shape, other) for other in sample))
-    near = [shape for shape in shapes if _similarity(shape, medoid) >= SHAPE_SIMILARITY]
-    counts = {}
-    for shape in near:
-        for path in shape:
-            counts[path] = counts.get(path, 0) + 1
-    common = {path for path, count in counts.items() if count >= len(near) / 2}
+    likeness = {}
+    for shape in sample:
+        if id(shape) not in likeness:
+            likeness[id(shape)] = sum([_similarity(shape, other) for other in sample])
+    medoid = max(sample, key=lambda shape: likeness[id(shape)])
+    distinct = {id(shape): [shape, 0] for shape in shapes}  # id -> [shape, how many children have it]
+    for shape in shapes:
+        distinct[id(shape)][1] += 1
+    near = [(shape, times) for shape, times in distinct.values() if _similarity(shape, medoid) >= SHAPE_SIMILARITY]
+    common = _common_paths(near)
+    belongs = {key: _similarity(shape, common) >= SHAPE_SIMILARITY for key, (shape, _) in distinct.items()}
     kept, rest = [], []
     for child, shape in children:
-        if _similarity(shape, common) >= SHAPE_SIMILARITY:
+        if belongs[id(shape)]:
             kept.append(child)
         else:
             rest.append((child, shape))
     return kept, rest, common
 
 
+def _common_paths(near):
+    """The paths at least half of the shapes hold, of [(shape, how many have it)]."""
+    if len(near) == 1:
+        return near[0][0]
+    if len(near) == 2:
+        (one, many), (other, more) = near
+        common = one & other
+        if many >= more:
+            common |= one
+        if more >= many:
+            common |= other
+        return common
+    counts = {}
+    for shape, times in near:
+        for path in shape:
+            counts[path] = counts.get(path, 0) + times
+    half = sum(times for _, times in near) / 2
+    return frozenset(path for path, count in counts.items() if count >= half)
+
+
 def _similarity(one, other):
-    union = len(one | other)
-    return len(one & other) / union if union else 1.0
+    if one is other:
+        return 1.0
+    shared = len(one & other)
+    union = len(one) + len(other) - shared
+    return shared / union if union else 1.0
 
 
-def _shape(item, stats):
+class _Shapes:
+    """Each item's shape (_shape), made once per structure, and one object per distinct shape: the 33k
+    rows of a big table have one structure, so one shape, that _alike compares once."""
+
+    def __init__(self, stats):
+        self.stats = stats
+        self.made = {}  # structure number -> shape
+        self.distinct = {}
+
+    def __call__(self, at):
+        number = self.stats.structure[at]
+        shape = self.made.get(number)
+        if shape is None:
+            shape = _shape(at, self.stats)
+            shape = self.made[number] = self.distinct.setdefault(shape, shape)
+        return shape
+
+
+def _shape(at, stats):
     """The item's structure: the set of paths (tag and first class) below it, a few levels deep."""
-    steps, position, children = stats.steps, stats.position, stats.children
-    at = position[id(item)]
-    paths = {"@" + steps[at]}
-    stack = [(at, "", 0)]
+    tags, children, only_child, structure, steps = (stats.tags, stats.children, stats.only_child, stats.structure,
+                                                    stats.steps)
+    paths = ["@" + stats.step(at)]
+    stack = [(at, "", 0)] if children[at] is not None or only_child[at] is not None else []
     seen = 0
     while stack and seen < SHAPE_TAGS:
         at, prefix, depth = stack.pop()
-        if depth >= SHAPE_DEPTH:
-            continue
         below = children[at]
         if below is None:
-            below = stats.only_child[at]
-            if below is None:
-                continue
-            below = (below,)
+            below = (only_child[at],)
+        depth += 1
         for child in below:
-            if child.name in TABLE_SECTIONS:  # <tbody> is implied where the HTML has none: a step of no one's shape
-                stack.append((position[id(child)], prefix, depth))
-            elif child.name not in NO_TEXT:
-                child_at = position[id(child)]
-                path = f"{prefix}/{steps[child_at]}"
-                paths.add(path)
+            name = tags[child].name
+            if name in TABLE_SECTIONS:  # <tbody> is implied where the HTML has none: a step of no one's shape
+                if children[child] is not None or only_child[child] is not None:
+                    stack.append((child, prefix, depth - 1))
+            elif name not in NO_TEXT:
+                path = f"{prefix}/{steps.get(structure[child]) or stats.step(child)}"
+                paths.append(path)
                 seen += 1
-                stack.append((child_at, path, depth + 1))
-    return paths
+                # Only what has tags below, and is not at the depth limit, is looked into.
+                if depth < SHAPE_DEPTH and (children[child] is not None or only_child[child] is not None):
+                    stack.append((child, path, depth))
+    return frozenset(paths)
 
 
 def _parent_signature(parent):
@@ -416,69 +534,72 @@ def _outside_section(tag):
     return tag
 
 
-def _item_signature(items):
+def _item_signature(positions, stats):
     common = None
-    for item in items:
-        classes = set(good_classes(item))
+    for at in {stats.structure[at]: at for at in positions}.values():  # one item per structure: the same classes
+        classes = set(good_classes(stats.tags[at]))
         common = classes if common is None else common & classes
-    return items[0].name + "".join(f".{c}" for c in sorted(common or ()))
+    return stats.tags[positions[0]].name + "".join(f".{c}" for c in sorted(common or ()))
 
 
 class _AwayMemo:
     """Whether an element sits in navigation, header, footer, sidebar or an ad ("away"), in a carousel ("aside"),
-    or in main content (memoised). A wrapper that holds most of the page's text is none of these, whatever
-    its name says ("right-sidebar" columns, "gutterAd" layouts)."""
+    or in main content (memoised, by position). A wrapper that holds most of the page's text is none of these,
+    whatever its name says ("right-sidebar" columns, "gutterAd" layouts)."""
+
+    NOWHERE = (False, False, False)
 
     def __init__(self, stats, page_tags):
         self.memo = {}
         self.stats = stats
         self.wrapper_size = WRAPPER_SHARE * page_tags
 
-    def __call__(self, tag):
-        key = id(tag)
-        if key in self.memo:
-            return self.memo[key]
-        if tag is None or tag.name in (None, "[document]", "html", "body"):
-            return (False, False, False)
-        parent_away, parent_aside, parent_main = self(tag.parent) if tag.parent is not None else (False, False, False)
+    def __call__(self, at):
+        if at < 0:
+            return self.NOWHERE
+        known = self.memo.get(at)
+        if known is not None:
+            return known
+        tag = self.stats.tags[at]
+        if tag.name in ("html", "body"):
+            return self.NOWHERE
+        parent_away, parent_aside, parent_main = self(self.stats.parent[at])
         words = set()
         for value in (tag.get("id"), tag.get("class")):
             for token in value if isinstance(value, list) else [value] if isinstance(value, str) else []:
                 words.update(class_words(token))
                 words.add(token.lower())
         role = tag.get("role") if isinstance(tag.get("role"), str) else ""
-        index = self.stats.position.get(id(tag))
-        wrapper = index is not None and self.stats.size[index] > self.wrapper_size
+        wrapper = self.stats.size[at] > self.wrapper_size
         away = aside = False
         if not wrapper:
             away = tag.name in AWAY_TAGS or role.lower() in AWAY_ROLES or bool(words & AWAY_WORDS) or any(
                 word.startswith(AWAY_STEMS) for word in words)
             aside = bool(words & ASIDE_WORDS)
         main = parent_main or tag.name in ("main", "article") or role == "main" or bool(words & MAIN_WORDS)
-        self.memo[key] = (parent_away or away, parent_aside or aside, main)
-        return self.memo[key]
+        self.memo[at] = (parent_away or away, parent_aside or aside, main)
+        return self.memo[at]
 
 
-def _score(items, shape, stats, total, away):
-    indexes = [stats.of(item) for item in items]
-    texts = [stats.text[i] for i in indexes]
+def _score(positions, shape, stats, total, away):
+    texts = [stats.text[at] for at in positions]
     all_text = sum(texts)
-    with_link_or_image = sum(1 for i in indexes if stats.links[i] or stats.images[i])
-    if with_link_or_image < max(MIN_ITEMS, len(items) / 2) or all_text < 20:
+    with_link_or_image = sum(1 for at in positions if stats.links[at] or stats.images[at])
+    if with_link_or_image < max(MIN_ITEMS, len(positions) / 2) or all_text < 20:
         return None
     mass = sum(min(t, TEXT_CAP) for t in texts)
     richness = min(len([p for p in shape if not p.startswith("@")]), 8) / 8
-    score = mass * (0.35 + 0.65 * richness) + 10 * len(items)
-    link_share = sum(stats.link_text[i] for i in indexes) / all_text
-    links = sum(stats.links[i] for i in indexes) or 1
-    images = sum(1 for i in indexes if stats.images[i])
+    score = mass * (0.35 + 0.65 * richness) + 10 * len(positions)
+    link_share = sum(stats.link_text[at] for at in positions) / all_text
+    links = sum(stats.links[at] for at in positions) or 1
+    images = sum(1 for at in positions if stats.images[at])
     why = []
-    if link_share > 0.8 and images < len(items) / 2 and (
-            all_text / len(items) < 30 or all_text / links < 30 and _dominant_link_share(items, stats) < 0.5):
+    if link_share > 0.8 and images < len(positions) / 2 and (
+            all_text / len(positions) < 30 or all_text / links < 30 and _dominant_link_share(positions, stats) < 0.5):
         # A menu: short links, one an item or many in a row, none of them the item's title.
         score *= 0.3
         why.append("menu-like")
-    is_away, is_aside, is_main = away(items[0].parent)
+    is_away, is_aside, is_main = away(stats.parent[positions[0]])
     if is_away:
         score *= 0.12
         why.append("away")
@@ -488,22 +609,28 @@ def _score(items, shape, stats, total, away):
     if is_aside:
         score *= 0.25
         why.append("carousel")
-    where = indexes[0] / total
+    where = positions[0] / total
     if where > 0.85:
         score *= 0.7
         why.append("late")
-    found = FoundList(items, score, shape)
+    found = FoundList([stats.tags[at] for at in positions], score, shape, stats, positions)
     found.why = " ".join(why)
     return found
 
 
-def _dominant_link_share(items, stats):
+def _dominant_link_share(positions, stats):
     """The median share of an item's text its longest link holds: high for a title link, low for a row of menu links."""
+    tags, text = stats.tags, stats.text
     shares = []
-    for item in items[:SAMPLE_ITEMS]:
-        text = stats.text[stats.of(item)]
-        longest = max((stats.text[stats.of(a)] for a in item.find_all("a", limit=40)), default=0)
-        shares.append(longest / text if text else 0)
+    for at in positions[:SAMPLE_ITEMS]:
+        longest = found = 0
+        for below in range(at + 1, at + 1 + stats.size[at]):  # the item's tags, in document order
+            if tags[below].name == "a":
+                longest = max(longest, text[below])
+                found += 1
+                if found == 40:
+                    break
+        shares.append(longest / text[at] if text[at] else 0)
     shares.sort()
     return shares[len(shares) // 2]
 
@@ -513,27 +640,36 @@ def _yield_to_finer_lists(found, stats):
     sections): it yields. Unless those inner items are parts of one record rather than records: a title
     row, a text row and a "read more" row of one table differ in what they hold (links, images), where a
     grid row's products are alike. Then the parts yield."""
+    parent_of = stats.parent
     owner = {}
     for number, found_list in enumerate(found):
-        for item in found_list.items:
-            owner[id(item)] = number
+        for at in found_list.positions:
+            owner[at] = number
     for number, finer in enumerate(found):
         holders = {}
-        for item in finer.items:
-            parent = item.parent
-            for _ in range(6):
-                if parent is None:
-                    break
-                other = owner.get(id(parent))
-                if other is not None and other != number:
-                    holders.setdefault(other, {}).setdefault(id(parent), []).append(item)
-                    break
-                parent = parent.parent
+        holder_above = {}  # an item's parent -> (the list, its item) holding the items below that parent
+        for at in finer.positions:
+            parent = parent_of[at]
+            held = holder_above.get(parent, False)
+            if held is False:
+                held = None
+                ancestor = parent
+                for _ in range(6):
+                    if ancestor < 0:
+                        break
+                    other = owner.get(ancestor)
+                    if other is not None and other != number:
+                        held = (other, ancestor)
+                        break
+                    ancestor = parent_of[ancestor]
+                holder_above[parent] = held
+            if held is not None:
+                holders.setdefault(held[0], {}).setdefault(held[1], []).append(at)
         for other, per_item in holders.items():
             coarse = found[other]
             if len(per_item) >= len(coarse.items) * 0.6 and sum(map(len, per_item.values())) >= 2 * len(per_item) \
                     and finer.score >= 0.4 * coarse.score:
-                mixed = sum(1 for inner in per_item.values() if len({_holds(stats, item) for item in inner}) > 1)
+                mixed = sum(1 for inner in per_item.values() if len({_holds(stats, at) for at in inner}) > 1)
                 if mixed > len(per_item) / 2:
                     finer.score *= 0.3
                     finer.why += " parts"
@@ -542,8 +678,7 @@ def _yield_to_finer_lists(found, stats):
                     coarse.why += " container"
 
 
-def _holds(stats, tag):
-    at = stats.position[id(tag)]
+def _holds(stats, at):
     return bool(stats.links[at]), bool(stats.images[at])
 
 
@@ -555,9 +690,10 @@ def describe(found_list):
     if found_list.fields is not None:
         return found_list.fields
     items = found_list.items[:FIELD_ITEMS]  # the fields are the same for all: a sample decides them
+    stats, positions = found_list.stats, found_list.positions[:FIELD_ITEMS]
     slots = {}  # path -> {"order", "items": {item number: first tag}, "link", "image", "text"}
-    for number, item in enumerate(items):
-        for path, tag, order in _walk(item):
+    for number, at in enumerate(positions):
+        for path, tag, order in _walk(stats, at):
             slot = slots.get(path)
             if slot is None:
                 slot = slots[path] = {"path": path, "order": order, "items": {}}
@@ -573,7 +709,7 @@ def describe(found_list):
         if slot_or_none is None:
             selector = ""
         else:
-            selector = _slot_selector(slot_or_none, items)
+            selector = _slot_selector(slot_or_none, items, stats, positions)
             if selector is None:
                 return False
         base = name
@@ -621,25 +757,26 @@ def describe(found_list):
     return fields
 
 
-def _walk(item):
-    """(path from the item, tag, order) for the tags below it in document order (as select_one meets
-    them), up to FIELD_TAGS."""
+def _walk(stats, at):
+    """(path from the item, tag, order) for the tags below the item at ``at`` in document order (as select_one
+    meets them), up to FIELD_TAGS."""
+    tags, parent_of = stats.tags, stats.parent
+    paths = {at: ()}  # position -> the path to it; the tags inside a script or style have none
     out = []
-    stack = [(iter(item.contents), ())]
-    while stack and len(out) < FIELD_TAGS:
-        children, prefix = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
+    for below in range(at + 1, at + 1 + stats.size[at]):
+        prefix = paths.get(parent_of[below])
+        if prefix is None:
             continue
-        if not isinstance(child, Tag) or child.name in NO_TEXT:
+        name = tags[below].name
+        if name in NO_TEXT:
             continue
-        if child.name in TABLE_SECTIONS:  # no step: selectors leave them out (join_steps), browsers imply them
-            stack.append((iter(child.contents), prefix))
+        if name in TABLE_SECTIONS:  # no step: selectors leave them out (join_steps), browsers imply them
+            paths[below] = prefix
             continue
-        path = prefix + (step(child),)
-        out.append((path, child, len(out)))
-        stack.append((iter(child.contents), path))
+        path = paths[below] = prefix + (stats.step(below),)
+        out.append((path, tags[below], len(out)))
+        if len(out) == FIELD_TAGS:
+            break
     return out
 
 
@@ -678,7 +815,33 @@ def _own_text(tag):
 
 
 def _collapsed(tag):
-    return " ".join(tag.get_text(" ").split())
+    """``" ".join(tag.get_text(" ").split())``, without get_text's generators (it reads every field of every
+    record): the same strings, those bs4 picks for this tag, met as bs4 meets them, then the same words."""
+    kinds = tag.interesting_string_types
+    if kinds is None:
+        kinds = Tag.MAIN_CONTENT_STRING_TYPES
+    one_kind = isinstance(kinds, type)
+    contents = tag.contents
+    if len(contents) == 1 and type(contents[0]) is not Tag:  # most fields: one string
+        only = contents[0]
+        return " ".join(only.split()) if (type(only) is kinds if one_kind else type(only) in kinds) else ""
+    if not contents:
+        return ""
+    # Tag.descendants: the elements from the first child up to the one after the last descendant.
+    if tag.next_sibling is not None:
+        last = tag.next_sibling.previous_element
+    else:
+        last = tag
+        while isinstance(last, Tag) and last.contents:
+            last = last.contents[-1]
+    stop = last.next_element
+    strings = []
+    node = contents[0]
+    while node is not stop and node is not None:
+        if isinstance(node, NavigableString) and (type(node) is kinds if one_kind else type(node) in kinds):
+            strings.append(node)
+        node = node.next_element
+    return " ".join(" ".join(strings).split())
 
 
 def _image_attribute(slot):
@@ -699,10 +862,11 @@ def _field_name(slot, values):
     words = _name_words(tag)
     if not words and len(slot["path"]) > 1 and tag.parent is not None:
         words = _name_words(tag.parent)  # <div class="starter">by <a>...</a></div>
-    if values and sum(1 for v in values if _PRICE.search(v)) >= 0.6 * len(values) and len(values[0]) < 40:
+    # The length first: a long text is neither, and searching it for one costs more than the rest of this.
+    if values and len(values[0]) < 40 and sum(1 for v in values if _PRICE.search(v)) >= 0.6 * len(values):
         return "price"
-    if tag.name == "time" or values and sum(1 for v in values if _DATE.search(v)) >= 0.6 * len(values) \
-            and len(values[0]) < 60:
+    if tag.name == "time" or values and len(values[0]) < 60 \
+            and sum(1 for v in values if _DATE.search(v)) >= 0.6 * len(values):
         return "date"
     if words:
         return words[-1]
@@ -713,15 +877,17 @@ def _field_name(slot, values):
     return "text"
 
 
-def _slot_selector(slot, items):
+def _slot_selector(slot, items, stats, positions):
     """The shortest selector from the item that finds the slot's first tag in every item that has one (and, but
     for one in ten, nothing in the others)."""
     path = slot["path"]
     candidates = [join_steps(path[start:]) for start in range(len(path) - 1, -1, -1)]
     candidates.append(join_steps((":scope",) + path))
     sample = range(min(len(items), SAMPLE_ITEMS))
+    below = [stats.below(positions[number]) for number in sample]
     for selector in candidates:
-        found = [(_select_one(items[number], selector), slot["items"].get(number)) for number in sample]
+        chain = _Chain.of(selector)
+        found = [(chain.first(items[number], below[number]), slot["items"].get(number)) for number in sample]
         # Every item that has the slot must get it; one that lacks it may get a near stand-in now and then.
         if all(got is want for got, want in found if want is not None) and \
                 sum(1 for got, want in found if want is None and got is not None) <= max(1, len(found) // 10):
@@ -780,6 +946,7 @@ class _Chain:
                 self.steps.append((name, cls or None, combinator))
             combinator = " "
         self.last = self.steps[-1][0]
+        self.plain = len(self.steps) == 1 and self.last is not None and self.steps[0][1] is None  # a tag name alone
 
     @classmethod
     def of(cls, selector):
@@ -788,9 +955,14 @@ class _Chain:
             chain = cls._cache[selector] = cls(selector)
         return chain
 
-    def first(self, item):
-        for tag in item.descendants:
-            if isinstance(tag, Tag) and tag.name == self.last and self.matches(tag, item):
+    def first(self, item, below=None):
+        """The first tag below the item that the selector matches; ``below``: the item's tags in document
+        order, when the caller has them."""
+        if below is None:
+            below = (tag for tag in item.descendants if isinstance(tag, Tag))
+        last = self.last
+        for tag in below:
+            if tag.name == last and (self.plain or self.matches(tag, item)):
                 return tag
         return None
 
@@ -814,27 +986,6 @@ class _Chain:
         return False
 
 
-def read_field(page, item, selector, attr, element=False):
-    """A field's value as the written scraper reads it: text collapsed or an attribute (URLs absolute); None when missing.
-
-    ``element``: the tag the selector finds in the item, when the caller found it already.
-    """
-    if element is False:
-        element = _select_one(item, selector) if selector else item
-    if element is None:
-        return None
-    if attr == "text":
-        return " ".join(element.get_text(" ").split()) or None
-    value = element.get(attr)
-    if isinstance(value, list):
-        return " ".join(value)
-    from .scraper_writer import URL_ATTRIBUTES
-
-    if URL_ATTRIBUTES.match(attr):
-        return page.absolute(value) if value and value.strip() else None
-    return value
-
-
 def page_records(page, limit=MAX_LISTS):
     """Every record of the page's best ``limit`` lists, ``list`` first: what the built-in yields.
 
@@ -848,42 +999,72 @@ def page_records(page, limit=MAX_LISTS):
     paused = gc.isenabled()
     gc.disable()
     try:
-        return [{"list": number, **record}
-                for number, found in enumerate(lists_of(page)[:limit]) for record in records(page, found)]
+        return [record for number, found in enumerate(lists_of(page, limit)) for record in records(page, found, number)]
     finally:
         if paused:
             gc.enable()
 
 
-def records(page, found_list):
-    """The list's records, each field read through its selector (one walk of each item for all of them)."""
+def records(page, found_list, number=None):
+    """The list's records, each field read through its selector as the written scraper reads it (select_one,
+    then the text collapsed or an attribute, URLs made absolute; None when missing).
+
+    One look at each item's tags serves all its fields: they are the tags
+    that follow the item in the page's list, as many as it holds, in the
+    order select_one meets them. With ``number``, each record starts with
+    ``"list": number``.
+    """
     fields = describe(found_list)
-    chains = {}
+    wanted = {}  # the tag name a selector ends in -> [(selector, chain)]
     for _, selector, _ in fields:
-        if selector and selector not in chains:
-            chains[selector] = _Chain.of(selector)
-    for item in found_list.items:
-        found = _first_matches(item, chains)
-        yield {name: read_field(page, item, selector, attr, found.get(selector) if selector else item)
-               for name, selector, attr in fields}
+        if selector:
+            chain = _Chain.of(selector)
+            ending = wanted.setdefault(chain.last, [])
+            if (selector, chain) not in ending:
+                ending.append((selector, chain))
+    selectors = sum(map(len, wanted.values()))
+    reading = [(name, selector, attr, attr != "text" and _url_attribute(attr)) for name, selector, attr in fields]
+    tags, size = found_list.stats.tags, found_list.stats.size
+    for item, at in zip(found_list.items, found_list.positions):
+        found = {}
+        if selectors:
+            for tag in tags[at + 1: at + 1 + size[at]]:
+                ending = wanted.get(tag.name)
+                if ending is None:
+                    continue
+                for selector, chain in ending:
+                    if selector not in found and (chain.plain or chain.matches(tag, item)):
+                        found[selector] = tag
+                if len(found) == selectors:
+                    break
+        record = {} if number is None else {"list": number}
+        for name, selector, attr, kind in reading:
+            element = found.get(selector) if selector else item
+            if element is None:
+                value = None
+            elif attr == "text":
+                value = _collapsed(element) or None
+            else:
+                value = element.get(attr)
+                if isinstance(value, list):
+                    value = " ".join(value)
+                elif kind:
+                    value = page.absolute(value) if value and value.strip() else None
+            record[name] = value
+        yield record
 
 
-def _first_matches(item, chains):
-    """{selector: the first tag below the item it matches}, as select_one would give each, in one walk."""
-    waiting = dict(chains)
-    found = {}
-    if not waiting:
-        return found
-    for tag in item.descendants:
-        if not isinstance(tag, Tag):
-            continue
-        for selector, chain in list(waiting.items()):
-            if tag.name == chain.last and chain.matches(tag, item):
-                found[selector] = tag
-                del waiting[selector]
-        if not waiting:
-            break
-    return found
+_URL_ATTRIBUTES = {}
+
+
+def _url_attribute(attr):
+    """Whether the attribute holds a URL (written scrapers make those absolute)."""
+    known = _URL_ATTRIBUTES.get(attr)
+    if known is None:
+        from .scraper_writer import URL_ATTRIBUTES
+
+        known = _URL_ATTRIBUTES[attr] = bool(URL_ATTRIBUTES.match(attr))
+    return known
 
 
 # --- selectors for the whole document ------------------------------------------
@@ -924,7 +1105,7 @@ def item_selector(soup, found_list):
             break
     if not ok:
         extra = [tag for tag in chosen if id(tag) not in wanted]
-        refined = _exclude(selector, items, extra)
+        refined = _exclude(selector, found_list, extra)
         if refined and exact(refined)[0]:
             return refined
     return selector
@@ -964,7 +1145,7 @@ def _anchor(tag):
     return step(tag)
 
 
-def _exclude(selector, items, extra):
+def _exclude(selector, found_list, extra):
     """The selector narrowed so it leaves out ``extra`` and keeps every item, or None.
 
     Conditions are tried one by one, each keeping all items, the one that
@@ -975,6 +1156,7 @@ def _exclude(selector, items, extra):
     """
     import soupsieve
 
+    items = found_list.items
     conditions = []
     item_classes = set()
     for item in items:
@@ -987,7 +1169,8 @@ def _exclude(selector, items, extra):
                 conditions.append(f":not(.{token})")
     children = _common(items, lambda item: {step(c) for c in item.children if isinstance(c, Tag)})
     conditions += [f":has(> {child})" for child in children]
-    below = _common(items[:SAMPLE_ITEMS], lambda item: {path[-1] for path, _, _ in _walk(item)})
+    below = _common(found_list.positions[:SAMPLE_ITEMS],
+                    lambda at: {path[-1] for path, _, _ in _walk(found_list.stats, at)})
     # Named descendants first (a.forum), bare tag names (font) last: sorted() puts no order on meaning.
     conditions += [f":has({tag_step})" for tag_step in below if "." in tag_step]
     conditions += [f":has({tag_step})" for tag_step in below if "." not in tag_step]
@@ -1029,13 +1212,23 @@ def _common(items, steps_of):
 # --- specs for the writer -----------------------------------------------------
 
 
-def lists_of(page):
-    """The page's lists, best first, described (cached on the page object for the host's repeated questions)."""
-    cached = page.__dict__.get("_gleaner_lists")
-    if cached is None:
-        cached = [found_list for found_list in find_lists(page.soup) if carries_values(page, found_list)]
-        page.__dict__["_gleaner_lists"] = cached
-    return cached
+def lists_of(page, limit=None):
+    """The page's lists, best first, described: all of them, or the first ``limit``.
+
+    Found once and kept on the page object for the host's repeated
+    questions. Whether a list carries values is asked only as far down the
+    ranking as a caller looks: the built-in wants eight of a page's dozens.
+    """
+    state = page.__dict__.get("_gleaner_lists")
+    if state is None:
+        state = page.__dict__["_gleaner_lists"] = {"ranked": find_lists(page.soup), "checked": 0, "kept": []}
+    ranked, kept = state["ranked"], state["kept"]
+    while (limit is None or len(kept) < limit) and state["checked"] < len(ranked):
+        candidate = ranked[state["checked"]]
+        if carries_values(page, candidate):
+            kept.append(candidate)
+        state["checked"] += 1
+    return kept[:limit] if limit is not None else list(kept)
 
 
 def carries_values(page, found_list):
@@ -1052,20 +1245,20 @@ def spec_for_list(page, index, next_url=None):
     ``next_url`` is the page's next page (the pagination built-in's first
     ``next``); without it, a ``rel="next"`` link stands in.
     """
-    from .scraper_writer import default_name, matches_for
+    from .scraper_writer import default_name, default_title, matches_for
 
-    found = lists_of(page)
+    found = lists_of(page, index + 1) if index >= 0 else []
     if not 0 <= index < len(found):
+        found = lists_of(page)
         if not found:
             raise NoList(f"no list found on {page.url}: the page has no repeated structure of {MIN_ITEMS} or more items")
         raise GleanerError(f"the page has {len(found)} lists (0 to {len(found) - 1}); there is no list {index}")
     found_list = found[index]
     fields = describe(found_list)
-    host = urlsplit(page.url).hostname or "this page"
     name = default_name(page.url) + (f"-list{index}" if index else "")
     return {
         "name": name,
-        "title": f"List on {host}" + (f" ({index})" if index else ""),
+        "title": default_title(page.url) + (f" ({index})" if index else ""),
         "url": page.url,
         "matches": matches_for(page.url),
         "item_selector": item_selector(page.soup, found_list),
@@ -1076,7 +1269,7 @@ def spec_for_list(page, index, next_url=None):
 
 def list_specs(page, next_url=None, limit=MAX_LISTS):
     """[{"index", "items", "spec"}] for the page's lists, best first."""
-    found = lists_of(page)[:limit]
+    found = lists_of(page, limit)
     return [{"index": index, "items": len(found_list.items), "spec": spec_for_list(page, index, next_url)}
             for index, found_list in enumerate(found)]
 

@@ -17,6 +17,11 @@ def to_json_value(value, where):
     # Plain values are taken as they are before a place name is made for them: a big
     # page's scraper yields tens of thousands of records of a few strings each.
     if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str) or not (v is None or isinstance(v, (str, bool, int))):
+                break
+        else:
+            return dict(value)  # most records: string keys, plain values; a copy made at C speed
         checked = {}
         for k, v in value.items():
             key = k if isinstance(k, str) else _key(k, where)

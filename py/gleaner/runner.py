@@ -87,29 +87,67 @@ def make_result(scraper, title, records=(), follows=(), ms=None, error=None):
     return result
 
 
-class RunSink:
-    """What one run produced so far: its records and follows, and their size as JSON."""
+def _record_encoder():
+    """json.dumps(record, ensure_ascii=False) for a checked record, without making an encoder per call.
 
-    def __init__(self, plugin):
+    json.dumps builds a JSONEncoder and then a C encoder for every call with
+    options, a few microseconds each: most of the check on a record of a
+    few strings, and a big page's scrapers yield tens of thousands. A
+    record fresh from to_record holds no cycles, so the encoder keeps no
+    circular-reference markers (which an error mid-record would leave
+    behind).
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without json's C speedups
+        return encoder.encode
+    encode = make(None, encoder.default, json.encoder.encode_basestring, None, encoder.key_separator,
+                  encoder.item_separator, False, False, True)
+    return lambda record: "".join(encode(record, 0))
+
+
+_record_json = _record_encoder()
+
+
+class RunSink:
+    """What one run produced so far: its records and follows, and their size as JSON.
+
+    With ``as_text``, the records are kept only as the JSON text each one's
+    check writes (``record_texts``), which is what the browser carries back:
+    no record is serialised twice, nor kept twice.
+    """
+
+    def __init__(self, plugin, as_text=False):
         self.plugin = plugin
         self.records = []
+        self.record_texts = [] if as_text else None
         self.follows = []
         self.chars = 0
+
+    @property
+    def count(self):
+        return len(self.records if self.record_texts is None else self.record_texts)
 
     def add(self, value):
         if isinstance(value, Follow):
             self.plugin.entry_point(value.callback)  # a callback computed at run time must exist too
             item, target = value.to_dict(), self.follows
+            size = len(json.dumps(item, ensure_ascii=False))
         else:
-            item, target = to_record(value, len(self.records)), self.records
-        # Serialise here, inside the guard, so a value json cannot write
+            item, target = to_record(value, self.count), self.records
+            text = _record_json(item)
+            size = len(text)
+        # Serialised here, inside the guard, so a value json cannot write
         # (an int of 10**5000 digits) fails this plugin and not the run.
-        self.chars += len(json.dumps(item, ensure_ascii=False))
+        self.chars += size
         if self.chars > MAX_OUTPUT_CHARS:
             raise OutputTooLarge(
                 f"{self.plugin.name} produced more than {MAX_OUTPUT_CHARS // 2**20} MB of records; "
-                f"the first {len(self.records)} are kept"
+                f"the first {self.count} are kept"
             )
+        if target is self.records and self.record_texts is not None:
+            self.record_texts.append(text)
+            return item
         target.append(value if isinstance(value, Follow) else item)
         return target[-1]
 
@@ -141,8 +179,14 @@ def run_plugin(plugin, page, callback=None, scope=None):
     gleaner.packages.PackageScope) makes the plugin's own packages
     importable for this run only.
     """
-    started = time.perf_counter()
     sink = RunSink(plugin)
+    ms, error = run_into(sink, plugin, page, callback, scope)
+    return make_result(plugin.name, plugin.title, sink.records, sink.follows, ms, error)
+
+
+def run_into(sink, plugin, page, callback=None, scope=None):
+    """run_plugin's run, its output into ``sink``: returns (ms, error), error None when it went well."""
+    started = time.perf_counter()
     error = None
     try:
         with scope or contextlib.nullcontext():
@@ -151,8 +195,38 @@ def run_plugin(plugin, page, callback=None, scope=None):
     except (Exception, KeyboardInterrupt) as exc:  # the plugin is someone else's code: report, never crash
         explained = scope.explain(exc, plugin.title or plugin.name) if scope else None
         error = explained.to_dict() if explained else describe_exception(exc, plugin.filename)
-    ms = round((time.perf_counter() - started) * 1000, 1)
-    return make_result(plugin.name, plugin.title, sink.records, sink.follows, ms, error)
+    return round((time.perf_counter() - started) * 1000, 1), error
+
+
+def run_plugin_text(plugin, page, callback=None, scope=None):
+    """run_plugin's result as the browser carries it (see result_text), each record serialised once."""
+    sink = RunSink(plugin, as_text=True)
+    ms, error = run_into(sink, plugin, page, callback, scope)
+    return result_text(make_result(plugin.name, plugin.title, (), sink.follows, ms, error), sink.record_texts)
+
+
+def result_text(result, record_texts=()):
+    """A result as two lines of JSON text: the result without its records (their
+    ``count`` instead, and ``serialiseMs``, the time this took), then the
+    records' JSON array, made of each record's own text. The browser host
+    reads the first line and carries the second as it is, to where the
+    records are shown, stored or exported (json.dumps never writes a raw
+    line break, so the first one ends the first line)."""
+    started = time.perf_counter()
+    records = "[" + ", ".join(record_texts) + "]"
+    head = {key: value for key, value in result.items() if key != "records"}
+    head["count"] = len(record_texts)
+    head["serialiseMs"] = round((time.perf_counter() - started) * 1000, 1)
+    return json.dumps(head, ensure_ascii=False) + "\n" + records
+
+
+def read_result_text(text):
+    """The result (make_result's shape, ``count`` and ``serialiseMs`` left
+    out) from result_text's two lines."""
+    head, _, records = text.partition("\n")
+    result = json.loads(head)
+    del result["count"], result["serialiseMs"]
+    return {**result, "records": json.loads(records)}
 
 
 def run_limited(plugin, page, seconds=None, callback=None, scope=None):
@@ -164,46 +238,102 @@ def run_limited(plugin, page, seconds=None, callback=None, scope=None):
     exhausted) fails only this scraper. Where fork is missing (Pyodide,
     Windows) the plugin runs here without a limit.
     """
+    return run_limited_many([(plugin, seconds, scope)], page, callback, processes=1)[0]
+
+
+def run_limited_many(runs, page, callback=None, processes=None):
+    """run_limited for several plugins on one page, up to ``processes`` children at once (default: one per CPU).
+
+    ``runs`` holds ``(plugin, seconds, scope)`` triples; the results come in
+    their order, whichever child ends first. Each child has its own time
+    limit, counted from its own start. The children are forked from this
+    process and share its copy of the page's tree: build what they all use
+    (the tree, its tag index) before calling this, and freeze it out of the
+    collector's reach (gc.freeze), or each child copies the pages the
+    collector's walk touches.
+    """
     import multiprocessing
 
-    if seconds is None:
-        seconds = time_limit_seconds(plugin, len(page.html))
     if "fork" not in multiprocessing.get_all_start_methods():
-        return run_plugin(plugin, page, callback, scope)
-    import os
-    import signal
+        return [run_plugin(plugin, page, callback, scope) for plugin, _seconds, scope in runs]
+    from multiprocessing.connection import wait
 
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    started = time.perf_counter()
-    child = context.Process(target=_run_child, args=(plugin, page, callback, send, scope), daemon=True)
-    child.start()
-    send.close()
-    result = how = None
+    processes = max(1, processes or _cpu_count())
+    waiting = list(enumerate(runs))
+    running = {}  # index in runs -> _LimitedRun
+    results = [None] * len(runs)
+    while waiting or running:
+        while waiting and len(running) < processes:
+            index, (plugin, seconds, scope) = waiting.pop(0)
+            if seconds is None:
+                seconds = time_limit_seconds(plugin, len(page.html))
+            running[index] = _LimitedRun(plugin, page, seconds, callback, scope)
+        first_deadline = min(run.deadline for run in running.values())
+        ready = wait([run.receive for run in running.values()], timeout=max(0.0, first_deadline - time.monotonic()))
+        for index, run in list(running.items()):
+            if run.receive in ready or time.monotonic() >= run.deadline:
+                results[index] = run.finish()
+                del running[index]
+    return results
+
+
+def _cpu_count():
+    import os
+
     try:
-        if receive.poll(seconds):
-            result = receive.recv()
-        else:
-            if child.pid:
-                os.kill(child.pid, signal.SIGINT)
-            if receive.poll(INTERRUPT_GRACE_SECONDS):
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use, where the system says
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _LimitedRun:
+    """One plugin running in a forked child, with its deadline."""
+
+    def __init__(self, plugin, page, seconds, callback, scope):
+        import multiprocessing
+
+        self.plugin, self.seconds = plugin, seconds
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.started = time.perf_counter()
+        self.deadline = time.monotonic() + seconds
+        self.child = context.Process(target=_run_child, args=(plugin, page, callback, send, scope), daemon=True)
+        self.child.start()
+        send.close()
+
+    def finish(self):
+        """The child's result: what it sent, else (past its deadline) what it sends once interrupted."""
+        import os
+        import signal
+
+        plugin, receive, child = self.plugin, self.receive, self.child
+        result = how = None
+        try:
+            if receive.poll(max(0.0, self.deadline - time.monotonic())):
                 result = receive.recv()
-                how = kept_records_sentence(len(result["records"]))
             else:
-                how = "Its process was ended."
-    except EOFError:
-        pass
-    finally:
-        child.kill()
-        child.join()
-    ms = round((time.perf_counter() - started) * 1000, 1)
-    if how:
-        kept = result or {}
-        return make_result(plugin.name, plugin.title, kept.get("records", ()), kept.get("follows", ()), ms, timeout_error(plugin.title or plugin.name, seconds, how))
-    if result is None:
-        error = {"type": "Crashed", "message": f"{plugin.title or plugin.name} ended its process (exit code {child.exitcode}; out of memory?)", "user": False}
-        return make_result(plugin.name, plugin.title, ms=ms, error=error)
-    return result
+                if child.pid:
+                    os.kill(child.pid, signal.SIGINT)
+                if receive.poll(INTERRUPT_GRACE_SECONDS):
+                    result = receive.recv()
+                    how = kept_records_sentence(len(result["records"]))
+                else:
+                    how = "Its process was ended."
+        except EOFError:
+            pass
+        finally:
+            child.kill()
+            child.join()
+            receive.close()
+        ms = round((time.perf_counter() - self.started) * 1000, 1)
+        if how:
+            kept = result or {}
+            return make_result(plugin.name, plugin.title, kept.get("records", ()), kept.get("follows", ()), ms,
+                               timeout_error(plugin.title or plugin.name, self.seconds, how))
+        if result is None:
+            error = {"type": "Crashed", "message": f"{plugin.title or plugin.name} ended its process (exit code {child.exitcode}; out of memory?)", "user": False}
+            return make_result(plugin.name, plugin.title, ms=ms, error=error)
+        return result
 
 
 def _run_child(plugin, page, callback, channel, scope=None):

@@ -3,8 +3,8 @@
 The spec says what was picked::
 
     {
-        "name": "shop-example-org",               # the plugin's NAME
-        "title": "Products on shop.example.org",  # its TITLE
+        "name": "shop-example-org",               # optional: the plugin's NAME (from url)
+        "title": "Products on shop.example.org",  # optional: its TITLE ("List on <host>")
         "url": "https://shop.example.org/shoes",  # the page the picks were made on
         "matches": ["*://shop.example.org/shoes*"],  # optional: derived from url
         "item_selector": "ul.products > li.product",  # CSS, from the document
@@ -64,6 +64,11 @@ def default_name(url):
     return name[:64].rstrip("-") or "scraper"
 
 
+def default_title(url):
+    """A plugin TITLE from the page's address: "List on shop.example.org"."""
+    return f"List on {urlsplit(url).hostname or 'this page'}"
+
+
 def matches_for(url):
     """Match patterns for the page's list: its host and the path up to the first part that names one page.
 
@@ -95,11 +100,17 @@ def check_spec(spec):
     import soupsieve
 
     if not isinstance(spec, dict):
-        raise SpecInvalid("the scraper spec must be an object with name, url, item_selector and fields")
-    for key in ("name", "url", "item_selector"):
+        raise SpecInvalid("the scraper spec must be an object with url, item_selector and fields")
+    for key in ("url", "item_selector"):
         if not isinstance(spec.get(key), str) or not spec[key].strip():
             raise SpecInvalid(f"the scraper spec has no {key}")
-    name = spec["name"].strip()
+    # A spec without a name (the picker's) gets one from the page's address; a name given must be one.
+    name = spec.get("name")
+    if name is None:
+        name = default_name(spec["url"].strip())
+    elif not isinstance(name, str) or not name.strip():
+        raise SpecInvalid("the scraper spec's name is empty: leave it out for one made from the page's address, or give one")
+    name = name.strip()
     if not NAME_RULE.match(name):
         raise SpecInvalid(f"the name {name!r} must be 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit")
     fields = spec.get("fields")
@@ -135,7 +146,7 @@ def check_spec(spec):
                 raise SpecInvalid(f"{what} {selector!r} is not CSS this scraper can use: {first_line}") from None
     return {
         "name": name,
-        "title": (spec.get("title") or "").strip() or name,
+        "title": (spec.get("title") or "").strip() or default_title(spec["url"].strip()),
         "url": spec["url"].strip(),
         "matches": matches,
         "item_selector": spec["item_selector"].strip(),

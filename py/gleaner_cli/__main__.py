@@ -13,10 +13,11 @@ COMMANDS = ("scrape", "crawl", "generate", "test")
 
 
 def main(argv=None):
-    if argv is None:
+    if argv is None:  # the process's own command: the installed "gleaner", or python -m gleaner_cli
         from . import scrape
 
-        argv, scrape.PROG = sys.argv[1:], "gleaner"
+        scrape.PROG = "gleaner"
+        return scrape.exit_process(main(sys.argv[1:]))
     if argv[:1] == ["scrape"]:
         from . import scrape
 

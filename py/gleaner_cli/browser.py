@@ -79,6 +79,15 @@ def serve_directory(directory):
         server.server_close()
 
 
+# ScrapeTab as the popup sends it and reads its reply (extension/popup/popup.js).
+SCRAPE_TAB = """async (tabId) => {
+  const reply = await chrome.runtime.sendMessage({ target: 'service-worker', name: 'ScrapeTab', payload: { tabId } });
+  if (!reply?.ok) return [reply, null];
+  const { take } = await import('/extension/common/large-values.js');
+  return [reply, JSON.parse(reply.result.runJson ?? await take(reply.result.runJsonTicket))];
+}"""
+
+
 class ExtensionBrowser:
     """A persistent Chromium profile with the extension loaded."""
 
@@ -198,6 +207,11 @@ class ExtensionBrowser:
             "([name, payload]) => chrome.runtime.sendMessage({ target: 'service-worker', name, payload })",
             [name, payload],
         )
+
+    def scrape_tab(self, page, tab_id):
+        """ScrapeTab from an extension page, as the popup sends it: (reply, the run read from its
+        text, which comes inline or, in Chrome, by postMessage with a ticket)."""
+        return page.evaluate(SCRAPE_TAB, tab_id)
 
     def restore_downloads(self, page):
         """Let Chrome name and place downloads itself, as it does for a user.

@@ -30,7 +30,7 @@ def parse_args(argv):
     parser.add_argument("start", nargs="?", help="the first page: an http(s) URL, or a local .html file (its folder is served on 127.0.0.1)")
     parser.add_argument("--scraper", action="append", default=[], metavar="NAME", help="keep this scraper's records (repeatable); default: those that apply to START")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the crawl (repeatable)")
-    parser.add_argument("--index-url", metavar="URL", help="the package index a --plugin's pinned REQUIRES are installed from (default: PyPI's)")
+    scrape.add_index_url_option(parser, "a --plugin's")
     parser.add_argument("--max-pages", type=int, metavar="N", help="visit at most N pages (default 50, at most 10000)")
     parser.add_argument("--next-pages", type=int, metavar="N", help="also scrape the next N pages the pagination built-in finds")
     parser.add_argument("--delay", type=float, metavar="S", help="seconds between two page loads on one site (default 1)")

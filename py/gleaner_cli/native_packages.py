@@ -1,4 +1,5 @@
-"""``--native`` runs of a plugin that requires packages: the browser's lock, installed with pip.
+"""Native runs of a plugin that requires packages (``scrape --native``, ``crawl --engine scrapy``, ``test``):
+the browser's lock, installed with pip.
 
 The pins are resolved by the same code as in the browser (gleaner.packages,
 for Pyodide's Python), from the index given with --index-url, and the wheels
@@ -15,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from gleaner.packages import DEFAULT_INDEX_URL, PackageRefused, lock_id, requirements_text, resolve, urllib_fetch
+from gleaner.packages import DEFAULT_INDEX_URL, PackageRefused, PackageScope, lock_id, requirements_text, resolve, urllib_fetch
 
 
 def cache_root():
@@ -71,6 +72,15 @@ def install(plugin, index_url=None):
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     lock_file.write_text(json.dumps(lock, indent=1))
     return folder, lock
+
+
+def package_scope(plugin, index_url=None):
+    """The PackageScope the plugin's runs import its packages from, installed first if need be;
+    None for a plugin that pins none. PackageRefused (a GleanerError) when they cannot be installed."""
+    if not plugin.pins:
+        return None
+    folder, lock = install(plugin, index_url)
+    return PackageScope([folder], [name for wheel in lock for name in wheel["topLevel"]])
 
 
 def pip_install(lock, wheels, folder):

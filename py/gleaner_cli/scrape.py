@@ -9,6 +9,7 @@ same scrapers in this CPython instead, without a browser.
 import argparse
 import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,20 @@ class CliError(Exception):
     """Ends the CLI with a one-line reason and a non-zero exit."""
 
 
+def index_url(text):
+    """--index-url's type: an http(s) address."""
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"takes an http(s) address, not {text!r}")
+    return text
+
+
+def add_index_url_option(parser, whose):
+    """--index-url, as every command that installs a plugin's pinned packages takes it."""
+    parser.add_argument("--index-url", metavar="URL", type=index_url,
+                        help=f"the package index (PEP 503/691 simple API) {whose} pinned REQUIRES are installed from "
+                             "(default: PyPI's); it is asked only while the packages are installed")
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog=f"{PROG} scrape", description=__doc__.split("\n\n")[0])
     parser.add_argument("target", help="an http(s) URL, or a local .html/.xml file (a file:// page unless --url says where it came from)")
@@ -49,17 +64,13 @@ def parse_args(argv):
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE", help="install this scraper file for the run (repeatable)")
     parser.add_argument("--native", action="store_true", help="run in this CPython, without a browser")
-    parser.add_argument("--index-url", metavar="URL",
-                        help="the package index (PEP 503/691 simple API) a --plugin's pinned REQUIRES are installed from "
-                             "(default: PyPI's); it is asked only while the plugin is installed")
+    add_index_url_option(parser, "a --plugin's")
     parser.add_argument("--browser", choices=("chromium", "firefox"), default="chromium",
                         help="the browser that runs the extension (firefox: headless firefox-esr, the event page's Pyodide)")
     parser.add_argument("--url", metavar="URL",
                         help="the http(s) address a saved file came from: the page's URL in the browser (which shows the file "
                              "there, offline) and natively, so both give the same records")
     args = parser.parse_args(argv)
-    if args.index_url is not None and not args.index_url.startswith(("http://", "https://")):
-        parser.error(f"--index-url takes an http(s) address, not {args.index_url!r}")
     if args.url is not None:
         if not args.url.startswith(("http://", "https://")):
             parser.error(f"--url takes an http(s) address, not {args.url!r}")
@@ -146,9 +157,12 @@ def fetch_native(args):
 
 
 def run_native(args):
+    import gc
+
     from gleaner.host import load_builtins
     from gleaner.page import make_page
-    from gleaner.runner import run_limited, time_limit_seconds
+    from gleaner.runner import run_limited_many, time_limit_seconds
+    from gleaner.tag_search import index
 
     data, url, content_type = fetch_native(args)
     page = make_page(data, url, content_type)
@@ -157,26 +171,78 @@ def run_native(args):
     # A local file has a file:// URL, which the generic built-ins do not match; run them anyway.
     kind = page.kind
     chosen = [p for p in plugins if p.input == kind and (p.applies_to(url, kind) or url.startswith("file:"))]
+    cpu_before = cpu_times()
     if kind == "html":
-        page.soup  # noqa: B018  (parsed once, before the children fork, and not on any scraper's clock)
-    return [run_limited(p, page, time_limit_seconds(p, len(page.html)), scope=scopes.get(p.name)) for p in chosen]
+        # Parsed once, with the tag index the built-ins share, before the children fork (each
+        # would make its own), and not on any scraper's clock; then frozen, as the browser host
+        # does, so no child's collector walks the tree (and copies every page of it it touches).
+        index(page.soup)
+        gc.freeze()
+    KEPT_FOR_EXIT[:] = [page]
+    processes = scraper_processes(cpu_before, cpu_times(), os.cpu_count() or 1)
+    try:
+        runs = [(p, time_limit_seconds(p, len(page.html)), scopes.get(p.name)) for p in chosen]
+        return run_limited_many(runs, page, processes=processes)
+    finally:
+        gc.unfreeze()  # a process that goes on (a caller of this function) may free the tree again
+
+
+def cpu_times():
+    """(idle, total) CPU time of the whole machine so far, in clock ticks (Linux's /proc/stat); None elsewhere."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
+    except (OSError, ValueError):
+        return None
+    return ticks[3] + ticks[4], sum(ticks)
+
+
+def scraper_processes(before, after, cpus):
+    """How many scrapers run at once: one, plus one per CPU that sat idle while this process parsed the page.
+
+    Side by side, the scrapers share this process's part of a busy machine
+    (Linux schedules a session's processes as a group), so each would take
+    longer by the clock and could overrun its time limit (wall time) where
+    it finishes alone; on idle CPUs they only finish sooner.
+    """
+    if before is None or after is None or after[1] <= before[1]:
+        return 1
+    idle = cpus * (after[0] - before[0]) / (after[1] - before[1])
+    return max(1, min(cpus, 1 + int(idle + 0.5)))
+
+
+# The last page run_native scraped, kept until the process ends (see exit_process).
+KEPT_FOR_EXIT = []
+
+
+def exit_process(code):
+    """End a command's process with this exit code; after a native scrape, without freeing the page.
+
+    A big page's tree is millions of objects: CPython frees them one by one
+    as the process winds down (over a second for a 5 MB page), where the
+    system takes the whole memory back at once. The output is written and
+    flushed by then; a command that kept no page exits normally.
+    """
+    if not KEPT_FOR_EXIT:
+        return code
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def package_scopes(plugins, index_url):
     """{plugin name: PackageScope} for the plugins that pin packages, installed with pip first (see native_packages)."""
     from gleaner.errors import GleanerError
-    from gleaner.packages import PackageScope
 
-    from .native_packages import install
+    from .native_packages import package_scope
 
     scopes = {}
     for plugin in plugins:
         if plugin.pins:
             try:
-                folder, lock = install(plugin, index_url)
+                scopes[plugin.name] = package_scope(plugin, index_url)
             except GleanerError as exc:
                 raise CliError(f"{plugin.name}: {exc.message}") from None
-            scopes[plugin.name] = PackageScope([folder], [name for wheel in lock for name in wheel["topLevel"]])
     return scopes
 
 

@@ -3,14 +3,16 @@
 Without a browser: Scrapy fetches, gleaner.scrapy.GleanerSpider runs the
 plugin through the host's runner, Scrapy's feed exports write the records.
 With ``--redis URL`` every worker runs this same command against one Redis
-(scrapy-redis' shared queue and seen-set); see docs/scaling.md.
+(scrapy-redis' shared queue and seen-set); see docs/scaling.md. A plugin that
+pins packages (``REQUIRES``) gets the lock the browser would install, installed
+with pip on each worker as ``scrape --native`` does (cached per lock).
 """
 
 import argparse
 import sys
 from pathlib import Path
 
-from .scrape import PROG, CliError
+from .scrape import PROG, CliError, add_index_url_option
 
 FEED_FORMATS = {".jsonl": "jsonlines", ".jl": "jsonlines", ".json": "json", ".csv": "csv"}
 
@@ -20,6 +22,7 @@ def parse_args(argv):
     parser.add_argument("start", nargs="*", help="the first page(s): http(s) URLs")
     parser.add_argument("--plugin", required=True, metavar="FILE", help="the scraper file to crawl with (its scrape() takes START)")
     parser.add_argument("--engine", choices=("scrapy",), default="scrapy")
+    add_index_url_option(parser, "the plugin's")
     parser.add_argument("--url-list", metavar="FILE", help="more start URLs, one per line")
     parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages (per worker: Scrapy's CLOSESPIDER_PAGECOUNT)")
     parser.add_argument("--delay", type=float, default=1.0, metavar="S", help="seconds between two requests to one site (DOWNLOAD_DELAY; AutoThrottle may wait longer; default 1)")
@@ -122,13 +125,32 @@ def main(argv):
             check_redis(args.redis)
         settings = crawl_settings(args, plugin.name)
         overrides = dict(scrapy_setting(text) for text in args.set)
+        packages = installed_packages(plugin, args.index_url)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return run_crawl(args, urls, settings, overrides)
+    return run_crawl(args, urls, settings, overrides, packages)
 
 
-def run_crawl(args, urls, settings, overrides):
+def installed_packages(plugin, index_url):
+    """The folder of the plugin's pinned packages, installed before the crawl starts; None when it pins none."""
+    if not plugin.pins:
+        return None
+    from gleaner.errors import GleanerError
+
+    from .native_packages import install
+
+    try:
+        folder, lock = install(plugin, index_url)
+    except GleanerError as exc:
+        raise CliError(f"{plugin.name}: {exc.message}") from None
+    # The folder is what a Scrapy project's own `scrapy crawl gleaner` takes as -a packages=FOLDER.
+    wheels = ", ".join(f"{wheel['name']} {wheel['version']}" for wheel in lock)
+    print(f"{plugin.name}'s packages ({wheels}) are in {folder}", file=sys.stderr)
+    return str(folder)
+
+
+def run_crawl(args, urls, settings, overrides, packages=None):
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -140,7 +162,8 @@ def run_crawl(args, urls, settings, overrides):
     else:
         from gleaner.scrapy import GleanerSpider as spider_class
     spider_class = type(spider_class.__name__, (spider_class,), {"custom_settings": None})  # the settings above rule
-    kwargs = {"plugin": args.plugin, "start": urls, "page_column": args.page_column, "any_site": args.any_site, "render": args.render}
+    kwargs = {"plugin": args.plugin, "start": urls, "page_column": args.page_column, "any_site": args.any_site, "render": args.render,
+              "packages": packages}
     if args.redis:
         kwargs["name"] = settings["SCHEDULER_QUEUE_KEY"].rsplit(":", 1)[0]
     process = CrawlerProcess(scrapy_settings)

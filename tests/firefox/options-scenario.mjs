@@ -31,6 +31,8 @@ try {
   await options.waitForSelector('body[data-loaded=true]', { timeout: WAIT_MS });
   const rows = () => options.evaluate(() => [...document.querySelectorAll('#scrapers tr[data-name]')].map((r) => [r.dataset.name, r.dataset.builtin]));
   report.listed = await rows();
+  // Chrome only (the event page holding Python is unloaded 30 s after its last use).
+  report.startWithBrowserShown = await options.evaluate(() => document.getElementById('start-with-browser-row').getClientRects().length > 0);
 
   await (await options.$('#install-file')).uploadFile(scraperFile);
   await options.waitForSelector('#editor-pane[data-validation=ok]', { timeout: WAIT_MS });

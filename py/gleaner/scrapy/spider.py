@@ -20,6 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from gleaner import CONTRACT_VERSION
 from gleaner.errors import GleanerError
+from gleaner.packages import PackageScope, folder_top_level
 from gleaner.page import make_page
 from gleaner.plugins import load_plugin, validate_user_source
 from gleaner.scrapy.render import RENDER_META
@@ -52,7 +53,7 @@ class TimeUp(KeyboardInterrupt):
     """Raised in the plugin at its time limit: a KeyboardInterrupt, as the browser host stops a plugin."""
 
 
-def run_with_alarm(plugin, page, seconds, callback=None):
+def run_with_alarm(plugin, page, seconds, callback=None, scope=None):
     """The runner's run_plugin under the plugin's time limit, in this process.
 
     At the limit the plugin gets a KeyboardInterrupt (SIGALRM), as in the
@@ -62,7 +63,7 @@ def run_with_alarm(plugin, page, seconds, callback=None):
     per page. Without SIGALRM (Windows, a thread) the plugin runs without a limit.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        return run_plugin(plugin, page, callback)
+        return run_plugin(plugin, page, callback, scope)
     fired = []
 
     def time_up(signum, frame):
@@ -74,7 +75,7 @@ def run_with_alarm(plugin, page, seconds, callback=None):
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, seconds)
-            result = run_plugin(plugin, page, callback)
+            result = run_plugin(plugin, page, callback, scope)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except TimeUp:  # the limit struck just as the plugin returned: its result is whole
@@ -111,6 +112,19 @@ def load_plugin_file(path):
         raise PluginRefused(f"{path}{where}: {exc.message}") from None
 
 
+def package_scope(plugin, folder):
+    """The PackageScope of a plugin that pins packages, from the folder they were installed into; None for one that pins none."""
+    if not plugin.pins:
+        return None
+    wanted = ", ".join(f"{name}=={version}" for name, version in plugin.pins)
+    if not folder or not (Path(folder) / ".installed").is_file():
+        raise PluginRefused(
+            f"{plugin.name} requires {wanted}, which is not installed: run it with 'gleaner crawl --engine scrapy', "
+            "which installs them, or pass the folder that did as -a packages=FOLDER"
+        )
+    return PackageScope([folder], folder_top_level(folder))
+
+
 def failure_reason(failure):
     """One line saying why a request failed, for the per-page log."""
     if failure.check(HttpError):
@@ -135,17 +149,21 @@ class GleanerSpider(scrapy.Spider):
     ``page_column`` (1: each record gets ``_page``, its page's URL),
     ``any_site`` (1: follow links to other sites too; default: START's sites only),
     ``render`` (1: pages load in Chromium through scrapy-playwright, whose
-    settings gleaner.scrapy.render.render_settings() gives).
+    settings gleaner.scrapy.render.render_settings() gives),
+    ``packages`` (a plugin that pins packages: the folder its lock was
+    installed into, which ``crawl --engine scrapy`` fills in; see
+    gleaner_cli.native_packages).
     """
 
     name = "gleaner"
     custom_settings = GLEANER_SETTINGS
 
-    def __init__(self, plugin=None, start=None, page_column=False, any_site=False, render=False, *args, **kwargs):
+    def __init__(self, plugin=None, start=None, page_column=False, any_site=False, render=False, packages=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not plugin:
             raise PluginRefused("give the plugin file: -a plugin=FILE")
         self.plugin = load_plugin_file(plugin)
+        self.scope = package_scope(self.plugin, packages)
         starts = start.split() if isinstance(start, str) else list(start or ())
         if not starts:
             raise PluginRefused("give the first page: -a start=URL")
@@ -203,9 +221,9 @@ class GleanerSpider(scrapy.Spider):
             page.soup  # noqa: B018  (parsed before the run's child forks, off the plugin's clock, as the native CLI does)
         seconds = time_limit_seconds(self.plugin, len(page.html))
         if self.settings.getbool("GLEANER_ISOLATE_PLUGIN"):
-            result = run_limited(self.plugin, page, seconds, callback=entry)
+            result = run_limited(self.plugin, page, seconds, callback=entry, scope=self.scope)
         else:
-            result = run_with_alarm(self.plugin, page, seconds, callback=entry)
+            result = run_with_alarm(self.plugin, page, seconds, callback=entry, scope=self.scope)
         if not result["ok"]:
             error = result["error"]
             self.crawler.stats.inc_value(PLUGIN_ERRORS)
