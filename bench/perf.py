@@ -257,9 +257,11 @@ def synthetic_page(path, size):
     path.write_text("".join(parts) + tail, encoding="utf-8")
 
 
-def count_elements(tree_json):
-    """The elements in a DOM walk (capture.js's events): one start event each."""
-    return sum(1 for event in json.loads(tree_json) if type(event) is list and type(event[0]) is str)
+def count_elements(walk):
+    """The elements in a DOM walk (capture.js's), read by the built extension's own Python."""
+    from gleaner.dom_tree import count_elements
+
+    return count_elements(walk)
 
 
 def warm_runs(browser, base, runs, after_page=lambda name: None, pages=PAGES, big_runs=3):

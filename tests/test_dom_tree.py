@@ -14,7 +14,7 @@ import random
 from bs4 import BeautifulSoup, NavigableString, PageElement
 from test_parity_corpus import tree_shape
 
-from gleaner.dom_tree import DomTreeBuilder, soup_from_dom
+from gleaner.dom_tree import FORMAT, KINDS, SEPARATOR, DomTreeBuilder, count_elements, events, kind_character, soup_from_dom
 from gleaner.page import Page
 from gleaner.soup import make_soup
 
@@ -45,26 +45,91 @@ def test_dom_tree_equals_the_parsed_html_where_dom_and_html_part_ways(chromium, 
     assert from_dom.body["class"] == ["one", "two", "three"]
     assert [str(s) for s in from_dom.find(id="made-by-script").li.strings] == ["onetwo three"]
     assert len(from_dom.find(id="nested-empty").find_all("span")) == 3000
+    assert from_dom.find(id="namespaced").attrs == {"id": "namespaced", "camelcase": "kept", "x:twice": "second"}
     # Between the two runs the records match too (same tree, same scrapers).
     links = next(r for r in run["results"] if r["scraper"] == "links")
     assert links["ok"]
 
 
+def test_a_page_holding_the_separator_is_parsed_from_its_html(chromium, site):
+    page, tab_id = chromium.open_tab(f"{site}/dom-separator.html")
+    popup = chromium.open_popup(tab_id)
+    try:
+        assert popup.evaluate("document.body.dataset.state") == "done", popup.inner_text("#status")
+        run = chromium.send(popup, "GetLastRun", {"tabId": tab_id})["result"]
+        captured = popup.evaluate(CAPTURE, tab_id)
+    finally:
+        popup.close()
+        page.close()
+    assert captured["tree"] is None and "Before\x7fafter" in captured["html"]
+    assert run["parsed"]["soup"] == "html"
+    links = next(r for r in run["results"] if r["scraper"] == "links")
+    assert [record["url"] for record in links["records"]] == [f"{site}/next"]
+
+
+def walk_of(events, listed=KINDS):
+    """The walk capture.js sends for these events, each as the JSON of the walk's
+    first version had it (the notation below): a text; 0, an end; [name,
+    [attribute, value, ...]], a start; [1, text] a comment, [2, markup] markup to
+    parse, [3, declaration] the doctype, [4, text] a processing instruction.
+    At most ``listed`` element kinds are listed (capture.js lists KINDS), the
+    rest go unlisted. Texts next to each other stay apart (the walk merges
+    them; the builder must too)."""
+    shape, tokens, kinds = [], [], {}
+    for event in events:
+        if isinstance(event, str):
+            shape.append('"')
+            tokens.append(event)
+        elif event == 0:
+            shape.append("/")
+        elif isinstance(event[0], str):
+            name, attributes = event
+            kind = (name, len(attributes) // 2)
+            if kind not in kinds and len(kinds) < listed:
+                kinds[kind] = kind_character(len(kinds))
+            if kind in kinds:
+                shape.append(kinds[kind])
+            else:
+                shape.append("*")
+                tokens += [name, str(kind[1])]
+            tokens += attributes
+        else:
+            shape.append({1: "!", 2: "%", 3: "#", 4: "$"}[event[0]])
+            tokens.append(event[1])
+    listed_kinds = [part for name, count in kinds for part in (name, str(count))]
+    return SEPARATOR.join([FORMAT, "".join(shape), str(len(kinds)), *listed_kinds, *tokens])
+
+
 def test_a_walk_the_builder_cannot_read_falls_back_to_the_html():
     html = "<!DOCTYPE html>\n<html><head><title>t</title></head><body><p class='a b'>x</p></body></html>"
-    for broken in ('[["html", []], ["body", []], [7, "x"], 0, 0]', "not json", '[["html", []]]', '[["html", []], 0, 0]'):
+    good = [[3, "html"], "\n", ["html", []], ["head", []], ["title", []], "t", 0, 0, ["body", []], ["p", ["class", "a b"]], "x", 0, 0, 0]
+    cut = walk_of(good)
+    for broken in (walk_of([["html", []], ["body", []], 0]), "not a walk", cut[:-12], cut.replace("/", "?", 1), cut + SEPARATOR + "x",
+                   cut.replace(FORMAT, "gleaner-walk-1"), json.dumps(good)):
         page = Page("https://example.org/", html, tree=broken)
         assert tree_shape(page.soup) == tree_shape(make_soup(html))
         assert page.soup_source == "html" and page.tree is None
-    page = Page("https://example.org/", html, tree='[[3, "html"], "\\n", ["html", []], ["head", []], ["title", []], "t", 0, 0, ["body", []], ["p", ["class", "a b"]], "x", 0, 0, 0]')
+    page = Page("https://example.org/", html, tree=cut)
     assert tree_shape(page.soup) == tree_shape(make_soup(html)) and page.soup_source == "dom"
+
+
+def test_the_walk_reads_back_as_its_events():
+    walk = [[3, "html"], "\n", ["html", ["lang", "en"]], "a", "", [1, ""], ["p", ["class", "a b", "id", "x\ny"]], [2, "<b>"], 0, [4, "php ?"], 0]
+    expected = [("#", "html"), ('"', "\n"), ("<", ("html", {"lang": "en"})), ('"', "a"), ('"', ""), ("!", ""),
+                ("<", ("p", {"class": "a b", "id": "x\ny"})), ("%", "<b>"), ("/", None), ("$", "php ?"), ("/", None)]
+    for listed in (KINDS, 1, 0):
+        assert list(events(walk_of(walk, listed))) == expected
+    assert count_elements(walk_of(walk)) == 2
+    # Every kind character is one byte, and none is an event's own.
+    characters = [kind_character(i) for i in range(KINDS)]
+    assert len(set(characters)) == KINDS and max(map(ord, characters)) <= 0xFF and not set(characters) & set('"/*!#$%\x7f')
 
 
 class ReplayBuilder(DomTreeBuilder):
     """The reference: every event through bs4's own handlers (DomTreeBuilder._replay)."""
 
-    def feed(self, events_json):
-        self._replay(json.loads(events_json))
+    def feed(self, walk):
+        self._replay(walk)
 
 
 def every_field(soup):
@@ -146,26 +211,33 @@ def random_walk(rng):
             events.append([rng.choice([1, 3, 4]), rng.choice(texts)])
         else:
             events.append([2, rng.choice(markups) + rng.choice(markups)])
-    return json.dumps(events + [0] * depth)
+    # Some walks list every kind, some none (past capture.js's KINDS, or elements of more kinds).
+    return walk_of(events + [0] * depth, listed=rng.choice([KINDS, KINDS, 2, 0]))
 
 
 def test_the_fast_build_is_bs4s_own_handlers_node_for_node():
     rng = random.Random(20)
-    for walk in EDGE_WALKS + [random_walk(rng) for _ in range(300)]:
+    for walk in [walk_of(json.loads(edge)) for edge in EDGE_WALKS] + [random_walk(rng) for _ in range(300)]:
         fast, reference = soup_from_dom(walk), BeautifulSoup(walk, builder=ReplayBuilder())
         assert every_field(fast) == every_field(reference), walk
         assert fast.decode() == reference.decode()
     # The cases are really there.
-    soup = soup_from_dom(EDGE_WALKS[1])
+    soup = soup_from_dom(walk_of(json.loads(EDGE_WALKS[1])))
     assert type(soup.em.string).__name__ == "TemplateString" and soup.li["class"] == ["a", "b"]
-    soup = soup_from_dom(EDGE_WALKS[3])
+    soup = soup_from_dom(walk_of(json.loads(EDGE_WALKS[3])))
     # The markup's text and the walk's next text are one string, as one parse would make them.
     assert soup.find("p").b.string == "bold" and soup.div.next_sibling == "outt"
 
 
 def test_a_walk_either_way_fails_alike():
-    for broken in ('[["html", []], ["body", []], [7, "x"], 0, 0]', '[["html", []]]', '[["html", []], 0, 0]', "[5]", "[null]", "[[]]",
-                   '[["a"]]', '[["a", 0], 0]', '[[1, 5]]', '[["p", []], "x", 0, 0]'):
+    good = walk_of([["html", ["a", "b"]], ["p", []], "x", 0, 0])
+    shape = good.split(SEPARATOR)[1]
+    for broken in (walk_of([["html", []], ["body", []], [1, "x"], 0]), walk_of([["html", []]]), walk_of([["html", []], 0, 0]),
+                   walk_of([0]), walk_of([["p", []], "x", 0, 0]), walk_of([["a", ["href"]], 0]), good.replace(shape, shape + "?"),
+                   good.replace(shape, shape + '"'), good.replace(shape, shape + "*"), good + SEPARATOR + "left",
+                   good.replace(SEPARATOR + "1" + SEPARATOR, SEPARATOR + "-1" + SEPARATOR, 1), good.replace(shape, "*" + shape),
+                   SEPARATOR.join([FORMAT, "*/", "0", "a", "-1"]), SEPARATOR.join([FORMAT, "0/", "1", "a"]),
+                   SEPARATOR.join([FORMAT, "", "x"]), FORMAT, "", "[]"):
         errors = []
         for builder in (DomTreeBuilder, ReplayBuilder):
             try:

@@ -82,7 +82,8 @@ def test_host_json_interface_runs_builtins_and_user_plugins():
     unknown = read_result_text(host.run_text("nope"))
     assert unknown["error"]["message"] == "there is no built-in scraper named 'nope'"
     # As the browser worker sends a page: the HTML and the DOM walk beside the JSON.
-    walk = '[["html", []], ["head", []], 0, ["body", []], ["a", ["href", "b"]], "B", 0, 0, 0]'
+    # <html><head></head><body><a href="b">B</a></body></html>: four element kinds, then the tokens.
+    walk = "\x7f".join(["gleaner-walk-2", '01/23"///', "4", "html", "0", "head", "0", "body", "0", "a", "1", "href", "b", "B"])
     assert json.loads(host.set_page_json(json.dumps({"url": "https://example.org/a/", "title": "T"}), '<a href="b">B</a>', walk))["soup"] == "dom"
     assert read_result_text(host.run_text("links"))["records"] == links["records"]
 

@@ -17,14 +17,6 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
   const DOCUMENT_WAIT_MS = 5000;
   const tooLarge = (chars) => ({ tooLarge: { chars, limitChars } });
   // Injected without waiting for the tab to become idle: wait for the
-  // document itself (its DOM complete), for a few seconds at most.
-  if (document.readyState === 'loading') {
-    await new Promise((resolve) => {
-      document.addEventListener('DOMContentLoaded', resolve, { once: true });
-      setTimeout(resolve, 5000);
-    });
-  }
-  // Injected without waiting for the tab to become idle: wait for the
   // document itself (its DOM complete), for at most a few seconds.
   if (document.readyState === 'loading') {
     await new Promise((resolve) => {
@@ -118,66 +110,159 @@ export async function capturePage(feedUrl = null, limitChars = Infinity) {
   if (html.length > limitChars) return tooLarge(html.length);
   // The walk has a budget of its own, as large as the page's: a page near
   // the limit (a 20 MB table) is where parsing its HTML again costs most.
-  return { ...page, html, tree: domTree(declaration, limitChars) };
+  return { ...page, html, tree: domWalk(html, declaration, limitChars) };
 
-  // The DOM itself, as JSON text of a flat list of events (a start, text,
-  // an end...), so Python builds its tree without parsing the HTML a second
-  // time (py/gleaner/dom_tree.py reads it and says what each event means).
-  // Flat, because a page may nest elements deeper than JSON readers recurse.
-  // It is the tree html.parser makes of the HTML above, not a new one: names
-  // lowercased as that parser does, a void element's children left out as
-  // the serialiser leaves them out, and a noscript's text (raw markup in a
-  // page that runs scripts, which the parser would parse) handed over to be
-  // parsed. Null when the walk cannot finish or is longer than the page's
-  // size limit: Python then parses the HTML.
-  function domTree(declaration, budget) {
-    const END = 0;
-    const COMMENT = 1;
-    const MARKUP = 2;
-    const DOCTYPE = 3;
-    const PROCESSING_INSTRUCTION = 4;
+  // The DOM itself as one string, the walk, so Python builds its tree
+  // without parsing the HTML a second time: py/gleaner/dom_tree.py reads it
+  // and says what each part means (a shape of one character per event, the
+  // element kinds it names, then the texts, names and values as tokens).
+  // Not JSON: most of a page is short strings, and one string split once
+  // is what both sides make and read fastest. It is the tree html.parser
+  // makes of the HTML above, not a new one: names lowercased as that parser
+  // does, a void element's children left out as the serialiser leaves them
+  // out, and a noscript's text (raw markup in a page that runs scripts,
+  // which the parser would parse) handed over to be parsed. Null when the
+  // walk cannot finish, is longer than the page's size limit, or the page
+  // holds the separator itself (then its HTML holds it too, as the
+  // serialiser writes every text, name and value the walk reads): Python
+  // then parses the HTML.
+  function domWalk(html, declaration, budget) {
+    const FORMAT = 'gleaner-walk-2';
+    const SEPARATOR = '\x7f';
+    const [TEXT, END, UNLISTED, COMMENT, DOCTYPE, PROCESSING_INSTRUCTION, MARKUP] = [...'"/*!#$%'].map((c) => c.charCodeAt(0));
+    // Element kinds (a name and an attribute count) are named by the
+    // characters '0' to '~', then '¡' to 'ÿ': one byte each.
+    const KINDS = 79 + 95;
+    const kindCode = (index) => (index < 79 ? 0x30 + index : 0xa1 + index - 79);
     // The serialiser writes no children for these (HTML's void elements).
     const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+    const { ELEMENT_NODE, TEXT_NODE, CDATA_SECTION_NODE, COMMENT_NODE, PROCESSING_INSTRUCTION_NODE } = Node;
+    const NO_ATTRIBUTES = [];
+    if (html.includes(SEPARATOR)) return null;
     try {
-      const events = declaration ? [[DOCTYPE, declaration], '\n'] : [];
-      // Depth first without recursion: nodes still to visit, and END where an element closes.
-      const pending = [document.documentElement];
-      while (pending.length) {
-        const node = pending.pop();
-        if (node === END) {
-          events.push(END);
-        } else if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.CDATA_SECTION_NODE) {
-          if (!node.data) continue;
-          if (typeof events[events.length - 1] === 'string') events[events.length - 1] += node.data;
-          else events.push(node.data);
-        } else if (node.nodeType === Node.COMMENT_NODE) {
-          events.push([COMMENT, node.data]);
-        } else if (node.nodeType === Node.PROCESSING_INSTRUCTION_NODE) {
-          // Serialised as <?target data?>; html.parser keeps all between <? and >.
-          events.push([PROCESSING_INSTRUCTION, `${node.target} ${node.data}?`]);
-        } else if (node.nodeType === Node.ELEMENT_NODE) {
-          const name = node.localName.toLowerCase();
-          const attributes = [];
-          for (const attribute of node.attributes) attributes.push(attribute.name.toLowerCase(), attribute.value);
-          events.push([name, attributes]);
-          if (VOID.has(name)) {
-            events.push(END);
-          } else if (name === 'noscript' && node.childElementCount === 0) {
-            if (node.textContent) events.push([MARKUP, node.textContent]);
-            events.push(END);
-          } else {
-            pending.push(END);
-            const children = name === 'template' && node.content ? node.content.childNodes : node.childNodes;
-            for (let i = children.length - 1; i >= 0; i -= 1) pending.push(children[i]);
-          }
+      let shape = new Uint8Array(0x10000);
+      let length = 0;
+      const tokens = [];
+      // The kinds listed so far: name -> [its character's code, by attribute count].
+      const kinds = new Map();
+      const listed = [];
+      let afterText = false;
+      const event = (code) => {
+        if (length === shape.length) {
+          const larger = new Uint8Array(length * 2);
+          larger.set(shape);
+          shape = larger;
+        }
+        shape[length++] = code;
+        afterText = false;
+      };
+      const text = (data) => {
+        // Texts next to each other are one string in html.parser's tree.
+        if (afterText) {
+          tokens[tokens.length - 1] += data;
         } else {
-          throw new Error(`no event for a node of type ${node.nodeType}`);
+          event(TEXT);
+          tokens.push(data);
+          afterText = true;
+        }
+      };
+      const start = (name, attributes) => {
+        const count = attributes.length / 2;
+        let byCount = kinds.get(name);
+        if (!byCount) kinds.set(name, (byCount = []));
+        if (byCount[count] === undefined && listed.length / 2 < KINDS) {
+          byCount[count] = kindCode(listed.length / 2);
+          listed.push(name, count);
+        }
+        if (byCount[count] === undefined) {
+          event(UNLISTED);
+          tokens.push(name, count);
+        } else {
+          event(byCount[count]);
+        }
+        for (const value of attributes) tokens.push(value);
+      };
+      if (declaration) {
+        event(DOCTYPE);
+        tokens.push(declaration);
+        text('\n');
+      }
+      // Depth first, by first child and next sibling (a childNodes list, or
+      // an attributes map, is an object the page's DOM keeps for good once
+      // asked for): the open elements are the walk's own, as a template's
+      // children live in its content, not under it.
+      const root = document.documentElement;
+      const open = [];
+      let node = root;
+      while (node) {
+        const type = node.nodeType;
+        if (type === ELEMENT_NODE) {
+          const name = node.localName.toLowerCase();
+          start(name, node.hasAttributes() ? attributesOf(node) : NO_ATTRIBUTES);
+          let child = null;
+          if (name === 'noscript' && node.childElementCount === 0) {
+            if (node.textContent) {
+              event(MARKUP);
+              tokens.push(node.textContent);
+            }
+          } else if (!VOID.has(name)) {
+            child = name === 'template' && node.content ? node.content.firstChild : node.firstChild;
+          }
+          if (child) {
+            open.push(node);
+            node = child;
+            continue;
+          }
+          event(END);
+        } else if (type === TEXT_NODE || type === CDATA_SECTION_NODE) {
+          if (node.data) text(node.data);
+        } else if (type === COMMENT_NODE) {
+          event(COMMENT);
+          tokens.push(node.data);
+        } else if (type === PROCESSING_INSTRUCTION_NODE) {
+          // Serialised as <?target data?>; html.parser keeps all between <? and >.
+          event(PROCESSING_INSTRUCTION);
+          tokens.push(`${node.target} ${node.data}?`);
+        } else {
+          throw new Error(`no event for a node of type ${type}`);
+        }
+        // On to the next sibling, closing the elements this node ends.
+        for (;;) {
+          if (!open.length) {
+            node = null;
+            break;
+          }
+          if (node.nextSibling) {
+            node = node.nextSibling;
+            break;
+          }
+          node = open.pop();
+          event(END);
         }
       }
-      const text = JSON.stringify(events);
-      return text.length <= budget ? text : null;
+      let shapeText = '';
+      for (let i = 0; i < length; i += 0x2000) shapeText += String.fromCharCode.apply(null, shape.subarray(i, Math.min(length, i + 0x2000)));
+      const head = [FORMAT, shapeText, listed.length / 2, ...listed].join(SEPARATOR);
+      const walk = tokens.length ? head + SEPARATOR + tokens.join(SEPARATOR) : head;
+      return walk.length <= budget ? walk : null;
     } catch {
       return null;
     }
+  }
+
+  // An element's attributes, names lowercased, as name, value, name, value...
+  // By their names, which makes no object per attribute; by the attributes
+  // themselves where names cannot tell them apart (a name set with
+  // setAttributeNS that getAttribute lowercases, two alike in different
+  // namespaces), which scripts alone make.
+  function attributesOf(element) {
+    const names = element.getAttributeNames();
+    const attributes = [];
+    for (let i = 0; i < names.length; i += 1) {
+      const value = element.getAttribute(names[i]);
+      if (value === null || names.indexOf(names[i]) !== i) return [...element.attributes].flatMap((a) => [a.name.toLowerCase(), a.value]);
+      attributes.push(names[i].toLowerCase(), value);
+    }
+    return attributes;
   }
 }

@@ -5,8 +5,18 @@ import { UserError, PAGE_LIMIT_CHARS } from '../common/messages.js';
 import { capturePage } from '../content/capture.js';
 import { withDeadline, StageTimeout } from '../common/deadline.js';
 
-// capturePage waits up to 5 s for the document; past this the tab is not going to answer.
+// capturePage waits up to 5 s for the document; past this, and the page's
+// own allowance, the tab is not going to answer.
 const CAPTURE_DEADLINE_MS = 10_000;
+// Serialising a page, walking its DOM and handing both back costs time in
+// proportion to its elements: a few ms per 1,000 on an idle machine, up to
+// ten times that on a busy one (docs/performance.md). A page big by nature
+// gets that long, not a verdict that it hangs.
+const CAPTURE_MS_PER_1000_ELEMENTS = 40;
+// A page still loading when asked has not all its elements yet: it gets
+// the allowance of one at the size limit, which holds this many at most
+// in a dense table (the 20 MB bench page has one per 25 characters).
+const MOST_ELEMENTS = PAGE_LIMIT_CHARS / 25;
 const PROBE_DEADLINE_MS = 4_000;
 
 // Pages no extension may script; null for a page worth trying.
@@ -41,27 +51,38 @@ export function explainCaptureError(error, url) {
 export async function captureTab(tab, feedUrl = null) {
   const reason = unreadableReason(tab.url);
   if (reason) throw new UserError(reason);
-  if (!feedUrl && !(await answers(tab))) {
+  if (feedUrl) return inject(tab, feedUrl, CAPTURE_DEADLINE_MS);
+  const size = await answers(tab);
+  if (!size) {
     // An untitled tab (the browser shows its address as its title) that no
     // script can enter is a document without a root; any other is busy.
     if (!tab.title || tab.url.endsWith(tab.title)) return captureAsText(tab);
     throw new StageTimeout('the page to answer (it may be busy running its own scripts)', PROBE_DEADLINE_MS);
   }
-  return inject(tab, feedUrl);
+  return inject(tab, null, captureDeadline(size));
 }
 
-// Whether a script can enter the tab at all. Chromium injects nothing into a
+// Whether a script can enter the tab at all, and how large its document is
+// ({ elements, loading }), or null. Chromium injects nothing into a
 // document that never got a root element, which is what an XML file becomes
 // when its <?xml-stylesheet?> is missing or never answers.
 async function answers(tab) {
-  const probe = chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => true, injectImmediately: true });
+  const probe = chrome.scripting.executeScript({
+    target: { tabId: tab.id },
+    func: () => ({ elements: document.getElementsByTagName('*').length, loading: document.readyState === 'loading' }),
+    injectImmediately: true,
+  });
   try {
-    await withDeadline(probe, PROBE_DEADLINE_MS, 'the page');
-    return true;
+    const [injection] = await withDeadline(probe, PROBE_DEADLINE_MS, 'the page');
+    return injection?.result ?? null;
   } catch (error) {
-    if (error instanceof StageTimeout) return false;
+    if (error instanceof StageTimeout) return null;
     throw explainCaptureError(error, tab.url);
   }
+}
+
+function captureDeadline({ elements, loading }) {
+  return CAPTURE_DEADLINE_MS + Math.ceil((loading ? Math.max(elements, MOST_ELEMENTS) : elements) / 1000) * CAPTURE_MS_PER_1000_ELEMENTS;
 }
 
 // Such a tab is loaded once more with its response's content type set to
@@ -89,7 +110,7 @@ async function captureAsText(tab) {
     await chrome.tabs.reload(tab.id);
     await withDeadline(loaded(tab.id), CAPTURE_DEADLINE_MS, 'the page to load again');
     if (!(await answers(tab))) throw new UserError('This tab shows no document Gleaner can read (an XML file whose stylesheet failed to load?), even after loading it again.');
-    return await inject(tab, tab.url);
+    return await inject(tab, tab.url, CAPTURE_DEADLINE_MS);
   } finally {
     await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [ruleId] });
   }
@@ -106,14 +127,14 @@ function loaded(tabId) {
   });
 }
 
-async function inject(tab, feedUrl) {
+async function inject(tab, feedUrl, deadlineMs) {
   let injection;
   try {
     // injectImmediately: a tab that never becomes idle (a page holding a
     // connection open, a feed whose stylesheet never answers) must still be
     // read; capturePage itself waits a few seconds for the document.
     const injected = chrome.scripting.executeScript({ target: { tabId: tab.id }, func: capturePage, args: [feedUrl, PAGE_LIMIT_CHARS], injectImmediately: true });
-    [injection] = await withDeadline(injected, CAPTURE_DEADLINE_MS, 'the page to answer');
+    [injection] = await withDeadline(injected, deadlineMs, 'the page to answer');
   } catch (error) {
     throw error instanceof StageTimeout ? error : explainCaptureError(error, tab.url);
   }
