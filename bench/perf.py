@@ -88,6 +88,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
 
 from gleaner_cli.browser import ExtensionBrowser, serve_directory  # noqa: E402
+from crawl import process_kind  # noqa: E402  (bench/crawl.py: which kind of Chromium process)
 
 BUILT = ROOT / "dist" / "chrome-automation"
 # A private copy (made in main): a test run started meanwhile rebuilds dist/ under the browser.
@@ -384,10 +385,15 @@ def browser_processes(profile_dir):
     return found
 
 
-def pss_mb(profile_dir):
+def pss_mb(profile_dir, only=None):
+    """PSS of the browser's processes, or of those ``only`` names (a kind, as bench/crawl.py's
+    process_kind tells them: "extension" is the service worker, the offscreen document and
+    Python's Worker, apart from the tabs' renderers, which hold the pages themselves)."""
     total_kb = 0
     for pid in browser_processes(profile_dir):
         try:
+            if only is not None and process_kind(Path(f"/proc/{pid}/cmdline").read_bytes()) != only:
+                continue
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total_kb += int(line.split()[1])
@@ -396,13 +402,13 @@ def pss_mb(profile_dir):
     return total_kb / 1024
 
 
-def settle_pss(profile_dir, seconds=3, readings=3, pick=max):
+def settle_pss(profile_dir, seconds=3, readings=3, pick=max, only=None):
     """PSS after the browser settles: a few readings a second apart, and by default the
     worst of them (a figure for what the user's machine must hold, not the best moment)."""
     time.sleep(seconds)
     values = []
     for _ in range(readings):
-        values.append(pss_mb(profile_dir))
+        values.append(pss_mb(profile_dir, only))
         time.sleep(1)
     return pick(values)
 
@@ -553,6 +559,9 @@ def main(argv=None):
               f"{added('largest_clicks')}, {added('largest')}; after the 20 MB page {added('huge_clicks')}, {added('huge')} "
               f"(the Python worker {'replaced' if all(split['workerReplaced'] for split in splits['20m']) else 'kept'} after it); {IDLE_MINUTES * 60:.0f} s idle later "
               f"{added('idle')} (offscreen document {'closed' if memory['released'] else 'still open'})")
+        print(f"the extension's process alone (service worker, offscreen document, Python's Worker; PSS, MB): before Python "
+              f"{memory['extension_before']:.0f}, {SETTLE_S} s after the 20 MB page {memory['extension_huge']:.0f}, "
+              f"idle later {memory['extension_idle']:.0f}; the rest of the added memory is the tabs' renderers holding the pages")
     fields = {}
     if not args.warm_only:
         chrome_mb, firefox_mb = package_sizes()
@@ -586,7 +595,8 @@ def warm_runs_with_memory(browser, base, profile, args, pages, log):
     if not wait_for_snapshot(browser.service_worker):
         log("note: no memory snapshot was stored after the install")
     close_offscreen(browser)
-    memory = {"before": settle_pss(profile, seconds=8, pick=statistics.median)}
+    memory = {"before": settle_pss(profile, seconds=8, pick=statistics.median),
+              "extension_before": settle_pss(profile, seconds=0, pick=statistics.median, only="extension")}
     readings = {}
 
     def read_memory(name):
@@ -595,6 +605,8 @@ def warm_runs_with_memory(browser, base, profile, args, pages, log):
             right_after = settle_pss(profile, seconds=1, readings=2)
             settled = settle_pss(profile, seconds=SETTLE_S - 3)
             readings[name] = (right_after, settled, offscreen_open(browser))
+            if name == "20m":
+                memory["extension_huge"] = settle_pss(profile, seconds=0, only="extension")
 
     warm, python, native, splits, elements = warm_runs(browser, base, args.runs, read_memory, pages, args.big_runs)
     last_command = time.monotonic()
@@ -605,6 +617,7 @@ def warm_runs_with_memory(browser, base, profile, args, pages, log):
         log("note: the offscreen document closed before the warm reading; raise IDLE_MINUTES")
     time.sleep(max(0, last_command + IDLE_MINUTES * 60 + 2 - time.monotonic()))
     memory["idle"] = settle_pss(profile)
+    memory["extension_idle"] = settle_pss(profile, seconds=0, only="extension")
     memory["released"] = not offscreen_open(browser)
     return warm, python, native, splits, elements, memory
 
